@@ -1,0 +1,34 @@
+# grantflow: `make run` for a local demo, `make test` for lint + tests (SQLite, and PostgreSQL
+# too when GRANTFLOW_TEST_DATABASE_URL is set; .ci/run sets it).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+
+.PHONY: venv run test typecheck bench
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -e '.[dev]'
+	touch $@
+
+run: venv
+	$(FLASK) db upgrade
+	$(FLASK) grantflow setup-demo
+	$(FLASK) grantflow serve
+
+test: venv
+	$(BIN)/ruff check app workflows tests
+	$(BIN)/ruff format --check app workflows tests
+	env -u GRANTFLOW_TEST_DATABASE_URL $(BIN)/python -m pytest
+ifdef GRANTFLOW_TEST_DATABASE_URL
+	$(BIN)/python -m pytest
+endif
+
+typecheck: venv
+	$(BIN)/mypy
+
+bench: venv
+	$(BIN)/python -m workflows.bench

@@ -1,0 +1,126 @@
+"""The grantflow Flask application: `create_app` builds and configures it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, current_app, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from app import config as default_config
+from app.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. Config: app/config.py, then instance/config.py, then the environment
+    (`DATABASE_URL`, `GRANTFLOW_<KEY>`), then `test_config`."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    load_config(app, test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
+    app.config.from_object(default_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+        app.instance_path, "grantflow.sqlite"
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    app.config.from_prefixed_env("GRANTFLOW")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = read_or_create_secret_key(app.instance_path)
+
+
+def normalise_database_url(url: str) -> str:
+    """Point bare PostgreSQL URLs at psycopg 3 (SQLAlchemy's default driver is psycopg2)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def read_or_create_secret_key(instance_path: str) -> str:
+    """Return the key in instance/secret_key, creating it (mode 0600) on first use.
+
+    Several processes may start at once: the key is written to a private temporary file and
+    linked into place, so every process ends up reading the same complete key.
+    """
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        tmp = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    with open(path) as f:
+        return f.read().strip()
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth.views import bp as auth_bp
+
+    app.register_blueprint(auth_bp)
+    app.add_url_rule("/", "index", index)
+
+    from app import cli
+    from app.cases import registry  # noqa: F401 - registers the register_document operator
+    from app.cases.views import bp as cases_bp
+    from app.notifications import operators  # noqa: F401 - registers the notify operator
+    from app.tasks.views import bp as tasks_bp
+
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(tasks_bp)
+    cli.init_app(app)
+
+
+def index() -> Response:
+    """The start page: a signed-in user's task inbox once the lead's `tasks` module exists."""
+    if current_user.is_authenticated and "tasks.inbox" in current_app.view_functions:
+        return redirect(url_for("tasks.inbox"))
+    return redirect(url_for("auth.account"))
+
+
+def register_error_handlers(app: Flask) -> None:
+    def render_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        return render_template(f"errors/{code}.html", error=error), code
+
+    def render_server_error(error: HTTPException) -> tuple[str, int]:
+        db.session.rollback()
+        return render_template("errors/500.html", error=error), 500
+
+    for code in (400, 403, 404, 405):
+        app.register_error_handler(code, render_error)
+    app.register_error_handler(500, render_server_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def template_helpers() -> dict[str, Any]:
+        return {"has_endpoint": lambda name: name in app.view_functions}

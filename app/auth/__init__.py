@@ -1,0 +1,1 @@
+"""People and organisations: accounts, roles, login and logout."""

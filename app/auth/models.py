@@ -1,0 +1,86 @@
+"""Accounts and the organisations applicants act for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from workflows.models import Base
+
+ORG_TYPES = (
+    "municipality",
+    "joint_municipal_authority",
+    "development_organisation",
+    "educational_institution",
+    "organisation",
+    "leader_group",
+)
+ROLES = ("applicant", "specialist", "decision_maker", "process_owner", "admin")
+LANGUAGES = ("fi", "sv", "en")
+
+
+def _in_list(column: str, values: Iterable[str]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Organisation(Base):
+    """An applicant organisation: a municipality, a LEADER group, ..."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (CheckConstraint(_in_list("org_type", ORG_TYPES), name="ck_org_type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    org_type: Mapped[str] = mapped_column(String(40))
+    region: Mapped[str] = mapped_column(String(100))
+    municipality: Mapped[str | None] = mapped_column(String(100))
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name!r}>"
+
+
+class User(UserMixin, Base):
+    """A person who signs in. Roles are kept as space-separated names in one column."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in_list("language", LANGUAGES), name="ck_user_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role_names: Mapped[str] = mapped_column("roles", String(200), default="")
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    language: Mapped[str] = mapped_column(String(2), default="fi")
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.role_names.split())
+
+    @roles.setter
+    def roles(self, names: Iterable[str]) -> None:
+        names = set(names)
+        unknown = names - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown role(s): {', '.join(sorted(unknown))}")
+        self.role_names = " ".join(sorted(names))
+
+    def has_role(self, name: str) -> bool:
+        return name in self.roles
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username!r}>"

@@ -1,0 +1,42 @@
+"""A funding call: its configuration, its clock and its call-process instance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workflows.models import Base, Clock, WorkflowInstance
+
+
+class Call(Base):
+    __tablename__ = "calls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    config: Mapped[dict[str, Any]]
+    clock_id: Mapped[int] = mapped_column(ForeignKey("clocks.id"))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_instances.id"))
+    created_at: Mapped[datetime]
+
+    clock: Mapped[Clock] = relationship()
+    instance: Mapped[WorkflowInstance | None] = relationship()
+
+    @property
+    def idea_deadline(self) -> datetime:
+        return datetime.fromisoformat(self.config["idea_deadline"])
+
+    @property
+    def application_deadline(self) -> datetime:
+        return datetime.fromisoformat(self.config["application_deadline"])
+
+    @property
+    def budget_total(self) -> int:
+        return int(self.config["budget_total"])
+
+    @property
+    def regional_city_reserve(self) -> int:
+        return int(self.config.get("regional_city_reserve", 0))

@@ -1,0 +1,86 @@
+"""A case is one application to a call; its documents carry registry numbers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import Organisation
+from app.calls.models import Call
+from workflows.models import Base, WorkflowInstance
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    instance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workflow_instances.id"), unique=True
+    )
+    language: Mapped[str] = mapped_column(String(2), default="fi")
+    project_name: Mapped[str | None] = mapped_column(String(300))
+    application_object: Mapped[str | None] = mapped_column(String(40))
+    regional_city_network: Mapped[bool] = mapped_column(default=False)
+    phase: Mapped[str] = mapped_column(String(200), default="Draft idea proposal")
+    closed: Mapped[bool] = mapped_column(default=False)
+    requested_amount: Mapped[int | None]
+    granted_amount: Mapped[int | None]
+    score: Mapped[float | None]
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    call: Mapped[Call] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    instance: Mapped[WorkflowInstance | None] = relationship()
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="case", order_by="Document.received_at"
+    )
+
+    @property
+    def key(self) -> str:
+        return f"case-{self.id}"
+
+
+class Document(Base):
+    """A document received by the registry: the data as sent, its number and arrival time."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    registry_number: Mapped[str] = mapped_column(String(40), unique=True)
+    received_at: Mapped[datetime]
+    data: Mapped[dict[str, Any]]
+    sent_by: Mapped[str] = mapped_column(String(100))
+
+    case: Mapped[Case] = relationship(back_populates="documents")
+
+
+class RegistrySequence(Base):
+    """The running number of the registry, per year of arrival."""
+
+    __tablename__ = "registry_sequences"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class TaskDraft(Base):
+    """Form data saved but not sent. A draft is never an application."""
+
+    __tablename__ = "task_drafts"
+    __table_args__ = (UniqueConstraint("instance_id", "task_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    data: Mapped[dict[str, Any]]
+    saved_by: Mapped[str] = mapped_column(String(100))
+    saved_at: Mapped[datetime]

@@ -1,0 +1,66 @@
+"""The registry office: numbers every sent document and acknowledges its receipt at once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.cases.models import Document, RegistrySequence
+from app.cases.queries import case_of_instance
+from app.notifications.operations import notify_case
+from workflows import ServiceCall, register_operator
+from workflows.models import AuditEvent
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+DOCUMENT_KINDS = ("idea_proposal", "application", "supplement")
+
+
+def next_registry_number(session: Session, received_at: datetime) -> str:
+    """'VN/<n>/<year>', numbered per year of arrival in Helsinki time; locked against races."""
+    year = received_at.astimezone(HELSINKI).year
+    sequence = session.scalar(
+        select(RegistrySequence).where(RegistrySequence.year == year).with_for_update()
+    )
+    if sequence is None:
+        sequence = RegistrySequence(year=year, last_number=0)
+        session.add(sequence)
+    sequence.last_number += 1
+    session.flush()
+    return f"VN/{sequence.last_number}/{year}"
+
+
+def _sent_form(session: Session, instance_id: int) -> dict[str, Any]:
+    """The form data of the task just completed, as the audit log recorded it."""
+    event = session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.instance_id == instance_id, AuditEvent.kind == "task_completed")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    return dict(event.data) if event is not None else {}
+
+
+@register_operator("register_document")
+def register_document(call: ServiceCall) -> dict[str, Any]:
+    kind = call.params["document"]
+    if kind not in DOCUMENT_KINDS:
+        raise ValueError(f"unknown document kind {kind!r}")
+    session = call.session
+    case = case_of_instance(session, call.instance.id)
+    number = next_registry_number(session, call.now)
+    document = Document(
+        case=case,
+        kind=kind,
+        registry_number=number,
+        received_at=call.now,
+        data=_sent_form(session, call.instance.id),
+        sent_by=call.actor.username,
+    )
+    session.add(document)
+    session.flush()
+    notify_case(session, case, "receipt", {"document": document})
+    return {"registry_number": number, "received_at": call.now.isoformat()}

@@ -1,0 +1,107 @@
+"""`flask grantflow ...`: set up the demo, serve with the worker, run the worker, move a clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from app import worker
+from app.calls.models import Call
+from app.calls.operations import move_rehearsal_clock, next_timer_at
+from app.cases.operations import sync_changed_cases
+from app.demo import deploy_folder, setup_demo
+from app.extensions import db
+from app.timefmt import format_helsinki
+from workflows import BundleRefused, clock_now
+
+BPMN_FOLDER = Path(__file__).resolve().parent.parent / "bpmn"
+_ONE_SECOND = timedelta(seconds=1)
+grantflow = click.Group("grantflow", help="grantflow commands.")
+
+
+@grantflow.command("setup-demo")
+def setup_demo_command() -> None:
+    """Deploy bpmn/, create the demo accounts and the demo call (safe to run again)."""
+    for line in setup_demo(db.session, BPMN_FOLDER):
+        click.echo(line)
+    db.session.commit()
+
+
+@grantflow.command("deploy")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def deploy_command(folder: Path) -> None:
+    """Validate and deploy the process files of FOLDER as the current version."""
+    try:
+        version, created = deploy_folder(db.session, folder, "cli")
+    except BundleRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    db.session.commit()
+    click.echo(
+        f"{version.content_hash[:12]} " + ("deployed" if created else "was already deployed")
+    )
+
+
+@grantflow.command("clock")
+@click.argument("call_key")
+@click.option("--to", "moment", help="ISO time with offset, e.g. 2021-04-15T16:16:00+03:00")
+@click.option("--next", "to_next", is_flag=True, help="Move just past the next timer of the call.")
+def clock_command(call_key: str, moment: str | None, to_next: bool) -> None:
+    """Show or move the rehearsal clock of a call; due timers fire at once."""
+    call = db.session.scalar(select(Call).where(Call.key == call_key))
+    if call is None:
+        raise click.ClickException(f"no call {call_key!r}")
+    if moment or to_next:
+        if not call.clock.rehearsal:
+            raise click.ClickException("this call runs on real time; its clock cannot be moved")
+        target = _target(call, moment)
+        fired = move_rehearsal_clock(db.session, call, target)
+        sync_changed_cases(db.session, call)
+        db.session.commit()
+        click.echo(f"{fired} instance(s) advanced")
+    click.echo(f"{call.key}: {format_helsinki(clock_now(call.clock), seconds=True)}")
+    upcoming = next_timer_at(db.session, call)
+    click.echo(f"next timer: {format_helsinki(upcoming, seconds=True) if upcoming else 'none'}")
+
+
+def _target(call: Call, moment: str | None) -> datetime:
+    if moment:
+        parsed = datetime.fromisoformat(moment)
+        if parsed.tzinfo is None:
+            raise click.ClickException("give the time with its offset, e.g. +03:00")
+        return parsed
+    upcoming = next_timer_at(db.session, call)
+    if upcoming is None:
+        raise click.ClickException("the call has no waiting timer")
+    return upcoming.replace(microsecond=0) + _ONE_SECOND
+
+
+@grantflow.command("worker")
+@click.option("--once", is_flag=True, help="One pass, then exit.")
+def worker_command(once: bool) -> None:
+    """Run the timer/outbox worker in the foreground."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if once:
+        click.echo(worker.run_once(app))
+        return
+    worker.start(app).wait()
+
+
+@grantflow.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve_command(host: str, port: int) -> None:
+    """Serve the app with the worker running beside it in the same process."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    stop = worker.start(app)
+    try:
+        app.run(host=host, port=port, use_reloader=False, threaded=True)
+    finally:
+        stop.set()
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(grantflow)

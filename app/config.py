@@ -1,0 +1,37 @@
+"""Configuration defaults. Loaded first; `instance/config.py`, the environment and a test mapping
+override them in that order (see `app.create_app`).
+
+`SQLALCHEMY_DATABASE_URI` defaults to a SQLite file in the instance folder, and `SECRET_KEY`
+to a key generated once into `instance/secret_key`; both are filled in by `create_app`.
+"""
+
+from __future__ import annotations
+
+# Sessions and cookies
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False  # set True (GRANTFLOW_SESSION_COOKIE_SECURE=true) behind HTTPS
+
+# A CSRF token stays valid for a working day: applicants fill long forms slowly, and an expired
+# token would throw away what they typed. The token is bound to the session anyway.
+WTF_CSRF_TIME_LIMIT = 12 * 60 * 60
+
+# Database
+SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+
+# Uploads (attachments) and request size
+MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+
+# Presentation
+APP_NAME = "grantflow"
+TIMEZONE = "Europe/Helsinki"
+LANGUAGES = ("fi", "sv", "en")
+DEFAULT_LANGUAGE = "fi"
+
+# Email: over SMTP when MAIL_SERVER is set; otherwise written as .eml files to instance/mail/.
+MAIL_SERVER: str | None = None
+MAIL_PORT = 25
+MAIL_FROM = "kirjaamo@grantflow.example"
+
+# The worker beside the web app fires timers and sends the outbox every few seconds.
+WORKER_INTERVAL_SECONDS = 2.0

@@ -1,0 +1,395 @@
+"""Render a JSON Schema form as accessible HTML fields (the caller writes the <form> tag).
+
+Every field has a visible label tied to it, its hint and error tied with `aria-describedby`,
+`aria-invalid` when in error, and "(required)" in its label. Fields carry `aria-required`
+rather than `required`: drafts may be saved half-filled, and the server's messages (next to each
+field and in the summary) are the ones people see. Give the <form> a `novalidate` attribute.
+Names are dotted paths ("partners.0.name"); `parse_form` reads them back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from app.forms.schema import (
+    REMOVE_KEY,
+    Schema,
+    choices,
+    is_enum_array,
+    join_path,
+    ordered_properties,
+    resolve,
+    schema_type,
+    subschema_at,
+    ui_for,
+    value_text,
+)
+
+
+def render_form(
+    schema: Schema, ui_schema: Schema | None, data: dict[str, Any], errors: dict[str, str]
+) -> Markup:
+    """The fields of `schema` filled with `data`, each with its message from `errors`."""
+    renderer = _Renderer(schema, errors)
+    root = resolve(schema, schema)
+    return renderer.properties(root, ui_schema or {}, data or {}, "")
+
+
+def render_error_summary(schema: Schema, errors: dict[str, str]) -> Markup:
+    """A summary box linking to each field in error; empty when there are no errors."""
+    if not errors:
+        return Markup("")
+    items = []
+    for path, message in errors.items():
+        text = f"{field_label(schema, path)}: {message}" if path else message
+        link = _tag("a", {"href": "#" + field_id(path)}, text) if path else escape(text)
+        items.append(_tag("li", {}, link))
+    return _tag(
+        "div",
+        {
+            "class": "error-summary",
+            "role": "alert",
+            "tabindex": "-1",
+            "aria-labelledby": "error-summary-title",
+        },
+        _tag("h2", {"id": "error-summary-title"}, "There is a problem")
+        + _tag("ul", {}, Markup("").join(items)),
+    )
+
+
+def field_id(path: str) -> str:
+    """The HTML id of the field (or first option, or fieldset) at `path`."""
+    return "f-" + path.replace(".", "-") if path else "f-form"
+
+
+def field_label(schema: Schema, path: str) -> str:
+    """A readable name for a path: "Partners, row 2, Name"."""
+    parts = path.split(".")
+    labels = []
+    for i, part in enumerate(parts):
+        if part.isdigit():
+            labels.append(f"row {int(part) + 1}")
+            continue
+        node = subschema_at(schema, ".".join(parts[: i + 1]))
+        labels.append(_title(node or {}, {}, part))
+    return ", ".join(labels)
+
+
+def _title(node: Schema, ui: Schema, key: str) -> str:
+    title = ui.get("ui:title") or node.get("title")
+    if title:
+        return str(title)
+    return key.replace("_", " ").strip().capitalize() or key
+
+
+def _tag(name: str, attrs: dict[str, Any], content: Any = None) -> Markup:
+    parts = [name]
+    for key, value in attrs.items():
+        if value is None or value is False:
+            continue
+        parts.append(key if value is True else f'{key}="{escape(str(value))}"')
+    opening = Markup("<" + " ".join(parts) + ">")
+    if content is None:
+        return opening
+    return opening + escape(content) + Markup(f"</{name}>")
+
+
+class _Renderer:
+    def __init__(self, root: Schema, errors: dict[str, str]) -> None:
+        self.root = root
+        self.errors = errors
+
+    # Containers
+
+    def properties(self, node: Schema, ui: Schema, value: Any, path: str) -> Markup:
+        value = value if isinstance(value, dict) else {}
+        required = set(node.get("required", []))
+        return Markup("").join(
+            self.node(
+                node["properties"][key],
+                ui_for(ui, key),
+                value.get(key),
+                join_path(path, key),
+                key,
+                key in required,
+            )
+            for key in ordered_properties(node, ui)
+        )
+
+    def node(
+        self, node: Schema, ui: Schema, value: Any, path: str, key: str, required: bool
+    ) -> Markup:
+        node = resolve(node, self.root)
+        widget = ui.get("ui:widget")
+        kind = schema_type(node)
+        if widget == "hidden":
+            return _tag("input", {"type": "hidden", "name": path, "value": value_text(value)})
+        if kind == "object":
+            return self.group(node, ui, value, path, key)
+        if kind == "array":
+            if is_enum_array(node, self.root):
+                return self.choice_group(node, ui, value, path, key, required, multiple=True)
+            return self.rows(node, ui, value, path, key)
+        if kind == "boolean":
+            if widget in ("radio", "select"):
+                return self.choice_group(node, ui, value, path, key, required, multiple=False)
+            return self.checkbox(node, ui, value, path, key, required)
+        if choices(node) is not None:
+            if widget == "radio":
+                return self.choice_group(node, ui, value, path, key, required, multiple=False)
+            return self.field(node, ui, value, path, key, required, self.select)
+        return self.field(node, ui, value, path, key, required, self.input)
+
+    def group(self, node: Schema, ui: Schema, value: Any, path: str, key: str) -> Markup:
+        fid = field_id(path)
+        hint, error, described = self.notes(node, ui, path)
+        return _tag(
+            "fieldset",
+            {
+                "class": "group group--error" if error else "group",
+                "id": fid,
+                "aria-describedby": described,
+            },
+            _tag("legend", {}, _title(node, ui, key))
+            + hint
+            + error
+            + self.properties(node, ui, value, path),
+        )
+
+    def rows(self, node: Schema, ui: Schema, value: Any, path: str, key: str) -> Markup:
+        items = resolve(node.get("items", {}), self.root)
+        item_ui = ui_for(ui, "items")
+        options = ui_for(ui, "ui:options")
+        rows = value if isinstance(value, list) else []
+        max_items = node.get("maxItems")
+        addable = options.get("addable", True) and (max_items is None or len(rows) < max_items)
+        count = max(len(rows) + (1 if addable else 0), node.get("minItems", 0))
+        item_title = str(item_ui.get("ui:title") or items.get("title") or "Row")
+        body = Markup("")
+        for index in range(count):
+            row_path = join_path(path, index)
+            row_value = rows[index] if index < len(rows) else None
+            label = f"{item_title} {index + 1}"
+            if schema_type(items) == "object":
+                content = self.properties(items, item_ui, row_value, row_path)
+            else:
+                row_ui = {**item_ui, "ui:title": label}
+                content = self.node(items, row_ui, row_value, row_path, label, False)
+            if index < len(rows) and options.get("removable", True):
+                content += self.remove_box(row_path, label)
+            body += _tag(
+                "fieldset",
+                {"class": "row", "id": field_id(row_path)},
+                _tag("legend", {}, label) + content,
+            )
+        hint, error, described = self.notes(node, ui, path)
+        return _tag(
+            "fieldset",
+            {
+                "class": "group group--array group--error" if error else "group group--array",
+                "id": field_id(path),
+                "aria-describedby": described,
+            },
+            _tag("legend", {}, _title(node, ui, key)) + hint + error + body,
+        )
+
+    def remove_box(self, row_path: str, label: str) -> Markup:
+        box_id = field_id(join_path(row_path, REMOVE_KEY))
+        return _tag(
+            "div",
+            {"class": "choice row-remove"},
+            _tag(
+                "input",
+                {
+                    "type": "checkbox",
+                    "id": box_id,
+                    "name": join_path(row_path, REMOVE_KEY),
+                    "value": "true",
+                },
+            )
+            + _tag("label", {"for": box_id}, f"Remove {label}"),
+        )
+
+    # Fields
+
+    def notes(self, node: Schema, ui: Schema, path: str) -> tuple[Markup, Markup, str | None]:
+        """The hint and error paragraphs of a field, and the ids for aria-describedby."""
+        fid = field_id(path)
+        texts = [ui.get("ui:description") or node.get("description"), ui.get("ui:help")]
+        if ui.get("ui:widget") == "textarea" and node.get("maxLength"):
+            texts.append(f"At most {node['maxLength']} characters.")
+        texts = [str(t) for t in texts if t]
+        hint = Markup("")
+        ids = []
+        if texts:
+            body = Markup("").join(_tag("p", {}, t) for t in texts)
+            hint = _tag("div", {"class": "hint", "id": f"{fid}-hint"}, body)
+            ids.append(f"{fid}-hint")
+        error = Markup("")
+        if path in self.errors:
+            error = _tag(
+                "p",
+                {"class": "field-error", "id": f"{fid}-error"},
+                _tag("span", {"class": "visually-hidden"}, "Error:") + " " + self.errors[path],
+            )
+            ids.append(f"{fid}-error")
+        return hint, error, " ".join(ids) or None
+
+    def label_text(self, node: Schema, ui: Schema, key: str, required: bool) -> Markup:
+        text = escape(_title(node, ui, key))
+        if required:
+            text += Markup(' <span class="required">(required)</span>')
+        return text
+
+    def common_attrs(
+        self, node: Schema, ui: Schema, path: str, required: bool, described: str | None
+    ) -> dict[str, Any]:
+        return {
+            "id": field_id(path),
+            "name": path,
+            "aria-describedby": described,
+            "aria-invalid": "true" if path in self.errors else None,
+            "aria-required": "true" if required else None,
+        }
+
+    def field(
+        self,
+        node: Schema,
+        ui: Schema,
+        value: Any,
+        path: str,
+        key: str,
+        required: bool,
+        control: Any,
+    ) -> Markup:
+        hint, error, described = self.notes(node, ui, path)
+        attrs = self.common_attrs(node, ui, path, required, described)
+        return _tag(
+            "div",
+            {"class": "field field--error" if error else "field"},
+            _tag("label", {"for": field_id(path)}, self.label_text(node, ui, key, required))
+            + hint
+            + error
+            + control(node, ui, value, attrs),
+        )
+
+    def input(self, node: Schema, ui: Schema, value: Any, attrs: dict[str, Any]) -> Markup:
+        readonly = bool(ui.get("ui:readonly") or node.get("readOnly"))
+        if ui.get("ui:widget") == "textarea":
+            rows = ui_for(ui, "ui:options").get("rows", 6)
+            return _tag(
+                "textarea", {**attrs, "rows": rows, "readonly": readonly}, value_text(value)
+            )
+        kind = schema_type(node)
+        extra: dict[str, Any] = {"type": "text"}
+        if kind in ("integer", "number"):
+            extra = {
+                "type": "number",
+                "step": "1" if kind == "integer" else "any",
+                "inputmode": "numeric" if kind == "integer" else "decimal",
+                "min": node.get("minimum"),
+                "max": node.get("maximum"),
+            }
+        elif node.get("format") in ("date", "email"):
+            extra = {"type": node["format"]}
+        elif node.get("format") == "uri":
+            extra = {"type": "url"}
+        elif node.get("maxLength"):
+            extra["maxlength"] = node["maxLength"]
+        return _tag(
+            "input",
+            {
+                **extra,
+                **attrs,
+                "value": value_text(value),
+                "placeholder": ui.get("ui:placeholder"),
+                "autocomplete": ui.get("ui:autocomplete"),
+                "readonly": readonly,
+            },
+        )
+
+    def select(self, node: Schema, ui: Schema, value: Any, attrs: dict[str, Any]) -> Markup:
+        current = value_text(value)
+        options = _tag("option", {"value": ""}, "Choose…")
+        for option, title in choices(node) or []:
+            options += _tag(
+                "option",
+                {
+                    "value": value_text(option),
+                    "selected": value_text(option) == current and value is not None,
+                },
+                title,
+            )
+        disabled = bool(ui.get("ui:readonly") or node.get("readOnly"))
+        return _tag("select", {**attrs, "disabled": disabled}, options)
+
+    def checkbox(
+        self, node: Schema, ui: Schema, value: Any, path: str, key: str, required: bool
+    ) -> Markup:
+        required = required or node.get("const") is True
+        hint, error, described = self.notes(node, ui, path)
+        attrs = self.common_attrs(node, ui, path, required, described)
+        box = _tag(
+            "input",
+            {
+                "type": "checkbox",
+                **attrs,
+                "value": "true",
+                "checked": value is True,
+                "disabled": bool(ui.get("ui:readonly") or node.get("readOnly")),
+            },
+        )
+        label = _tag("label", {"for": field_id(path)}, self.label_text(node, ui, key, required))
+        return _tag(
+            "div",
+            {"class": "field field--checkbox field--error" if error else "field field--checkbox"},
+            error + _tag("div", {"class": "choice"}, box + label) + hint,
+        )
+
+    def choice_group(
+        self,
+        node: Schema,
+        ui: Schema,
+        value: Any,
+        path: str,
+        key: str,
+        required: bool,
+        multiple: bool,
+    ) -> Markup:
+        if multiple:
+            options = choices(resolve(node["items"], self.root)) or []
+            selected = {value_text(v) for v in value} if isinstance(value, list) else set()
+        elif schema_type(node) == "boolean":
+            options = [(True, "Yes"), (False, "No")]
+            selected = {value_text(value)} if isinstance(value, bool) else set()
+        else:
+            options = choices(node) or []
+            selected = {value_text(value)} if value is not None else set()
+        hint, error, described = self.notes(node, ui, path)
+        disabled = bool(ui.get("ui:readonly") or node.get("readOnly"))
+        body = Markup("")
+        for index, (option, title) in enumerate(options):
+            option_id = field_id(path) if index == 0 else f"{field_id(path)}-{index + 1}"
+            box = _tag(
+                "input",
+                {
+                    "type": "checkbox" if multiple else "radio",
+                    "id": option_id,
+                    "name": path,
+                    "value": value_text(option),
+                    "checked": value_text(option) in selected,
+                    "aria-invalid": "true" if error else None,
+                    "disabled": disabled,
+                },
+            )
+            body += _tag("div", {"class": "choice"}, box + _tag("label", {"for": option_id}, title))
+        return _tag(
+            "fieldset",
+            {
+                "class": "field field--error" if error else "field",
+                "aria-describedby": described,
+            },
+            _tag("legend", {}, self.label_text(node, ui, key, required)) + hint + error + body,
+        )

@@ -1,0 +1,40 @@
+"""Load-and-authorize helpers for views: 404 when it does not exist, 403 when not yours."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.calls.models import Call
+from app.cases.models import Case
+from app.cases.queries import may_view_case
+from app.extensions import db
+from app.tasks.queries import Owner, may_view, owner_of
+from workflows.models import WorkflowInstance
+
+
+def get_case(case_id: int) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None:
+        abort(404)
+    if not may_view_case(current_user, case):
+        abort(403)
+    return case
+
+
+def get_call(key: str) -> Call:
+    call = db.session.scalar(select(Call).where(Call.key == key))
+    if call is None:
+        abort(404)
+    return call
+
+
+def get_instance(instance_id: int) -> tuple[WorkflowInstance, Owner]:
+    instance = db.session.get(WorkflowInstance, instance_id)
+    owner = owner_of(db.session, instance) if instance is not None else None
+    if instance is None or owner is None:
+        abort(404)
+    if not may_view(current_user, owner):
+        abort(403)
+    return instance, owner

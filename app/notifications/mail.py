@@ -1,0 +1,45 @@
+"""Sending the outbox's emails: over SMTP when MAIL_SERVER is set, else into instance/mail/."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from workflows.models import OutboxMessage
+
+
+def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
+    payload = message.payload
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = ", ".join(payload["to"])
+    email["Subject"] = payload["subject"]
+    email["Message-ID"] = f"<outbox-{message.id}@grantflow>"
+    email.set_content(payload["body"])
+    if payload.get("ics"):
+        email.add_attachment(
+            payload["ics"].encode(),
+            maintype="text",
+            subtype="calendar",
+            filename="invitation.ics",
+            params={"method": "REQUEST"},
+        )
+    return email
+
+
+def make_sender(config: dict[str, Any], instance_path: str):  # type: ignore[no-untyped-def]
+    """A function that sends one outbox message, chosen by the configuration."""
+    sender = config["MAIL_FROM"]
+
+    def send_smtp(message: OutboxMessage) -> None:
+        with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=10) as smtp:
+            smtp.send_message(build_email(message, sender))
+
+    def write_file(message: OutboxMessage) -> None:
+        folder = Path(instance_path) / "mail"
+        folder.mkdir(exist_ok=True)
+        (folder / f"{message.id:06d}.eml").write_bytes(bytes(build_email(message, sender)))
+
+    return send_smtp if config.get("MAIL_SERVER") else write_file

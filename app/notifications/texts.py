@@ -1,0 +1,108 @@
+"""The texts of the emails, in the three languages a case can have (Language Act)."""
+
+from __future__ import annotations
+
+SUBJECTS: dict[str, dict[str, str]] = {
+    "receipt": {
+        "fi": "Vastaanottokuittaus {registry_number}",
+        "sv": "Mottagningskvitto {registry_number}",
+        "en": "Receipt {registry_number}",
+    },
+    "webinar_invitation": {
+        "fi": "Kutsu webinaariin {webinar_date}",
+        "sv": "Inbjudan till webbinariet {webinar_date}",
+        "en": "Invitation to the webinar {webinar_date}",
+    },
+    "supplement_requested": {
+        "fi": "Hakemuksen täydennyspyyntö",
+        "sv": "Begäran om komplettering av ansökan",
+        "en": "Request to supplement the application",
+    },
+    "decision_letter": {
+        "fi": "Päätös rahoitushakemukseen",
+        "sv": "Beslut om finansieringsansökan",
+        "en": "Decision on the funding application",
+    },
+    "closed_late": {
+        "fi": "Asia suljettu: määräaika päättyi",
+        "sv": "Ärendet avslutat: tidsfristen gick ut",
+        "en": "Case closed: the deadline passed",
+    },
+    "not_eligible": {
+        "fi": "Ideaehdotuksen käsittely",
+        "sv": "Behandling av idéförslaget",
+        "en": "Screening of the idea proposal",
+    },
+}
+
+BODIES: dict[str, dict[str, str]] = {
+    "receipt": {
+        "fi": "Asiakirjanne ({document_kind}) on vastaanotettu {received_at}.\n"
+        "Diaarinumero: {registry_number}\nHanke: {project_name}\nHaku: {call_title}\n",
+        "sv": "Ert dokument ({document_kind}) har tagits emot {received_at}.\n"
+        "Diarienummer: {registry_number}\nProjekt: {project_name}\nAnsökan: {call_title}\n",
+        "en": "Your document ({document_kind}) was received on {received_at}.\n"
+        "Registry number: {registry_number}\nProject: {project_name}\nCall: {call_title}\n",
+    },
+    "webinar_invitation": {
+        "fi": "Tervetuloa hakijoiden webinaariin {webinar_time}, {webinar_location}.\n"
+        "Kalenterikutsu on liitteenä.\n",
+        "sv": "Välkommen till webbinariet för sökande {webinar_time}, {webinar_location}.\n"
+        "Kalenderinbjudan finns som bilaga.\n",
+        "en": "You are invited to the applicants' webinar on {webinar_time}, {webinar_location}.\n"
+        "The calendar invitation is attached.\n",
+    },
+    "supplement_requested": {
+        "fi": "Pyydämme täydentämään hakemusta {supplement_due} mennessä:\n{supplement_request}\n",
+        "sv": "Vi ber er komplettera ansökan senast {supplement_due}:\n{supplement_request}\n",
+        "en": "Please supplement your application by {supplement_due}:\n{supplement_request}\n",
+    },
+    "decision_letter": {
+        "fi": "Hanke: {project_name} ({registry_number})\n"
+        "Päätös: {decision_text}\n"
+        "Myönnetty määrä: {amount} euroa\n"
+        "Käyttötarkoitus: alueiden välinen verkostoyhteistyö (AKKE-määräraha)\n"
+        "Tukikelpoiset kustannukset: hakemuksen hyväksytyn talousarvion mukaiset kulut\n"
+        "Hankeaika: {period}\nLoppuraportti viimeistään: {reporting_deadline}\n"
+        "Perustelut: {justification}\n\n"
+        "Oikaisuvaatimus: päätökseen tyytymätön voi hakea oikaisua päättäneeltä viranomaiselta "
+        "14 päivän kuluessa päätöksen tiedoksisaannista (valtionavustuslaki 34 §).\n",
+        "sv": "Projekt: {project_name} ({registry_number})\n"
+        "Beslut: {decision_text}\n"
+        "Beviljat belopp: {amount} euro\n"
+        "Ändamål: nätverkssamarbete mellan regioner (AKKE-anslaget)\n"
+        "Stödberättigande kostnader: kostnader enligt ansökans godkända budget\n"
+        "Projekttid: {period}\nSlutrapport senast: {reporting_deadline}\n"
+        "Motivering: {justification}\n\n"
+        "Begäran om omprövning: den som är missnöjd med beslutet kan begära omprövning hos "
+        "myndigheten inom 14 dagar från delfåendet (statsunderstödslagen 34 §).\n",
+        "en": "Project: {project_name} ({registry_number})\n"
+        "Decision: {decision_text}\n"
+        "Amount granted: EUR {amount}\n"
+        "Purpose: network cooperation between regions (AKKE appropriation)\n"
+        "Eligible costs: the costs of the application's approved budget\n"
+        "Period: {period}\nFinal report due: {reporting_deadline}\n"
+        "Justification: {justification}\n\n"
+        "Reconsideration: an applicant who is not satisfied with the decision may request its "
+        "reconsideration from the deciding authority within 14 days of being notified "
+        "(State Aid Act, section 34).\n",
+    },
+    "closed_late": {
+        "fi": "Määräaika {deadline} päättyi ennen kuin asiakirja lähetettiin. "
+        "Luonnos ei ole hakemus.\n",
+        "sv": "Tidsfristen {deadline} gick ut innan dokumentet skickades. "
+        "Ett utkast är ingen ansökan.\n",
+        "en": "The deadline {deadline} passed before the document was sent. A draft is not an "
+        "application.\n",
+    },
+    "not_eligible": {
+        "fi": "Ideaehdotusta ei kutsuta varsinaiseen hakuun.\nPalaute: {feedback}\n",
+        "sv": "Idéförslaget bjuds inte in till den egentliga ansökan.\nRespons: {feedback}\n",
+        "en": "The idea proposal is not invited to the actual application.\nFeedback: {feedback}\n",
+    },
+}
+
+DECISION_TEXTS = {
+    True: {"fi": "Rahoitus myönnetään", "sv": "Finansiering beviljas", "en": "Funding granted"},
+    False: {"fi": "Rahoitusta ei myönnetä", "sv": "Finansiering beviljas inte", "en": "Not funded"},
+}

@@ -1,0 +1,115 @@
+"""What some tasks need beyond their JSON Schema: pre-filled rows and checks across cases.
+
+The ranking form lists every application waiting for the decision; the server fills the
+read-only columns itself (never trusting what the browser sent back) and refuses a proposal
+over the budget, or over the share reserved for networks of regional cities.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.calls.models import Call
+from app.cases.models import Case
+from workflows.models import MessageWait
+
+RANKING_TASK = "rank_applications"
+DECISION_MESSAGE = "funding_decision"
+
+
+def _waiting_for_decision(session: Session, call: Call) -> list[Case]:
+    return list(
+        session.scalars(
+            select(Case)
+            .join(MessageWait, MessageWait.instance_id == Case.instance_id)
+            .where(Case.call_id == call.id, MessageWait.message == DECISION_MESSAGE)
+            .order_by(Case.score.desc().nulls_last(), Case.id)
+        )
+    )
+
+
+def _row(case: Case) -> dict[str, Any]:
+    return {
+        "case_key": case.key,
+        "applicant": case.organisation.name,
+        "object": case.application_object or "",
+        "regional_city_network": case.regional_city_network,
+        "score": case.score or 0.0,
+        "requested_amount": case.requested_amount or 0,
+    }
+
+
+def ranking_rows(session: Session, call: Call) -> list[dict[str, Any]]:
+    return [_row(case) for case in _waiting_for_decision(session, call)]
+
+
+def prefill(session: Session, spec_name: str, call: Call, data: dict[str, Any]) -> dict[str, Any]:
+    if spec_name != RANKING_TASK:
+        return data
+    proposed = {row.get("case_key"): row for row in data.get("proposals") or []}
+    rows = []
+    for row in ranking_rows(session, call):
+        earlier = proposed.get(row["case_key"], {})
+        rows.append(
+            row
+            | {key: earlier[key] for key in ("proposed_amount", "justification") if key in earlier}
+        )
+    return data | {"proposals": rows}
+
+
+def still_in_process(session: Session, call: Call) -> int:
+    waiting = {case.id for case in _waiting_for_decision(session, call)}
+    open_cases = session.scalars(
+        select(Case.id).where(Case.call_id == call.id, Case.closed.is_(False))
+    )
+    return sum(1 for case_id in open_cases if case_id not in waiting)
+
+
+def check(
+    session: Session, spec_name: str, call: Call, data: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """(data with server-side values, errors by field) for tasks that need more than the schema."""
+    if spec_name != RANKING_TASK:
+        return data, {}
+    errors: dict[str, str] = {}
+    truth = {row["case_key"]: row for row in ranking_rows(session, call)}
+    sent = data.get("proposals") or []
+    rows = []
+    for index, row in enumerate(sent):
+        server_row = truth.get(row.get("case_key"))
+        if server_row is None:
+            errors[f"proposals.{index}.case_key"] = (
+                "This application is not waiting for a decision."
+            )
+            continue
+        merged = row | server_row
+        if merged.get("proposed_amount", 0) > server_row["requested_amount"]:
+            errors[f"proposals.{index}.proposed_amount"] = (
+                f"More than the {server_row['requested_amount']} euros applied for."
+            )
+        rows.append(merged)
+    missing = set(truth) - {row["case_key"] for row in rows}
+    if missing:
+        errors["proposals"] = (
+            f"Every waiting application needs a row; missing: {', '.join(sorted(missing))}."
+        )
+    pending = still_in_process(session, call)
+    if pending:
+        errors["proposals"] = f"{pending} application(s) are still being processed or evaluated."
+    reserve = call.regional_city_reserve
+    city = sum(r.get("proposed_amount", 0) for r in rows if r["regional_city_network"])
+    other = sum(r.get("proposed_amount", 0) for r in rows if not r["regional_city_network"])
+    if city > reserve:
+        errors["proposals"] = (
+            f"Regional-city networks: {city} euros proposed, "
+            f"but the reserved share is {reserve} euros."
+        )
+    if other > call.budget_total - reserve:
+        errors["proposals"] = (
+            f"{other} euros proposed, but only {call.budget_total - reserve} euros are available "
+            f"outside the share reserved for regional-city networks."
+        )
+    return data | {"proposals": rows}, errors

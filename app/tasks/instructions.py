@@ -1,0 +1,34 @@
+"""Task instructions from the process file: Jinja over the task data, then Markdown.
+
+SpiffArena's convention: ``instructionsForEndUser`` is a Jinja template rendered with the
+task's data, written in Markdown. ``{{ idea_deadline | helsinki }}`` shows an ISO time in
+Helsinki time with its offset. The template runs in Jinja's sandbox and the resulting
+HTML is cleaned to a safelist of tags, so neither a process file nor form data can inject
+script into the page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import markdown
+import nh3
+from jinja2 import TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from app.timefmt import format_helsinki
+
+_ENVIRONMENT = SandboxedEnvironment(autoescape=False)
+_ENVIRONMENT.filters["helsinki"] = lambda value: format_helsinki(datetime.fromisoformat(str(value)))
+_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "h4", "a", "code", "blockquote"}
+
+
+def render_instructions(text: str, data: dict[str, Any]) -> Markup:
+    try:
+        rendered = _ENVIRONMENT.from_string(text).render(**data)
+    except TemplateError as err:
+        rendered = f"{text}\n\n(The instructions could not be filled in: {err})"
+    html = markdown.markdown(rendered)
+    return Markup(nh3.clean(html, tags=_TAGS, attributes={"a": {"href"}}))

@@ -1,0 +1,130 @@
+"""My tasks, and the task page: load, authorize, validate, one operation, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.cases.operations import actor_of
+from app.extensions import db
+from app.forms.parse import parse_form
+from app.forms.render import render_error_summary, render_form
+from app.forms.sanitize import sanitize_for_engine
+from app.forms.validate import validate_form
+from app.loaders import get_instance
+from app.tasks import hooks
+from app.tasks.instructions import render_instructions
+from app.tasks.operations import save_draft, send_task
+from app.tasks.queries import Owner, draft_of, inbox, may_work_on
+from app.timefmt import format_helsinki
+from workflows import (
+    DeadlinePassed,
+    EngineStepFailed,
+    NotAllowed,
+    TaskAlreadyCompleted,
+    TaskNotFound,
+    TaskView,
+    clock_now,
+    may_act,
+    task_view,
+)
+
+bp = Blueprint("tasks", __name__)
+ALREADY_DONE = (
+    "This task was already completed, possibly by someone else. Nothing you sent was saved."
+)
+
+
+@bp.get("/tasks", endpoint="inbox")
+@login_required
+def inbox_page() -> str:
+    rows = inbox(db.session, current_user)
+    mine = [row for row in rows if row.task.assignee == current_user.username]
+    groups = [row for row in rows if row.task.assignee != current_user.username]
+    return render_template(
+        "tasks/inbox.html", mine=mine, groups=groups, format_helsinki=format_helsinki
+    )
+
+
+def _back(owner: Owner) -> str:
+    return url_for("cases.show", case_id=owner.case.id) if owner.case else url_for("tasks.inbox")
+
+
+def _form_data(view: TaskView, saved: dict[str, Any] | None) -> dict[str, Any]:
+    properties = (view.schema or {}).get("properties", {})
+    data = {key: value for key, value in view.data.items() if key in properties}
+    return data | (saved or {})
+
+
+@bp.route("/tasks/<int:instance_id>/<task_id>", methods=["GET", "POST"], endpoint="task")
+@login_required
+def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | str:
+    instance, owner = get_instance(instance_id)
+    try:
+        view = task_view(db.session, instance, task_id)
+    except TaskAlreadyCompleted:
+        flash(ALREADY_DONE, "warning")
+        return redirect(_back(owner))
+    except TaskNotFound:
+        abort(404)
+    if not may_act(actor_of(current_user), view.row) or not may_work_on(
+        current_user, owner, view.row
+    ):
+        abort(403)
+    schema = view.schema or {"type": "object", "properties": {}}
+    draft = draft_of(db.session, instance.id, task_id)
+    data = hooks.prefill(
+        db.session, view.row.spec_name, owner.call, _form_data(view, draft.data if draft else None)
+    )
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        data = parse_form(schema, request.form, view.ui_schema)
+        if request.form.get("action") == "draft":
+            save_draft(db.session, instance, task_id, sanitize_for_engine(data), current_user)
+            db.session.commit()
+            flash("Draft saved. A draft is not sent: press “Send” when you are ready.", "success")
+            return redirect(request.path)
+        errors = validate_form(schema, data)
+        data, more_errors = hooks.check(db.session, view.row.spec_name, owner.call, data)
+        errors |= more_errors
+        if not errors:
+            try:
+                send_task(
+                    db.session,
+                    owner.call,
+                    instance,
+                    task_id,
+                    sanitize_for_engine(data),
+                    current_user,
+                )
+                db.session.commit()
+            except TaskAlreadyCompleted:
+                db.session.rollback()
+                flash(ALREADY_DONE, "warning")
+                return redirect(_back(owner))
+            except NotAllowed:
+                db.session.rollback()
+                abort(403)
+            except (DeadlinePassed, EngineStepFailed) as err:
+                db.session.rollback()
+                errors[""] = str(err)
+            else:
+                flash(f"“{view.row.title}” was sent.", "success")
+                return redirect(_back(owner))
+    page = render_template(
+        "tasks/task.html",
+        view=view,
+        owner=owner,
+        instance=instance,
+        form_html=render_form(schema, view.ui_schema, data, errors),
+        error_summary=render_error_summary(schema, errors),
+        errors=errors,
+        instructions=render_instructions(view.instructions, view.data),
+        draft=draft,
+        now=clock_now(instance.clock),
+        format_helsinki=format_helsinki,
+    )
+    return (page, 422) if errors else page

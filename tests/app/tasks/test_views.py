@@ -1,0 +1,163 @@
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from app.calls.models import Call
+from app.calls.operations import move_rehearsal_clock
+from app.cases.models import Case, Document, TaskDraft
+from app.cases.operations import sync_changed_cases
+from app.extensions import db
+from workflows import set_rehearsal_time
+from workflows.models import HumanTask
+
+
+def start_application(client, csrf_token):
+    token = csrf_token(client, "/cases")
+    response = client.post("/calls/regional-networks-2021/applications", data={"csrf_token": token})
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+def send(client, url, form, csrf_token, action="send"):
+    return client.post(url, data={**form, "action": action, "csrf_token": csrf_token(client, url)})
+
+
+def count(app, model):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def move_clock(app, moment):
+    with app.app_context():
+        call = db.session.scalar(select(Call))
+        move_rehearsal_clock(db.session, call, datetime.fromisoformat(moment))
+        sync_changed_cases(db.session, call)
+        db.session.commit()
+
+
+def test_idea_form_is_rendered_with_labels_and_the_deadline(signed_in, csrf_token):
+    applicant = signed_in("applicant")
+    page = applicant.get(start_application(applicant, csrf_token)).get_data(as_text=True)
+    assert '<label for="f-project_name">Project name' in page
+    assert "Deadline: <strong>15.4.2021 16:15 (UTC+03:00)</strong>" in page
+    assert "Rehearsal" in page
+
+
+def test_sending_the_idea_registers_it_and_shows_the_receipt(app, signed_in, csrf_token, idea_form):
+    applicant = signed_in("applicant")
+    url = start_application(applicant, csrf_token)
+    response = send(applicant, url, idea_form, csrf_token)
+    assert response.status_code == 302
+    case_page = applicant.get(response.headers["Location"]).get_data(as_text=True)
+    assert "VN/1/2021" in case_page
+    assert "Lakeland growth corridor" in case_page
+    assert "Completed “Write and send the idea proposal”" in case_page
+
+
+def test_bad_input_is_shown_beside_the_field_and_nothing_is_stored(
+    app, signed_in, csrf_token, idea_form
+):
+    applicant = signed_in("applicant")
+    url = start_application(applicant, csrf_token)
+    response = send(applicant, url, idea_form | {"requested_amount_estimate": "lots"}, csrf_token)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="f-requested_amount_estimate-error"' in page
+    assert 'aria-invalid="true"' in page
+    assert 'value="Lakeland growth corridor"' in page  # what was typed is kept
+    assert count(app, Document) == 0
+    assert count(app, HumanTask) == 1
+
+
+def test_a_draft_is_kept_but_never_sent(app, signed_in, csrf_token, idea_form):
+    applicant = signed_in("applicant")
+    url = start_application(applicant, csrf_token)
+    response = send(applicant, url, {"project_name": "Half-written"}, csrf_token, action="draft")
+    assert response.status_code == 302
+    assert 'value="Half-written"' in applicant.get(url).get_data(as_text=True)
+    assert count(app, TaskDraft) == 1
+    move_clock(app, "2021-04-15T16:15:01+03:00")
+    with app.app_context():
+        case = db.session.scalar(select(Case))
+        assert case.phase == "Closed as late (idea)"
+        assert case.documents == []
+
+
+def test_a_send_after_the_deadline_is_refused_with_the_reason(
+    app, signed_in, csrf_token, idea_form
+):
+    applicant = signed_in("applicant")
+    url = start_application(applicant, csrf_token)
+    token = csrf_token(applicant, url)
+    with app.app_context():  # 16:15:00, before the worker has fired the deadline timer
+        call = db.session.scalar(select(Call))
+        set_rehearsal_time(call.clock, datetime.fromisoformat("2021-04-15T16:15:00+03:00"))
+        db.session.commit()
+    response = applicant.post(url, data={**idea_form, "action": "send", "csrf_token": token})
+    assert response.status_code == 422
+    assert "The deadline passed" in response.get_data(as_text=True)
+    assert count(app, Document) == 0
+
+
+def test_a_task_already_completed_gives_a_notice_not_an_error(
+    app, signed_in, csrf_token, idea_form
+):
+    applicant = signed_in("applicant")
+    url = start_application(applicant, csrf_token)
+    token = csrf_token(applicant, url)
+    first = applicant.post(url, data={**idea_form, "action": "send", "csrf_token": token})
+    second = applicant.post(url, data={**idea_form, "action": "send", "csrf_token": token})
+    assert first.status_code == 302
+    assert second.status_code == 302
+    notice = applicant.get(second.headers["Location"]).get_data(as_text=True)
+    assert "already completed" in notice
+    assert count(app, Document) == 1
+
+
+def test_a_form_without_csrf_token_is_refused(app, signed_in, csrf_token, idea_form):
+    applicant = signed_in("applicant")
+    url = start_application(applicant, csrf_token)
+    response = applicant.post(url, data={**idea_form, "action": "send"})
+    assert response.status_code == 400
+    assert count(app, Document) == 0
+
+
+def test_a_task_of_another_lane_is_refused(signed_in, csrf_token):
+    applicant = signed_in("applicant")
+    url = start_application(applicant, csrf_token)
+    assert signed_in("specialist").get(url).status_code == 403
+
+
+def test_another_organisations_applicant_cannot_open_the_task(signed_in, csrf_token):
+    applicant = signed_in("applicant")
+    url = start_application(applicant, csrf_token)
+    assert signed_in("applicant2").get(url).status_code == 403
+
+
+def test_the_specialist_finds_the_screening_in_my_tasks(
+    app, signed_in, csrf_token, idea_form, task_url
+):
+    applicant = signed_in("applicant")
+    send(applicant, start_application(applicant, csrf_token), idea_form, csrf_token)
+    move_clock(app, "2021-04-15T16:15:01+03:00")
+    inbox = signed_in("specialist").get("/tasks").get_data(as_text=True)
+    assert task_url("screen_idea") in inbox
+    assert "Screen the idea proposal" in inbox
+    case_page = applicant.get("/cases/1").get_data(as_text=True)
+    assert "Webinar invitation" in case_page
+    assert "Screen the idea proposal" not in applicant.get("/tasks").get_data(as_text=True)
+
+
+def test_unknown_fields_and_typename_never_reach_the_engine(app, signed_in, csrf_token, idea_form):
+    applicant = signed_in("applicant")
+    url = start_application(applicant, csrf_token)
+    response = send(
+        applicant, url, idea_form | {"typename": "BpmnWorkflow", "evil": "1"}, csrf_token
+    )
+    assert response.status_code == 302
+    page = applicant.get("/cases/1")
+    assert page.status_code == 200
+    with app.app_context():
+        document = db.session.scalar(select(Document))
+        assert "typename" not in document.data
+        assert "evil" not in document.data

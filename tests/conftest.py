@@ -1,0 +1,167 @@
+"""Fixtures for the whole suite: a fresh app and database per test, factories, and login.
+
+The database is SQLite in the test's tmp_path, or the PostgreSQL database named by
+GRANTFLOW_TEST_DATABASE_URL (`make test` and `.ci/run` run the suite on both). Tables are
+created with `create_all` here only; the app itself uses migrations.
+
+App contexts: `db_session` pushes one for the whole test, for tests of operations and queries.
+Do not combine it with `client` requests: a request reuses an app context that is already
+pushed, so it would share the test's session and `g` (and Flask-Login's cached user). View
+tests use the factories without `db_session`: outside an app context they commit in a
+short-lived context of their own and return detached objects with their columns loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy.orm import scoped_session
+from werkzeug.test import TestResponse
+
+from app import create_app
+from app.auth.models import Organisation, User
+from app.auth.operations import create_organisation, create_user
+from app.extensions import db
+
+TEST_PASSWORD = "correct horse battery staple"
+_CSRF_INPUT = re.compile(
+    r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
+)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return os.environ.get("GRANTFLOW_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": True,
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[scoped_session[Any]]:
+    with app.app_context():
+        yield db.session
+
+
+def _setup_context(app: Flask) -> AbstractContextManager[Any]:
+    return nullcontext() if has_app_context() else app.app_context()
+
+
+@pytest.fixture
+def make_organisation(app: Flask) -> Callable[..., Organisation]:
+    def make(
+        name: str = "Tampereen kaupunki",
+        org_type: str = "municipality",
+        region: str = "Pirkanmaa",
+        municipality: str | None = "Tampere",
+    ) -> Organisation:
+        outside = not has_app_context()
+        with _setup_context(app):
+            organisation = create_organisation(name, org_type, region, municipality)
+            db.session.commit()
+            db.session.refresh(organisation)
+            if outside:
+                db.session.expunge(organisation)
+        return organisation
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    def make(
+        username: str = "x",
+        roles: tuple[str, ...] = ("applicant",),
+        organisation: Organisation | None = None,
+        password: str = TEST_PASSWORD,
+        display_name: str | None = None,
+        email: str | None = None,
+        language: str = "fi",
+    ) -> User:
+        outside = not has_app_context()
+        with _setup_context(app):
+            if organisation is not None and outside:
+                organisation = db.session.merge(organisation, load=False)
+            user = create_user(
+                username,
+                password,
+                display_name or username.capitalize(),
+                email or f"{username}@example.fi",
+                roles,
+                organisation=organisation,
+                language=language,
+            )
+            db.session.commit()
+            db.session.refresh(user)
+            if outside:
+                db.session.expunge(user)
+        return user
+
+    return make
+
+
+def csrf_token_from(html: str) -> str:
+    match = _CSRF_INPUT.search(html)
+    if match is None:
+        raise AssertionError("no csrf_token field in the page")
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def csrf_token() -> Callable[[FlaskClient, str], str]:
+    """`csrf_token(client, url)`: the CSRF token of a form on the page at `url`.
+
+    One token is valid for every form of the client's session."""
+
+    def fetch(client: FlaskClient, url: str = "/login") -> str:
+        response = client.get(url)
+        return csrf_token_from(response.get_data(as_text=True))
+
+    return fetch
+
+
+@pytest.fixture
+def login() -> Callable[..., TestResponse]:
+    """`login(client, username, password=TEST_PASSWORD)`: sign in through the real form."""
+
+    def sign_in(client: FlaskClient, username: str, password: str = TEST_PASSWORD) -> TestResponse:
+        page = client.get("/login")
+        token = csrf_token_from(page.get_data(as_text=True))
+        response = client.post(
+            "/login", data={"username": username, "password": password, "csrf_token": token}
+        )
+        assert response.status_code == 302, f"login as {username!r} failed"
+        return response
+
+    return sign_in

@@ -1,0 +1,26 @@
+from pathlib import Path
+
+import flask_migrate
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from workflows.models import Base
+
+MIGRATIONS = str(Path(__file__).resolve().parents[1] / "migrations")
+
+
+def test_migrations_build_exactly_the_schema_of_the_models(database_url):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "t"})
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        flask_migrate.downgrade(directory=MIGRATIONS, revision="base")
+        db.engine.dispose()
+    assert differences == []

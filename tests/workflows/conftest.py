@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import Session
+
+from workflows.models import Base, Clock
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[Session]:
+    url = os.environ.get("GRANTFLOW_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'engine.sqlite'}"
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA foreign_keys=ON"))
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    with Session(engine) as db:
+        yield db
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def rehearsal_clock(session: Session) -> Clock:
+    from workflows.clock import set_rehearsal_time
+
+    clock = Clock(name="rehearsal", rehearsal=True)
+    set_rehearsal_time(clock, datetime.fromisoformat("2021-04-15T16:00:00+03:00"))
+    session.add(clock)
+    session.flush()
+    return clock

@@ -1,0 +1,54 @@
+"""grantflow's engine layer: the only package that imports SpiffWorkflow.
+
+The application calls the functions re-exported here; it never sees a SpiffWorkflow object.
+"""
+
+from workflows import clock as _clock  # noqa: F401 - installs the clock seam before any run
+from workflows.bundles import content_hash, current_version, deploy_bundle, lane_role, read_bundle
+from workflows.clock import clock_now, set_rehearsal_time, wall_now
+from workflows.engine import complete_task, fire_due_timers, lock_instance, may_act, start_instance
+from workflows.errors import (
+    BundleRefused,
+    DeadlinePassed,
+    EngineStepFailed,
+    NotAllowed,
+    Problem,
+    TaskAlreadyCompleted,
+    TaskNotFound,
+    WorkflowError,
+)
+from workflows.queries import InstanceSummary, TaskView, summarize, task_view, timeline
+from workflows.services import SYSTEM, Actor, ServiceCall, register_operator
+
+__all__ = [
+    "SYSTEM",
+    "Actor",
+    "BundleRefused",
+    "DeadlinePassed",
+    "EngineStepFailed",
+    "InstanceSummary",
+    "NotAllowed",
+    "Problem",
+    "ServiceCall",
+    "TaskAlreadyCompleted",
+    "TaskNotFound",
+    "TaskView",
+    "WorkflowError",
+    "clock_now",
+    "complete_task",
+    "content_hash",
+    "current_version",
+    "deploy_bundle",
+    "fire_due_timers",
+    "lane_role",
+    "lock_instance",
+    "may_act",
+    "read_bundle",
+    "register_operator",
+    "set_rehearsal_time",
+    "start_instance",
+    "summarize",
+    "task_view",
+    "timeline",
+    "wall_now",
+]

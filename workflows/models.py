@@ -1,0 +1,172 @@
+"""Tables owned by the engine layer.
+
+The engine layer keeps one row per deployed process version (its files, stored once, keyed by
+content hash), one row per running workflow instance (only the instance's own serialized state),
+and the indexes the application queries instead of scanning engine states: ready human tasks,
+waiting timers, the outbox of side effects and the append-only audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite forgets the offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where UTC is required")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Clock(Base):
+    """The one source of "now" for a call: real time, or a rehearsal time moved by hand.
+
+    A rehearsal clock runs from ``anchor`` at wall speed: now = anchor + (wall now - set_at).
+    """
+
+    __tablename__ = "clocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    rehearsal: Mapped[bool] = mapped_column(default=False)
+    anchor: Mapped[datetime | None]
+    set_at: Mapped[datetime | None]
+
+
+class ProcessVersion(Base):
+    """A deployed bundle of process files (BPMN, DMN, forms), stored once by content hash."""
+
+    __tablename__ = "process_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle: Mapped[str] = mapped_column(String(100), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    files: Mapped[dict[str, Any]]
+    process_ids: Mapped[list[Any]]
+    deployed_by: Mapped[str] = mapped_column(String(100))
+    deployed_at: Mapped[datetime]
+    is_current: Mapped[bool] = mapped_column(default=False)
+
+
+class WorkflowInstance(Base):
+    """One running process: a case's application process or a call's call process."""
+
+    __tablename__ = "workflow_instances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
+    process_id: Mapped[str] = mapped_column(String(100))
+    clock_id: Mapped[int] = mapped_column(ForeignKey("clocks.id"))
+    group_key: Mapped[str] = mapped_column(String(100), index=True)
+    correlation_key: Mapped[str] = mapped_column(String(100), unique=True)
+    state: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(30))
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    version: Mapped[ProcessVersion] = relationship()
+    clock: Mapped[Clock] = relationship()
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class HumanTask(Base):
+    """A READY user task, indexed after every engine step: the inbox queries this table."""
+
+    __tablename__ = "human_tasks"
+    __table_args__ = (UniqueConstraint("instance_id", "task_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    spec_name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    lane: Mapped[str | None] = mapped_column(String(100))
+    candidate_group: Mapped[str | None] = mapped_column(String(50), index=True)
+    assignee: Mapped[str | None] = mapped_column(String(100), index=True)
+    form: Mapped[str | None] = mapped_column(String(200))
+    ui_form: Mapped[str | None] = mapped_column(String(200))
+    due_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    instance: Mapped[WorkflowInstance] = relationship()
+
+
+class Timer(Base):
+    """A waiting timer event with its due time in UTC; the worker fires it once."""
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_clock_due", "clock_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    clock_id: Mapped[int] = mapped_column(ForeignKey("clocks.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A side effect (an email) written in the same transaction, sent by the worker after commit."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_instances.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """Append-only: who did what, when (UTC), on which instance and task, with the data."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    clock_at: Mapped[datetime | None]
+    actor: Mapped[str] = mapped_column(String(100))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(50))
+    summary: Mapped[str] = mapped_column(String(300))
+    data: Mapped[dict[str, Any]]
+
+
+class MessageWait(Base):
+    """A message an instance is waiting for: the router's index."""
+
+    __tablename__ = "message_waits"
+    __table_args__ = (UniqueConstraint("instance_id", "message"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    message: Mapped[str] = mapped_column(String(200), index=True)

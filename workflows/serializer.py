@@ -1,0 +1,63 @@
+"""Serialize a workflow's own state only; its spec is stored once per process version.
+
+SpiffWorkflow's serializer embeds the whole spec in every workflow (about 70% of a case's
+state). Our converter leaves the spec out on the way in and takes the cached, parsed spec on
+the way out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+VERSION_KEY = "serializer_version"
+
+
+class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(  # type: ignore[override]
+        self,
+        dct: dict[str, Any],
+        spec: BpmnProcessSpec,
+        subprocess_specs: dict[str, BpmnProcessSpec],
+    ) -> BpmnWorkflow:
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+_CONFIG = dict(SPIFF_CONFIG)
+_CONFIG[BpmnWorkflow] = StateOnlyWorkflowConverter
+_SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_CONFIG))
+
+
+def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
+    state = _SERIALIZER.to_dict(workflow)
+    state[VERSION_KEY] = VERSION
+    return state
+
+
+def load_state(
+    state: dict[str, Any], spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
+) -> BpmnWorkflow:
+    state = dict(state)
+    if state.get(VERSION_KEY) != VERSION:
+        _SERIALIZER.migrate(state)
+    else:
+        state.pop(VERSION_KEY)
+    return _SERIALIZER.from_dict(state, spec=spec, subprocess_specs=subprocess_specs)

@@ -1,0 +1,107 @@
+"""Service tasks: the engine calls operators that the application registers by name.
+
+An operator runs inside the same transaction as the engine step that reached it. It gets a
+``ServiceCall`` (the session, the instance, the evaluated parameters, a copy of the task data,
+the instance's clock time and the acting user) and returns a JSON-serializable dict that the
+engine stores in the task's result variable.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from sqlalchemy.orm import Session
+
+from workflows.models import WorkflowInstance
+from workflows.sandbox import SandboxedEnvironment
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a user with roles, or the system (timers, messages)."""
+
+    username: str
+    roles: frozenset[str] = frozenset()
+
+
+SYSTEM = Actor("system")
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    session: Session
+    instance: WorkflowInstance
+    params: dict[str, Any]
+    data: dict[str, Any]
+    now: datetime
+    actor: Actor
+
+
+Operator = Callable[[ServiceCall], dict[str, Any]]
+_OPERATORS: dict[str, Operator] = {}
+
+
+def register_operator(name: str) -> Callable[[Operator], Operator]:
+    def decorate(function: Operator) -> Operator:
+        _OPERATORS[name] = function
+        return function
+
+    return decorate
+
+
+def operator_names() -> frozenset[str]:
+    return frozenset(_OPERATORS)
+
+
+@dataclass(frozen=True)
+class _Run:
+    session: Session
+    instance: WorkflowInstance
+    actor: Actor
+    now: Callable[[], datetime]
+
+
+_current_run: ContextVar[_Run | None] = ContextVar("current_run", default=None)
+
+
+@contextmanager
+def serving(
+    session: Session, instance: WorkflowInstance, actor: Actor, now: Callable[[], datetime]
+) -> Iterator[None]:
+    token = _current_run.set(_Run(session, instance, actor, now))
+    try:
+        yield
+    finally:
+        _current_run.reset(token)
+
+
+class ScriptEngine(PythonScriptEngine):
+    """The sandboxed script engine; service tasks go to the registered operators."""
+
+    def __init__(self) -> None:
+        super().__init__(environment=SandboxedEnvironment())
+
+    def call_service(self, task, operation_name, operation_params, **kwargs):  # type: ignore[no-untyped-def, override]
+        run = _current_run.get()
+        operator = _OPERATORS.get(operation_name)
+        if run is None or operator is None:
+            raise WorkflowTaskException(f"no service operator '{operation_name}'", task=task)
+        params = {name: param["value"] for name, param in operation_params.items()}
+        call = ServiceCall(run.session, run.instance, params, dict(task.data), run.now(), run.actor)
+        try:
+            return json.dumps(operator(call))
+        except Exception as err:  # the engine would hide it behind a NameError otherwise
+            raise WorkflowTaskException(
+                f"service '{operation_name}' failed: {err}", task=task, exception=err
+            ) from err
+
+
+SCRIPT_ENGINE = ScriptEngine()
