@@ -47,16 +47,17 @@ def ranking_rows(session: Session, call: Call) -> list[dict[str, Any]]:
 
 
 def prefill(session: Session, spec_name: str, call: Call, data: dict[str, Any]) -> dict[str, Any]:
+    """Fresh rows for the ranking, keeping amounts already proposed (a draft, an earlier round)."""
     if spec_name != RANKING_TASK:
         return data
-    proposed = {row.get("case_key"): row for row in data.get("proposals") or []}
+    earlier = data.get("proposals") or []
     rows = []
-    for row in ranking_rows(session, call):
-        earlier = proposed.get(row["case_key"], {})
-        rows.append(
-            row
-            | {key: earlier[key] for key in ("proposed_amount", "justification") if key in earlier}
-        )
+    for index, row in enumerate(ranking_rows(session, call)):
+        before = earlier[index] if index < len(earlier) else {}
+        if before.get("case_key", row["case_key"]) != row["case_key"]:
+            before = {}
+        kept = {key: before[key] for key in ("proposed_amount", "justification") if key in before}
+        rows.append(row | kept)
     return data | {"proposals": rows}
 
 
@@ -75,41 +76,45 @@ def check(
     if spec_name != RANKING_TASK:
         return data, {}
     errors: dict[str, str] = {}
-    truth = {row["case_key"]: row for row in ranking_rows(session, call)}
+
+    def refuse(path: str, message: str) -> None:
+        errors[path] = f"{errors[path]} {message}" if path in errors else message
+
+    server_rows = ranking_rows(session, call)
     sent = data.get("proposals") or []
+    if len(sent) != len(server_rows):
+        refuse(
+            "proposals",
+            f"Give a proposed amount (0 for no funding) and a justification for each of the "
+            f"{len(server_rows)} applications waiting for the decision.",
+        )
     rows = []
-    for index, row in enumerate(sent):
-        server_row = truth.get(row.get("case_key"))
-        if server_row is None:
-            errors[f"proposals.{index}.case_key"] = (
-                "This application is not waiting for a decision."
-            )
-            continue
+    for index, (row, server_row) in enumerate(zip(sent, server_rows, strict=False)):
+        if row.get("case_key", server_row["case_key"]) != server_row["case_key"]:
+            refuse(f"proposals.{index}", "The list of applications changed: reload the page.")
         merged = row | server_row
         if merged.get("proposed_amount", 0) > server_row["requested_amount"]:
-            errors[f"proposals.{index}.proposed_amount"] = (
-                f"More than the {server_row['requested_amount']} euros applied for."
+            refuse(
+                f"proposals.{index}.proposed_amount",
+                f"More than the {server_row['requested_amount']} euros applied for.",
             )
         rows.append(merged)
-    missing = set(truth) - {row["case_key"] for row in rows}
-    if missing:
-        errors["proposals"] = (
-            f"Every waiting application needs a row; missing: {', '.join(sorted(missing))}."
-        )
     pending = still_in_process(session, call)
     if pending:
-        errors["proposals"] = f"{pending} application(s) are still being processed or evaluated."
+        refuse("proposals", f"{pending} application(s) are still being processed or evaluated.")
     reserve = call.regional_city_reserve
     city = sum(r.get("proposed_amount", 0) for r in rows if r["regional_city_network"])
     other = sum(r.get("proposed_amount", 0) for r in rows if not r["regional_city_network"])
     if city > reserve:
-        errors["proposals"] = (
+        refuse(
+            "proposals",
             f"Regional-city networks: {city} euros proposed, "
-            f"but the reserved share is {reserve} euros."
+            f"but the reserved share is {reserve} euros.",
         )
     if other > call.budget_total - reserve:
-        errors["proposals"] = (
+        refuse(
+            "proposals",
             f"{other} euros proposed, but only {call.budget_total - reserve} euros are available "
-            f"outside the share reserved for regional-city networks."
+            f"outside the share reserved for regional-city networks.",
         )
     return data | {"proposals": rows}, errors

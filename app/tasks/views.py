@@ -87,9 +87,8 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
             db.session.commit()
             flash("Draft saved. A draft is not sent: press “Send” when you are ready.", "success")
             return redirect(request.path)
-        errors = validate_form(schema, data)
-        data, more_errors = hooks.check(db.session, view.row.spec_name, owner.call, data)
-        errors |= more_errors
+        data, errors = hooks.check(db.session, view.row.spec_name, owner.call, data)
+        errors = validate_form(schema, data) | errors
         if not errors:
             try:
                 send_task(

@@ -38,11 +38,14 @@ def signed_in(app: Flask, demo: None, login: Callable[..., object]) -> Callable[
 
 @pytest.fixture
 def task_url(app: Flask) -> Callable[[str], str]:
-    """`task_url("screen_idea")`: the page of the ready task with that BPMN id."""
+    """`task_url("screen_idea")`: the page of the ready task with that BPMN id (and assignee)."""
 
-    def find(spec_name: str) -> str:
+    def find(spec_name: str, assignee: str | None = None) -> str:
+        query = select(HumanTask).where(HumanTask.spec_name == spec_name)
+        if assignee is not None:
+            query = query.where(HumanTask.assignee == assignee)
         with app.app_context():
-            task = db.session.scalar(select(HumanTask).where(HumanTask.spec_name == spec_name))
+            task = db.session.scalar(query)
             assert task is not None, f"no ready task {spec_name}"
             return f"/tasks/{task.instance_id}/{task.task_id}"
 

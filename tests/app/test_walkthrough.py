@@ -1,0 +1,107 @@
+"""The whole call walked through the web pages with the demo accounts, as `make run` offers it."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.calls.models import Call
+from app.calls.operations import move_rehearsal_clock
+from app.cases.operations import sync_changed_cases
+from app.extensions import db
+from workflows.models import OutboxMessage
+
+
+def move_clock(app, moment):
+    with app.app_context():
+        call = db.session.scalar(select(Call))
+        move_rehearsal_clock(db.session, call, datetime.fromisoformat(moment))
+        sync_changed_cases(db.session, call)
+        db.session.commit()
+
+
+def submit(client, csrf_token, url, form):
+    response = client.post(
+        url, data={**form, "action": "send", "csrf_token": csrf_token(client, url)}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    return response
+
+
+def test_the_demo_accounts_walk_the_call_from_idea_to_decision(
+    app, signed_in, csrf_token, task_url, idea_form
+):
+    applicant, specialist = signed_in("applicant"), signed_in("specialist")
+    evaluator, decision_maker = signed_in("evaluator"), signed_in("decision_maker")
+    token = csrf_token(applicant, "/cases")
+    start = applicant.post("/calls/regional-networks-2021/applications", data={"csrf_token": token})
+    submit(applicant, csrf_token, start.headers["Location"], idea_form)
+
+    move_clock(app, "2021-04-15T16:15:01+03:00")
+    assert "Webinar invitation" in applicant.get("/cases/1").get_data(as_text=True)
+    screening = task_url("screen_idea")
+    assert "Screen the idea proposal" in specialist.get("/tasks").get_data(as_text=True)
+    submit(
+        specialist,
+        csrf_token,
+        screening,
+        {"akke_compatible": "true", "screening_result": "proceed"},
+    )
+    submit(
+        applicant,
+        csrf_token,
+        task_url("send_application"),
+        {
+            "plan": "Shared services for four municipalities.",
+            "budget_2021": "100000",
+            "budget_2022": "150000",
+            "budget_2023": "150000",
+            "cofunding": "40000",
+            "contact_person": "Anna Applicant",
+            "contact_email": "anna@tampere.example",
+        },
+    )
+
+    move_clock(app, "2021-06-02T16:15:01+03:00")
+    submit(specialist, csrf_token, task_url("check_application"), {"complete": "true"})
+    scores = {
+        "no_conflict_of_interest": "true",
+        "scores.relevance": "4",
+        "scores.inter_regional_cooperation": "5",
+        "scores.impact": "4",
+        "scores.feasibility": "3",
+        "comments": "A convincing network.",
+    }
+    submit(specialist, csrf_token, task_url("evaluate_application", "specialist"), scores)
+    submit(evaluator, csrf_token, task_url("evaluate_application", "evaluator"), scores)
+
+    ranking = task_url("rank_applications")
+    page = specialist.get(ranking).get_data(as_text=True)
+    assert 'value="City of Tampere" readonly' in page
+    over_budget = {
+        "proposals.0.proposed_amount": "400001",
+        "proposals.0.justification": "Strong",
+        "proposal_memo": "One application.",
+    }
+    refused = specialist.post(
+        ranking,
+        data={**over_budget, "action": "send", "csrf_token": csrf_token(specialist, ranking)},
+    )
+    assert refused.status_code == 422
+    assert "More than the 400000 euros applied for" in refused.get_data(as_text=True)
+    submit(specialist, csrf_token, ranking, over_budget | {"proposals.0.proposed_amount": "300000"})
+    submit(
+        decision_maker,
+        csrf_token,
+        task_url("decide_funding"),
+        {"approved": "true", "decided_by_body": "ministry"},
+    )
+
+    case_page = applicant.get("/cases/1").get_data(as_text=True)
+    assert "Funded" in case_page
+    assert "EUR 300000" in case_page
+    with app.app_context():
+        letters = db.session.scalars(select(OutboxMessage)).all()
+        templates = [letter.payload["template"] for letter in letters]
+    assert templates.count("receipt") == 2
+    assert "webinar_invitation" in templates
+    assert "decision_letter" in templates
