@@ -32,6 +32,7 @@ from workflows.clock import clock_now, running_on, wall_now
 from workflows.errors import (
     DeadlinePassed,
     EngineStepFailed,
+    InstanceChanged,
     NotAllowed,
     TaskAlreadyCompleted,
     TaskNotFound,
@@ -92,12 +93,20 @@ def load_workflow(instance: WorkflowInstance) -> BpmnWorkflow:
 
 
 def lock_instance(session: Session, instance_id: int) -> WorkflowInstance:
-    """Load an instance for change, locking its row where the database can."""
+    """Load an instance for change: lock its row where the database can, and claim it."""
     instance = session.scalar(
-        select(WorkflowInstance).where(WorkflowInstance.id == instance_id).with_for_update()
+        select(WorkflowInstance)
+        .where(WorkflowInstance.id == instance_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if instance is None:
         raise TaskNotFound("There is no such case.")
+    instance.updated_at = wall_now()
+    try:  # bump the version counter now: of two racing changes, the later one stops here
+        session.flush()
+    except StaleDataError:
+        raise InstanceChanged() from None
     return instance
 
 
@@ -112,7 +121,10 @@ def complete_task(
     session: Session, instance_id: int, task_id: str, data: dict[str, Any], *, actor: Actor
 ) -> WorkflowInstance:
     """Complete a READY human task with sanitized form data, if ``actor`` may act on it."""
-    instance = lock_instance(session, instance_id)
+    try:
+        instance = lock_instance(session, instance_id)
+    except InstanceChanged:
+        raise TaskAlreadyCompleted() from None
     indexed = session.scalar(
         select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.task_id == task_id)
     )
@@ -227,7 +239,7 @@ def _save(session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow) 
     try:
         session.flush()
     except StaleDataError:
-        raise TaskAlreadyCompleted() from None
+        raise InstanceChanged() from None
     for observe in observers:
         observe(instance.process_id, workflow)
 

@@ -21,6 +21,13 @@ class TaskAlreadyCompleted(WorkflowError):
         super().__init__(message)
 
 
+class InstanceChanged(WorkflowError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The case was changed by someone else at the same time; nothing was saved."
+        )
+
+
 class NotAllowed(WorkflowError):
     pass
 

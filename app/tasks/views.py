@@ -23,6 +23,7 @@ from app.timefmt import format_helsinki
 from workflows import (
     DeadlinePassed,
     EngineStepFailed,
+    InstanceChanged,
     NotAllowed,
     TaskAlreadyCompleted,
     TaskNotFound,
@@ -107,7 +108,7 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
             except NotAllowed:
                 db.session.rollback()
                 abort(403)
-            except (DeadlinePassed, EngineStepFailed) as err:
+            except (DeadlinePassed, EngineStepFailed, InstanceChanged) as err:
                 db.session.rollback()
                 errors[""] = str(err)
             else:

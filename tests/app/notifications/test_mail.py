@@ -1,0 +1,117 @@
+"""The worker sends the outbox over real SMTP (aiosmtpd on loopback), once, with retries."""
+
+from __future__ import annotations
+
+import socket
+from datetime import datetime
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from app import worker
+from app.auth.models import User
+from app.calls.models import Call
+from app.cases.operations import start_case
+from app.extensions import db
+from app.tasks.operations import send_task
+from workflows import set_rehearsal_time
+from workflows.models import HumanTask, OutboxMessage
+
+IDEA = {
+    "project_name": "Mail test",
+    "application_object": "growth_zone",
+    "regional_city_network": False,
+    "partners": [{"name": "Nokia", "type": "municipality", "region": "Pirkanmaa"}],
+    "summary": "A growth zone.",
+    "requested_amount_estimate": 100000,
+}
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(app, demo, smtp):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp[1])
+    return app
+
+
+def send_idea(app) -> None:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "applicant"))
+        call = db.session.scalar(select(Call))
+        case = start_case(db.session, call, user)
+        db.session.commit()
+        task_id = db.session.scalar(select(HumanTask.task_id))
+        send_task(db.session, call, case.instance, task_id, IDEA, user)
+        db.session.commit()
+
+
+def test_the_receipt_is_sent_once_over_smtp(mail_app, smtp):
+    inbox, _ = smtp
+    send_idea(mail_app)
+    assert worker.run_once(mail_app)["sent"] == 1
+    assert worker.run_once(mail_app)["sent"] == 0
+    [receipt] = inbox.messages
+    assert receipt["To"] == "applicant@demo.grantflow.example"
+    assert receipt["Subject"] == "Vastaanottokuittaus VN/1/2021"
+    assert "(UTC+02:00)" in receipt.get_content()
+
+
+def test_a_failed_send_is_kept_and_retried_later(app, demo):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nothing listens there
+    send_idea(app)
+    assert worker.run_once(app)["sent"] == 0
+    with app.app_context():
+        message = db.session.scalar(select(OutboxMessage))
+        assert message.sent_at is None
+        assert message.attempts == 1
+        assert message.last_error
+        assert message.next_attempt_at > message.created_at
+
+
+def test_the_worker_fires_the_deadline_and_mails_the_webinar_invitation(mail_app, smtp):
+    inbox, _ = smtp
+    send_idea(mail_app)
+    with mail_app.app_context():
+        call = db.session.scalar(select(Call))
+        set_rehearsal_time(call.clock, datetime.fromisoformat("2021-04-15T16:15:01+03:00"))
+        db.session.commit()
+    assert worker.run_once(mail_app)["timers"] == 1
+    invitation = next(m for m in inbox.messages if m["Subject"].startswith("Kutsu webinaariin"))
+    [calendar] = [part for part in invitation.iter_attachments()]
+    assert calendar.get_content_type() == "text/calendar"
+    assert "DTSTART:20210420T093000Z" in calendar.get_content()
+    assert worker.run_once(mail_app)["timers"] == 0
+
+
+def test_without_a_mail_server_mails_are_written_to_the_instance_folder(app, demo, tmp_path):
+    app.instance_path = str(tmp_path)
+    send_idea(app)
+    assert worker.run_once(app)["sent"] == 1
+    [written] = (tmp_path / "mail").glob("*.eml")
+    mail = message_from_bytes(written.read_bytes(), policy=policy.default)
+    assert mail["Subject"] == "Vastaanottokuittaus VN/1/2021"

@@ -1,0 +1,63 @@
+"""Two people press "Send" on the same task at the same moment: one wins, one is told."""
+
+import threading
+
+from sqlalchemy import func, select
+
+from app.auth.models import User
+from app.calls.models import Call
+from app.cases.models import Case, Document
+from app.cases.operations import start_case
+from app.extensions import db
+from app.tasks.operations import send_task
+from workflows import TaskAlreadyCompleted
+from workflows.models import AuditEvent, HumanTask
+
+IDEA = {
+    "project_name": "Twice pressed",
+    "application_object": "growth_zone",
+    "regional_city_network": False,
+    "partners": [{"name": "Nokia", "type": "municipality", "region": "Pirkanmaa"}],
+    "summary": "A growth zone.",
+    "requested_amount_estimate": 100000,
+}
+
+
+def test_two_simultaneous_sends_give_one_success_and_one_clear_refusal(app, demo):
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "applicant"))
+        case = start_case(db.session, db.session.scalar(select(Call)), user)
+        db.session.commit()
+        case_id = case.id
+        task_id = db.session.scalar(select(HumanTask.task_id))
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def press_send() -> None:
+        with app.app_context():
+            case = db.session.get(Case, case_id)
+            user = db.session.scalar(select(User).where(User.username == "applicant"))
+            barrier.wait()
+            try:
+                send_task(db.session, case.call, case.instance, task_id, IDEA, user)
+                db.session.commit()
+                outcomes.append("sent")
+            except TaskAlreadyCompleted as refused:
+                db.session.rollback()
+                outcomes.append(str(refused))
+
+    threads = [threading.Thread(target=press_send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == sorted(
+        ["sent", "This task was already completed, possibly by someone else."]
+    )
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Document)) == 1
+        completions = db.session.scalar(
+            select(func.count()).where(AuditEvent.kind == "task_completed")
+        )
+        assert completions == 1
