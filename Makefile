@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: venv run test typecheck bench
+.PHONY: venv run test bench
 
 venv: $(VENV)/.installed
 
@@ -22,13 +22,11 @@ run: venv
 test: venv
 	$(BIN)/ruff check app workflows tests
 	$(BIN)/ruff format --check app workflows tests
+	$(BIN)/mypy
 	env -u GRANTFLOW_TEST_DATABASE_URL $(BIN)/python -m pytest
 ifdef GRANTFLOW_TEST_DATABASE_URL
 	$(BIN)/python -m pytest
 endif
-
-typecheck: venv
-	$(BIN)/mypy
 
 bench: venv
 	$(BIN)/python -m workflows.bench

@@ -14,7 +14,7 @@ from app.calls.models import Call
 from app.calls.operations import move_rehearsal_clock, next_timer_at
 from app.cases.operations import sync_changed_cases
 from app.demo import deploy_folder, setup_demo
-from app.extensions import db
+from app.extensions import current_session, db
 from app.timefmt import format_helsinki
 from workflows import BundleRefused, clock_now
 
@@ -26,7 +26,11 @@ grantflow = click.Group("grantflow", help="grantflow commands.")
 @grantflow.command("setup-demo")
 def setup_demo_command() -> None:
     """Deploy bpmn/, create the demo accounts and the demo call (safe to run again)."""
-    for line in setup_demo(db.session, BPMN_FOLDER):
+    try:
+        said = setup_demo(current_session(), BPMN_FOLDER)
+    except (BundleRefused, ValueError) as err:
+        raise click.ClickException(str(err)) from None
+    for line in said:
         click.echo(line)
     db.session.commit()
 
@@ -36,7 +40,7 @@ def setup_demo_command() -> None:
 def deploy_command(folder: Path) -> None:
     """Validate and deploy the process files of FOLDER as the current version."""
     try:
-        version, created = deploy_folder(db.session, folder, "cli")
+        version, created = deploy_folder(current_session(), folder, "cli")
     except BundleRefused as refused:
         raise click.ClickException(str(refused)) from None
     db.session.commit()
@@ -58,12 +62,12 @@ def clock_command(call_key: str, moment: str | None, to_next: bool) -> None:
         if not call.clock.rehearsal:
             raise click.ClickException("this call runs on real time; its clock cannot be moved")
         target = _target(call, moment)
-        fired = move_rehearsal_clock(db.session, call, target)
-        sync_changed_cases(db.session, call)
+        fired = move_rehearsal_clock(current_session(), call, target)
+        sync_changed_cases(current_session(), call)
         db.session.commit()
         click.echo(f"{fired} instance(s) advanced")
     click.echo(f"{call.key}: {format_helsinki(clock_now(call.clock), seconds=True)}")
-    upcoming = next_timer_at(db.session, call)
+    upcoming = next_timer_at(current_session(), call)
     click.echo(f"next timer: {format_helsinki(upcoming, seconds=True) if upcoming else 'none'}")
 
 
@@ -73,7 +77,7 @@ def _target(call: Call, moment: str | None) -> datetime:
         if parsed.tzinfo is None:
             raise click.ClickException("give the time with its offset, e.g. +03:00")
         return parsed
-    upcoming = next_timer_at(db.session, call)
+    upcoming = next_timer_at(current_session(), call)
     if upcoming is None:
         raise click.ClickException("the call has no waiting timer")
     return upcoming.replace(microsecond=0) + _ONE_SECOND

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -85,7 +86,9 @@ def setup_demo(session: Session, bpmn_folder: Path) -> list[str]:
     )
     said.append(f"{load_demo_accounts(session)} demo account(s) created")
     for path in sorted((bpmn_folder / "calls").glob("*.json")):
-        config = json.loads(path.read_text("utf-8"))
-        call, created = setup_call(session, config, actor=SYSTEM)
+        try:
+            call, created = setup_call(session, json.loads(path.read_text("utf-8")), actor=SYSTEM)
+        except (ValueError, ValidationError) as err:
+            raise ValueError(f"{path.name}: {err}") from err
         said.append(f"call {call.key} " + ("set up" if created else "already set up"))
     return said

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.calls.models import Call
 from app.cases.models import Case
 from app.cases.queries import may_view_case
-from app.extensions import db
+from app.extensions import current_session, db
 from app.tasks.queries import Owner, may_view, owner_of
 from workflows.models import WorkflowInstance
 
@@ -32,7 +32,7 @@ def get_call(key: str) -> Call:
 
 def get_instance(instance_id: int) -> tuple[WorkflowInstance, Owner]:
     instance = db.session.get(WorkflowInstance, instance_id)
-    owner = owner_of(db.session, instance) if instance is not None else None
+    owner = owner_of(current_session(), instance) if instance is not None else None
     if instance is None or owner is None:
         abort(404)
     if not may_view(current_user, owner):

@@ -149,10 +149,10 @@ def run_persisted(url: str, cases: int) -> dict[str, float]:
         with Session(engine) as session:
             instance = start_instance(
                 session,
-                session.get(ProcessVersion, version_id),
+                session.get_one(ProcessVersion, version_id),
                 PROCESS,
                 data=_initial_data(key),
-                clock=session.get(Clock, clock_id),
+                clock=session.get_one(Clock, clock_id),
                 group_key="bench",
                 correlation_key=key,
                 actor=APPLICANT,
@@ -162,7 +162,7 @@ def run_persisted(url: str, cases: int) -> dict[str, float]:
         for name, actor, data in STEPS:
             with Session(engine) as session:
                 if name in ("webinar_invitation", "funding_decision"):
-                    target = session.get(WorkflowInstance, instance_id)
+                    target = session.get_one(WorkflowInstance, instance_id)
                     deliver_message(session, target, _message(name, data, key))
                 else:
                     task_id = session.scalar(

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from workflows.errors import BundleRefused, Problem
 from workflows.models import ProcessVersion
-from workflows.sandbox import ScriptRefused, check_source
+from workflows.sandbox import Mode, ScriptRefused, check_source
 
 MAX_FILE_BYTES = 2_000_000
 FORMS_FOLDER = "forms/"
@@ -173,9 +173,9 @@ def _check_spec(
     return problems
 
 
-def _sources_of(task_spec: Any) -> list[tuple[str, str]]:
+def _sources_of(task_spec: Any) -> list[tuple[str, Mode]]:
     """Every script ('exec') and expression ('eval') a task spec will run."""
-    sources = []
+    sources: list[tuple[str, Mode]] = []
     for attribute in _SCRIPT_ATTRIBUTES:
         value = getattr(task_spec, attribute, None)
         if isinstance(value, str) and value.strip():

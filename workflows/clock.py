@@ -23,14 +23,14 @@ _current_now: ContextVar[Callable[[], datetime] | None] = ContextVar("current_no
 
 class _ClockedDatetime(datetime):
     @classmethod
-    def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
+    def now(cls, tz=None):
         provider = _current_now.get()
         if provider is None:
             return datetime.now(tz)
         return provider().astimezone(tz or timezone.utc)
 
 
-spiff_timer.datetime = _ClockedDatetime  # type: ignore[misc]
+spiff_timer.datetime = _ClockedDatetime
 
 
 def wall_now() -> datetime:

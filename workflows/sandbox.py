@@ -17,7 +17,7 @@ from datetime import date, datetime
 from datetime import time as dtime
 from functools import lru_cache
 from types import CodeType, FrameType
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from RestrictedPython import compile_restricted, limited_builtins, safe_builtins
@@ -31,6 +31,7 @@ from RestrictedPython.Guards import (
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
+Mode = Literal["exec", "eval"]
 TIME_LIMIT_SECONDS = 1.0
 FORBIDDEN_NAMES = frozenset(
     {
@@ -127,13 +128,13 @@ BUILTINS = _builtins()
 _RESERVED = frozenset({"__builtins__"})
 
 
-def check_source(source: str, mode: str = "exec") -> None:
+def check_source(source: str, mode: Mode = "exec") -> None:
     """Refuse a script or expression before it is deployed or run (raises ScriptRefused)."""
     _compile(source, mode)
 
 
 @lru_cache(maxsize=2048)
-def _compile(source: str, mode: str) -> CodeType:
+def _compile(source: str, mode: Mode) -> CodeType:
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as err:
@@ -177,10 +178,10 @@ def _namespace(context: dict[str, Any], external: dict[str, Any] | None) -> dict
 class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
     """SpiffWorkflow's script environment, restricted."""
 
-    def evaluate(self, expression: str, context: dict[str, Any], external_context=None):  # type: ignore[no-untyped-def]
+    def evaluate(self, expression: str, context: dict[str, Any], external_context=None):
         return _run_limited(_compile(expression, "eval"), _namespace(context, external_context))
 
-    def execute(self, script: str, context: dict[str, Any], external_context=None):  # type: ignore[no-untyped-def]
+    def execute(self, script: str, context: dict[str, Any], external_context=None):
         namespace = _namespace(context, external_context)
         _run_limited(_compile(script, "exec"), namespace)
         for key in list(context):

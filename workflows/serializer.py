@@ -26,7 +26,7 @@ class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
-    def from_dict(  # type: ignore[override]
+    def from_dict(
         self,
         dct: dict[str, Any],
         spec: BpmnProcessSpec,

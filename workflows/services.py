@@ -89,7 +89,7 @@ class ScriptEngine(PythonScriptEngine):
     def __init__(self) -> None:
         super().__init__(environment=SandboxedEnvironment())
 
-    def call_service(self, task, operation_name, operation_params, **kwargs):  # type: ignore[no-untyped-def, override]
+    def call_service(self, task, operation_name, operation_params, **kwargs):
         run = _current_run.get()
         operator = _OPERATORS.get(operation_name)
         if run is None or operator is None:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.calls.models import Call
+from app.calls.schemas import load_call_config
 from workflows import (
     Actor,
     current_version,
@@ -24,7 +25,11 @@ BUNDLE = "grantflow"
 
 
 def setup_call(session: Session, config: dict[str, Any], *, actor: Actor) -> tuple[Call, bool]:
-    """Create the call and start its call process; (call, created). Same key twice: unchanged."""
+    """Create the call and start its call process; (call, created). Same key twice: unchanged.
+
+    The configuration is checked first (marshmallow's ValidationError names each bad field).
+    """
+    config = load_call_config(config)
     existing = session.scalar(select(Call).where(Call.key == config["key"]))
     if existing is not None:
         return existing, False

@@ -11,7 +11,7 @@ from app.auth.decorators import role_required
 from app.calls.models import Call
 from app.cases.operations import start_case
 from app.cases.queries import cases_for, is_staff
-from app.extensions import db
+from app.extensions import current_session, db
 from app.loaders import get_call, get_case
 from app.timefmt import format_helsinki
 from workflows import clock_now, summarize, timeline
@@ -26,7 +26,7 @@ def index() -> str:
     calls = db.session.scalars(select(Call).order_by(Call.created_at)).all()
     return render_template(
         "cases/index.html",
-        cases=cases_for(db.session, current_user),
+        cases=cases_for(current_session(), current_user),
         calls=calls,
         staff=is_staff(current_user),
         format_helsinki=format_helsinki,
@@ -42,7 +42,7 @@ def start(key: str) -> Response:
     if clock_now(call.clock) >= call.idea_deadline:
         flash("The idea call has closed: new applications can no longer be started.", "error")
         return redirect(url_for("cases.index"))
-    case = start_case(db.session, call, current_user)
+    case = start_case(current_session(), call, current_user)
     db.session.commit()
     task = db.session.scalar(select(HumanTask).where(HumanTask.instance_id == case.instance_id))
     flash("Your application was opened. Nothing is sent until you press “Send”.", "success")
@@ -56,7 +56,7 @@ def start(key: str) -> Response:
 def show(case_id: int) -> str:
     case = get_case(case_id)
     assert case.instance is not None
-    summary = summarize(db.session, case.instance)
+    summary = summarize(current_session(), case.instance)
     tasks = db.session.scalars(
         select(HumanTask).where(HumanTask.instance_id == case.instance_id)
     ).all()
@@ -66,7 +66,7 @@ def show(case_id: int) -> str:
         call=case.call,
         summary=summary,
         tasks=tasks,
-        events=timeline(db.session, [case.instance.id]),
+        events=timeline(current_session(), [case.instance.id]),
         now=clock_now(case.call.clock),
         format_helsinki=format_helsinki,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable, Mapping
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     return email
 
 
-def make_sender(config: dict[str, Any], instance_path: str):  # type: ignore[no-untyped-def]
+def make_sender(config: Mapping[str, Any], instance_path: str) -> Callable[[OutboxMessage], None]:
     """A function that sends one outbox message, chosen by the configuration."""
     sender = config["MAIL_FROM"]
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.cases.operations import actor_of
-from app.extensions import db
+from app.extensions import current_session, db
 from app.forms.parse import parse_form
 from app.forms.render import render_error_summary, render_form
 from app.forms.sanitize import sanitize_for_engine
@@ -42,7 +42,7 @@ ALREADY_DONE = (
 @bp.get("/tasks", endpoint="inbox")
 @login_required
 def inbox_page() -> str:
-    rows = inbox(db.session, current_user)
+    rows = inbox(current_session(), current_user)
     mine = [row for row in rows if row.task.assignee == current_user.username]
     groups = [row for row in rows if row.task.assignee != current_user.username]
     return render_template(
@@ -65,7 +65,7 @@ def _form_data(view: TaskView, saved: dict[str, Any] | None) -> dict[str, Any]:
 def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | str:
     instance, owner = get_instance(instance_id)
     try:
-        view = task_view(db.session, instance, task_id)
+        view = task_view(current_session(), instance, task_id)
     except TaskAlreadyCompleted:
         flash(ALREADY_DONE, "warning")
         return redirect(_back(owner))
@@ -76,24 +76,29 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
     ):
         abort(403)
     schema = view.schema or {"type": "object", "properties": {}}
-    draft = draft_of(db.session, instance.id, task_id)
+    draft = draft_of(current_session(), instance.id, task_id)
     data = hooks.prefill(
-        db.session, view.row.spec_name, owner.call, _form_data(view, draft.data if draft else None)
+        current_session(),
+        view.row.spec_name,
+        owner.call,
+        _form_data(view, draft.data if draft else None),
     )
     errors: dict[str, str] = {}
     if request.method == "POST":
         data = parse_form(schema, request.form, view.ui_schema)
         if request.form.get("action") == "draft":
-            save_draft(db.session, instance, task_id, sanitize_for_engine(data), current_user)
+            save_draft(
+                current_session(), instance, task_id, sanitize_for_engine(data), current_user
+            )
             db.session.commit()
             flash("Draft saved. A draft is not sent: press “Send” when you are ready.", "success")
             return redirect(request.path)
-        data, errors = hooks.check(db.session, view.row.spec_name, owner.call, data)
+        data, errors = hooks.check(current_session(), view.row.spec_name, owner.call, data)
         errors = validate_form(schema, data) | errors
         if not errors:
             try:
                 send_task(
-                    db.session,
+                    current_session(),
                     owner.call,
                     instance,
                     task_id,
