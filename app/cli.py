@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
 from app import worker
 from app.calls.models import Call
@@ -102,7 +103,7 @@ def serve_command(host: str, port: int) -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     stop = worker.start(app)
     try:
-        app.run(host=host, port=port, use_reloader=False, threaded=True)
+        run_simple(host, port, app, threaded=True)
     finally:
         stop.set()
 
