@@ -59,6 +59,23 @@ def render_error_summary(schema: Schema, errors: dict[str, str]) -> Markup:
     )
 
 
+ADD_ROW_ACTION = "add-row"
+
+
+def add_row_button(path: str, item_title: str) -> Markup:
+    """Keeps what was typed as a draft and shows the form again with one more empty row."""
+    return _tag(
+        "button",
+        {
+            "type": "submit",
+            "name": "action",
+            "value": f"{ADD_ROW_ACTION}:{path}",
+            "class": "button button-secondary row-add",
+        },
+        f"Save and add another {item_title.lower()}",
+    )
+
+
 def field_id(path: str) -> str:
     """The HTML id of the field (or first option, or fieldset) at `path`."""
     return "f-" + path.replace(".", "-") if path else "f-form"
@@ -184,6 +201,8 @@ class _Renderer:
                 {"class": "row", "id": field_id(row_path)},
                 _tag("legend", {}, label) + content,
             )
+        if addable:
+            body += add_row_button(path, item_title)
         hint, error, described = self.notes(node, ui, path)
         return _tag(
             "fieldset",

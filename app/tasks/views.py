@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from app.cases.operations import actor_of
 from app.extensions import current_session, db
 from app.forms.parse import parse_form
-from app.forms.render import render_error_summary, render_form
+from app.forms.render import ADD_ROW_ACTION, field_id, render_error_summary, render_form
 from app.forms.sanitize import sanitize_for_engine
 from app.forms.validate import validate_form
 from app.loaders import get_instance
@@ -86,13 +86,15 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
     errors: dict[str, str] = {}
     if request.method == "POST":
         data = parse_form(schema, request.form, view.ui_schema)
-        if request.form.get("action") == "draft":
+        action = request.form.get("action", "send")
+        if action == "draft" or action.startswith(ADD_ROW_ACTION):
             save_draft(
                 current_session(), instance, task_id, sanitize_for_engine(data), current_user
             )
             db.session.commit()
             flash("Draft saved. A draft is not sent: press “Send” when you are ready.", "success")
-            return redirect(request.path)
+            anchor = "#" + field_id(action.partition(":")[2]) if ":" in action else ""
+            return redirect(request.path + anchor)
         data, errors = hooks.check(current_session(), view.row.spec_name, owner.call, data)
         errors = validate_form(schema, data) | errors
         if not errors:

@@ -161,3 +161,15 @@ def test_unknown_fields_and_typename_never_reach_the_engine(app, signed_in, csrf
         document = db.session.scalar(select(Document))
         assert "typename" not in document.data
         assert "evil" not in document.data
+
+
+def test_add_another_row_keeps_what_was_typed_and_adds_an_empty_row(signed_in, csrf_token):
+    applicant = signed_in("applicant")
+    url = start_application(applicant, csrf_token)
+    first = {"partners.0.name": "City of Nokia", "partners.0.region": "Pirkanmaa"}
+    response = send(applicant, url, first, csrf_token, action="add-row:partners")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("#f-partners")
+    page = applicant.get(url).get_data(as_text=True)
+    assert 'value="City of Nokia"' in page
+    assert 'name="partners.1.name"' in page
