@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from app import config as default_config
 from app.extensions import csrf, db, login_manager, migrate
+from app.timefmt import format_helsinki
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -121,6 +122,8 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(format_helsinki, "helsinki")
+
     @app.context_processor
     def template_helpers() -> dict[str, Any]:
         return {"has_endpoint": lambda name: name in app.view_functions}

@@ -9,11 +9,16 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def format_helsinki(
-    moment: datetime | None, pattern: str | None = None, *, seconds: bool = False
+    moment: datetime | str | None, pattern: str | None = None, *, seconds: bool = False
 ) -> str:
-    """'15.4.2021 16:15 (UTC+03:00)'; with ``pattern``, only that strftime pattern."""
-    if moment is None:
+    """'15.4.2021 16:15 (UTC+03:00)'; with ``pattern``, only that strftime pattern.
+
+    Takes a datetime or an ISO 8601 string with its offset (as process data carries times).
+    """
+    if not moment:
         return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
     local = moment.astimezone(HELSINKI)
     if pattern:
         return local.strftime(pattern)

@@ -9,7 +9,6 @@ script into the page.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import markdown
@@ -21,7 +20,7 @@ from markupsafe import Markup
 from app.timefmt import format_helsinki
 
 _ENVIRONMENT = SandboxedEnvironment(autoescape=False)
-_ENVIRONMENT.filters["helsinki"] = lambda value: format_helsinki(datetime.fromisoformat(str(value)))
+_ENVIRONMENT.filters["helsinki"] = format_helsinki
 _TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "h4", "a", "code", "blockquote"}
 
 

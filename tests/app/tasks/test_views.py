@@ -145,6 +145,7 @@ def test_the_specialist_finds_the_screening_in_my_tasks(
     assert "Screen the idea proposal" in inbox
     case_page = applicant.get("/cases/1").get_data(as_text=True)
     assert "Webinar invitation" in case_page
+    assert "20.4.2021 12:30 (UTC+03:00) – 16:00" in case_page
     assert "Screen the idea proposal" not in applicant.get("/tasks").get_data(as_text=True)
 
 
