@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.calls.models import Call
+from app.calls.operations import move_rehearsal_clock
+from app.cases.operations import sync_changed_cases
 from app.demo import DEMO_PASSWORD, setup_demo
 from app.extensions import db
 from workflows.models import HumanTask
@@ -76,3 +80,31 @@ IDEA = {
 def idea_form() -> dict[str, str]:
     """A complete, valid idea proposal as the browser posts it."""
     return dict(IDEA)
+
+
+@pytest.fixture
+def move_clock(app: Flask) -> Callable[[str], None]:
+    """`move_clock("2021-04-15T16:15:01+03:00")`: move the demo call's rehearsal clock, as the
+    CLI command does: due timers fire and the cases are synced."""
+
+    def move(moment: str) -> None:
+        with app.app_context():
+            call = db.session.scalar(select(Call))
+            move_rehearsal_clock(db.session, call, datetime.fromisoformat(moment))
+            sync_changed_cases(db.session, call)
+            db.session.commit()
+
+    return move
+
+
+@pytest.fixture
+def idea_data() -> dict[str, object]:
+    """A valid idea proposal as the engine receives it (parsed and typed)."""
+    return {
+        "project_name": "Growth zone test",
+        "application_object": "growth_zone",
+        "regional_city_network": False,
+        "partners": [{"name": "Nokia", "type": "municipality", "region": "Pirkanmaa"}],
+        "summary": "A growth zone.",
+        "requested_amount_estimate": 100000,
+    }

@@ -1,22 +1,9 @@
 """The whole call walked through the web pages with the demo accounts, as `make run` offers it."""
 
-from datetime import datetime
-
 from sqlalchemy import select
 
-from app.calls.models import Call
-from app.calls.operations import move_rehearsal_clock
-from app.cases.operations import sync_changed_cases
 from app.extensions import db
 from workflows.models import OutboxMessage
-
-
-def move_clock(app, moment):
-    with app.app_context():
-        call = db.session.scalar(select(Call))
-        move_rehearsal_clock(db.session, call, datetime.fromisoformat(moment))
-        sync_changed_cases(db.session, call)
-        db.session.commit()
 
 
 def submit(client, csrf_token, url, form):
@@ -28,7 +15,7 @@ def submit(client, csrf_token, url, form):
 
 
 def test_the_demo_accounts_walk_the_call_from_idea_to_decision(
-    app, signed_in, csrf_token, task_url, idea_form
+    app, signed_in, csrf_token, task_url, idea_form, move_clock
 ):
     applicant, specialist = signed_in("applicant"), signed_in("specialist")
     evaluator, decision_maker = signed_in("evaluator"), signed_in("decision_maker")
@@ -36,7 +23,7 @@ def test_the_demo_accounts_walk_the_call_from_idea_to_decision(
     start = applicant.post("/calls/regional-networks-2021/applications", data={"csrf_token": token})
     submit(applicant, csrf_token, start.headers["Location"], idea_form)
 
-    move_clock(app, "2021-04-15T16:15:01+03:00")
+    move_clock("2021-04-15T16:15:01+03:00")
     assert "Webinar invitation" in applicant.get("/cases/1").get_data(as_text=True)
     screening = task_url("screen_idea")
     assert "Screen the idea proposal" in specialist.get("/tasks").get_data(as_text=True)
@@ -61,7 +48,7 @@ def test_the_demo_accounts_walk_the_call_from_idea_to_decision(
         },
     )
 
-    move_clock(app, "2021-06-02T16:15:01+03:00")
+    move_clock("2021-06-02T16:15:01+03:00")
     submit(specialist, csrf_token, task_url("check_application"), {"complete": "true"})
     scores = {
         "no_conflict_of_interest": "true",

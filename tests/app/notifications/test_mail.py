@@ -19,15 +19,6 @@ from app.tasks.operations import send_task
 from workflows import set_rehearsal_time
 from workflows.models import HumanTask, OutboxMessage
 
-IDEA = {
-    "project_name": "Mail test",
-    "application_object": "growth_zone",
-    "regional_city_network": False,
-    "partners": [{"name": "Nokia", "type": "municipality", "region": "Pirkanmaa"}],
-    "summary": "A growth zone.",
-    "requested_amount_estimate": 100000,
-}
-
 
 class Inbox:
     def __init__(self) -> None:
@@ -59,18 +50,24 @@ def mail_app(app, demo, smtp):
     return app
 
 
-def send_idea(app) -> None:
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == "applicant"))
-        call = db.session.scalar(select(Call))
-        case = start_case(db.session, call, user)
-        db.session.commit()
-        task_id = db.session.scalar(select(HumanTask.task_id))
-        send_task(db.session, call, case.instance, task_id, IDEA, user)
-        db.session.commit()
+@pytest.fixture
+def send_idea(idea_data):
+    """`send_idea(app)`: the demo applicant starts a case and sends an idea proposal."""
+
+    def send(app) -> None:
+        with app.app_context():
+            user = db.session.scalar(select(User).where(User.username == "applicant"))
+            call = db.session.scalar(select(Call))
+            case = start_case(db.session, call, user)
+            db.session.commit()
+            task_id = db.session.scalar(select(HumanTask.task_id))
+            send_task(db.session, call, case.instance, task_id, idea_data, user)
+            db.session.commit()
+
+    return send
 
 
-def test_the_receipt_is_sent_once_over_smtp(mail_app, smtp):
+def test_the_receipt_is_sent_once_over_smtp(mail_app, smtp, send_idea):
     inbox, _ = smtp
     send_idea(mail_app)
     assert worker.run_once(mail_app)["sent"] == 1
@@ -81,7 +78,7 @@ def test_the_receipt_is_sent_once_over_smtp(mail_app, smtp):
     assert "(UTC+02:00)" in receipt.get_content()
 
 
-def test_a_failed_send_is_kept_and_retried_later(app, demo):
+def test_a_failed_send_is_kept_and_retried_later(app, demo, send_idea):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nothing listens there
     send_idea(app)
     assert worker.run_once(app)["sent"] == 0
@@ -93,7 +90,7 @@ def test_a_failed_send_is_kept_and_retried_later(app, demo):
         assert message.next_attempt_at > message.created_at
 
 
-def test_the_worker_fires_the_deadline_and_mails_the_webinar_invitation(mail_app, smtp):
+def test_the_worker_fires_the_deadline_and_mails_the_webinar_invitation(mail_app, smtp, send_idea):
     inbox, _ = smtp
     send_idea(mail_app)
     with mail_app.app_context():
@@ -108,7 +105,9 @@ def test_the_worker_fires_the_deadline_and_mails_the_webinar_invitation(mail_app
     assert worker.run_once(mail_app)["timers"] == 0
 
 
-def test_without_a_mail_server_mails_are_written_to_the_instance_folder(app, demo, tmp_path):
+def test_without_a_mail_server_mails_are_written_to_the_instance_folder(
+    app, demo, tmp_path, send_idea
+):
     app.instance_path = str(tmp_path)
     send_idea(app)
     assert worker.run_once(app)["sent"] == 1

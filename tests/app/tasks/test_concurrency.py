@@ -13,17 +13,8 @@ from app.tasks.operations import send_task
 from workflows import TaskAlreadyCompleted
 from workflows.models import AuditEvent, HumanTask
 
-IDEA = {
-    "project_name": "Twice pressed",
-    "application_object": "growth_zone",
-    "regional_city_network": False,
-    "partners": [{"name": "Nokia", "type": "municipality", "region": "Pirkanmaa"}],
-    "summary": "A growth zone.",
-    "requested_amount_estimate": 100000,
-}
 
-
-def test_two_simultaneous_sends_give_one_success_and_one_clear_refusal(app, demo):
+def test_two_simultaneous_sends_give_one_success_and_one_clear_refusal(app, demo, idea_data):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "applicant"))
         case = start_case(db.session, db.session.scalar(select(Call)), user)
@@ -39,7 +30,7 @@ def test_two_simultaneous_sends_give_one_success_and_one_clear_refusal(app, demo
             user = db.session.scalar(select(User).where(User.username == "applicant"))
             barrier.wait()
             try:
-                send_task(db.session, case.call, case.instance, task_id, IDEA, user)
+                send_task(db.session, case.call, case.instance, task_id, idea_data, user)
                 db.session.commit()
                 outcomes.append("sent")
             except TaskAlreadyCompleted as refused:

@@ -3,9 +3,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.calls.models import Call
-from app.calls.operations import move_rehearsal_clock
 from app.cases.models import Case, Document, TaskDraft
-from app.cases.operations import sync_changed_cases
 from app.extensions import db
 from workflows import set_rehearsal_time
 from workflows.models import HumanTask
@@ -25,14 +23,6 @@ def send(client, url, form, csrf_token, action="send"):
 def count(app, model):
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
-
-
-def move_clock(app, moment):
-    with app.app_context():
-        call = db.session.scalar(select(Call))
-        move_rehearsal_clock(db.session, call, datetime.fromisoformat(moment))
-        sync_changed_cases(db.session, call)
-        db.session.commit()
 
 
 def test_idea_form_is_rendered_with_labels_and_the_deadline(signed_in, csrf_token):
@@ -69,14 +59,14 @@ def test_bad_input_is_shown_beside_the_field_and_nothing_is_stored(
     assert count(app, HumanTask) == 1
 
 
-def test_a_draft_is_kept_but_never_sent(app, signed_in, csrf_token, idea_form):
+def test_a_draft_is_kept_but_never_sent(app, signed_in, csrf_token, idea_form, move_clock):
     applicant = signed_in("applicant")
     url = start_application(applicant, csrf_token)
     response = send(applicant, url, {"project_name": "Half-written"}, csrf_token, action="draft")
     assert response.status_code == 302
     assert 'value="Half-written"' in applicant.get(url).get_data(as_text=True)
     assert count(app, TaskDraft) == 1
-    move_clock(app, "2021-04-15T16:15:01+03:00")
+    move_clock("2021-04-15T16:15:01+03:00")
     with app.app_context():
         case = db.session.scalar(select(Case))
         assert case.phase == "Closed as late (idea)"
@@ -135,11 +125,11 @@ def test_another_organisations_applicant_cannot_open_the_task(signed_in, csrf_to
 
 
 def test_the_specialist_finds_the_screening_in_my_tasks(
-    app, signed_in, csrf_token, idea_form, task_url
+    app, signed_in, csrf_token, idea_form, task_url, move_clock
 ):
     applicant = signed_in("applicant")
     send(applicant, start_application(applicant, csrf_token), idea_form, csrf_token)
-    move_clock(app, "2021-04-15T16:15:01+03:00")
+    move_clock("2021-04-15T16:15:01+03:00")
     inbox = signed_in("specialist").get("/tasks").get_data(as_text=True)
     assert task_url("screen_idea") in inbox
     assert "Screen the idea proposal" in inbox
