@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 from werkzeug.serving import run_simple
 
@@ -21,7 +22,7 @@ from workflows import BundleRefused, clock_now
 
 BPMN_FOLDER = Path(__file__).resolve().parent.parent / "bpmn"
 _ONE_SECOND = timedelta(seconds=1)
-grantflow = click.Group("grantflow", help="grantflow commands.")
+grantflow = AppGroup("grantflow", help="grantflow commands.")
 
 
 @grantflow.command("setup-demo")
