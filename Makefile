@@ -23,9 +23,9 @@ test: venv
 	$(BIN)/ruff check app workflows tests
 	$(BIN)/ruff format --check app workflows tests
 	$(BIN)/mypy
-	env -u GRANTFLOW_TEST_DATABASE_URL $(BIN)/python -m pytest
+	env -u GRANTFLOW_TEST_DATABASE_URL $(BIN)/python -m pytest --flow-coverage=100
 ifdef GRANTFLOW_TEST_DATABASE_URL
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --flow-coverage=100
 endif
 
 bench: venv

@@ -30,6 +30,13 @@ from app import create_app
 from app.auth.models import Organisation, User
 from app.auth.operations import create_organisation, create_user
 from app.extensions import db
+from tests.flow_coverage import (  # noqa: F401 - the flow-coverage plugin's hooks
+    pytest_addoption,
+    pytest_configure,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+    pytest_unconfigure,
+)
 
 TEST_PASSWORD = "correct horse battery staple"
 _CSRF_INPUT = re.compile(

@@ -115,7 +115,13 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
             except NotAllowed:
                 db.session.rollback()
                 abort(403)
-            except (DeadlinePassed, EngineStepFailed, InstanceChanged) as err:
+            except DeadlinePassed as late:
+                db.session.rollback()
+                errors[""] = (
+                    f"The deadline passed at {format_helsinki(late.deadline, seconds=True)}: "
+                    "the form can no longer be sent."
+                )
+            except (EngineStepFailed, InstanceChanged) as err:
                 db.session.rollback()
                 errors[""] = str(err)
             else:

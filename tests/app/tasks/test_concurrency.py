@@ -2,6 +2,7 @@
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import User
@@ -10,7 +11,7 @@ from app.cases.models import Case, Document
 from app.cases.operations import start_case
 from app.extensions import db
 from app.tasks.operations import send_task
-from workflows import TaskAlreadyCompleted
+from workflows import NotAllowed, TaskAlreadyCompleted
 from workflows.models import AuditEvent, HumanTask
 
 
@@ -52,3 +53,16 @@ def test_two_simultaneous_sends_give_one_success_and_one_clear_refusal(app, demo
             select(func.count()).where(AuditEvent.kind == "task_completed")
         )
         assert completions == 1
+
+
+def test_the_operation_itself_refuses_another_organisations_applicant(app, demo, idea_data):
+    with app.app_context():
+        lead = db.session.scalar(select(User).where(User.username == "applicant"))
+        other = db.session.scalar(select(User).where(User.username == "applicant2"))
+        case = start_case(db.session, db.session.scalar(select(Call)), lead)
+        db.session.commit()
+        task_id = db.session.scalar(select(HumanTask.task_id))
+        with pytest.raises(NotAllowed):
+            send_task(db.session, case.call, case.instance, task_id, idea_data, other)
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(Document)) == 0

@@ -85,7 +85,9 @@ def test_a_send_after_the_deadline_is_refused_with_the_reason(
         db.session.commit()
     response = applicant.post(url, data={**idea_form, "action": "send", "csrf_token": token})
     assert response.status_code == 422
-    assert "The deadline passed" in response.get_data(as_text=True)
+    assert "The deadline passed at 15.4.2021 16:15:00 (UTC+03:00)" in response.get_data(
+        as_text=True
+    )
     assert count(app, Document) == 0
 
 

@@ -1,0 +1,194 @@
+"""Deadlines are 16:15:00 Helsinki time on the call's clock: one second earlier counts, 16:15 not.
+
+Sending is refused from 16:15:00 on even before the timer job has closed the case (the worker
+polls the timers, so a case can still show its task for a moment after the deadline). The
+rehearsal clock runs on at wall speed once set, so the timers fire as soon as it is past
+16:15:00; one second before, they do not, although the wall clock is years later.
+
+Also: a task is completed once, and only by the lane it belongs to.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.auth.models import User
+from app.calls.models import Call
+from app.cases.models import Case, Document
+from app.extensions import db
+from app.tasks.operations import send_task
+from app.tasks.queries import may_work_on, owner_of
+from app.timefmt import format_helsinki
+from workflows import DeadlinePassed, NotAllowed, TaskAlreadyCompleted
+from workflows.models import AuditEvent, WorkflowInstance
+
+SCREEN_PROCEED = {"akke_compatible": True, "screening_result": "proceed"}
+
+
+def count(session: Session, model: type, *where: object) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def completions(session: Session, case: Case) -> int:
+    return count(
+        session,
+        AuditEvent,
+        AuditEvent.instance_id == case.instance_id,
+        AuditEvent.kind == "task_completed",
+    )
+
+
+@pytest.fixture
+def two_cases(rehearsal) -> tuple[Case, Case]:
+    """Cases of the City of Tampere and Leader Pohjoisin Lappi, both drafting their idea."""
+    return rehearsal.start("applicant"), rehearsal.start("applicant2")
+
+
+@pytest.fixture
+def two_invited_cases(rehearsal, two_cases) -> tuple[Case, Case]:
+    """Both cases sent their idea and were invited to apply."""
+    first, second = two_cases
+    rehearsal.move_clock("2021-04-01 10:00:00")
+    rehearsal.send("send_idea_proposal", rehearsal.idea("First"), "applicant", first)
+    rehearsal.send("send_idea_proposal", rehearsal.idea("Second"), "applicant2", second)
+    rehearsal.move_clock("2021-04-15 16:15:01")
+    for case in two_cases:
+        rehearsal.send("screen_idea", SCREEN_PROCEED, "specialist", case)
+    return two_cases
+
+
+def test_an_idea_sent_one_second_before_the_deadline_is_received(rehearsal, two_cases):
+    case, _ = two_cases
+    rehearsal.move_clock("2021-04-15 16:14:59")
+
+    rehearsal.send("send_idea_proposal", rehearsal.idea("Just in time"), "applicant", case)
+
+    [document] = case.documents
+    assert document.kind == "idea_proposal"
+    assert format_helsinki(document.received_at, seconds=True) == "15.4.2021 16:14:59 (UTC+03:00)"
+    assert case.phase == "Waiting: Webinar invitation received"
+
+
+def test_an_idea_sent_at_the_deadline_is_refused_and_nothing_is_stored(rehearsal, two_cases):
+    case, _ = two_cases
+    rehearsal.set_clock("2021-04-15 16:15:00")
+
+    with pytest.raises(DeadlinePassed) as refused:
+        rehearsal.send("send_idea_proposal", rehearsal.idea("Too late"), "applicant", case)
+
+    assert refused.value.deadline == datetime.fromisoformat("2021-04-15T16:15:00+03:00")
+    assert count(rehearsal.session, Document) == 0
+    assert rehearsal.task("send_idea_proposal", case) is not None
+    assert completions(rehearsal.session, case) == 0
+    assert rehearsal.emails("receipt") == []
+
+
+def test_an_application_sent_one_second_before_the_deadline_is_received(
+    rehearsal, two_invited_cases
+):
+    case, _ = two_invited_cases
+    rehearsal.move_clock("2021-06-02 16:14:59")
+
+    rehearsal.send("send_application", rehearsal.application(), "applicant", case)
+
+    assert [d.kind for d in case.documents] == ["idea_proposal", "application"]
+    received = case.documents[-1].received_at
+    assert format_helsinki(received, seconds=True) == "2.6.2021 16:14:59 (UTC+03:00)"
+    assert case.phase == "Check the application is complete"
+
+
+def test_an_application_sent_at_the_deadline_is_refused_and_nothing_is_stored(
+    rehearsal, two_invited_cases
+):
+    case, _ = two_invited_cases
+    before = completions(rehearsal.session, case)
+    rehearsal.set_clock("2021-06-02 16:15:00")
+
+    with pytest.raises(DeadlinePassed) as refused:
+        rehearsal.send("send_application", rehearsal.application(), "applicant", case)
+
+    assert refused.value.deadline == datetime.fromisoformat("2021-06-02T16:15:00+03:00")
+    assert [d.kind for d in case.documents] == ["idea_proposal"]
+    assert rehearsal.task("send_application", case) is not None
+    assert completions(rehearsal.session, case) == before
+
+
+def test_the_idea_deadline_timer_runs_on_the_rehearsal_clock(rehearsal, two_cases):
+    case, _ = two_cases
+
+    rehearsal.move_clock("2021-04-15 16:14:59")
+    before_the_deadline = (case.phase, case.closed)
+    rehearsal.move_clock("2021-04-15 16:15:01")
+
+    assert before_the_deadline == ("Write and send the idea proposal", False)
+    assert (case.phase, case.closed) == ("Closed as late (idea)", True)
+
+
+def test_the_application_deadline_timer_runs_on_the_rehearsal_clock(rehearsal, two_invited_cases):
+    case, _ = two_invited_cases
+
+    rehearsal.move_clock("2021-06-02 16:14:59")
+    before_the_deadline = (case.phase, case.closed)
+    rehearsal.move_clock("2021-06-02 16:15:01")
+
+    assert before_the_deadline == ("Write and send the application", False)
+    assert (case.phase, case.closed) == ("Closed as late (application)", True)
+
+
+def test_a_task_sent_twice_is_completed_once(rehearsal, two_cases):
+    case, _ = two_cases
+    task = rehearsal.task("send_idea_proposal", case)
+    with Session(db.engine) as other:  # a second request, loading the same task page
+        other_call = other.get(Call, case.call_id)
+        other_instance = other.get(WorkflowInstance, case.instance_id)
+        other_user = other.scalar(select(User).where(User.username == "applicant"))
+
+        rehearsal.send("send_idea_proposal", rehearsal.idea("Pressed once"), "applicant", case)
+        with pytest.raises(TaskAlreadyCompleted):
+            send_task(
+                other,
+                other_call,
+                other_instance,
+                task.task_id,
+                rehearsal.idea("Pressed twice"),
+                other_user,
+            )
+        other.rollback()
+
+    assert [d.data["project_name"] for d in case.documents] == ["Pressed once"]
+    assert completions(rehearsal.session, case) == 1
+    assert len(rehearsal.emails("receipt")) == 1
+
+
+def test_a_specialist_cannot_send_the_applicants_task(rehearsal, two_cases):
+    case, _ = two_cases
+
+    with pytest.raises(NotAllowed):
+        rehearsal.send("send_idea_proposal", rehearsal.idea("Not mine"), "specialist", case)
+
+    assert case.documents == []
+    assert rehearsal.task("send_idea_proposal", case) is not None
+
+
+def test_an_applicant_cannot_send_a_specialists_task(rehearsal, two_invited_cases):
+    case, _ = two_invited_cases
+    rehearsal.send("send_application", rehearsal.application(), "applicant", case)
+
+    with pytest.raises(NotAllowed):
+        rehearsal.send("check_application", {"complete": True}, "applicant", case)
+
+    assert case.phase == "Check the application is complete"
+    assert rehearsal.task("check_application", case) is not None
+
+
+def test_only_the_lead_organisation_may_work_on_its_applicant_task(rehearsal, two_cases):
+    case, _ = two_cases
+    task = rehearsal.task("send_idea_proposal", case)
+    owner = owner_of(rehearsal.session, case.instance)
+
+    assert may_work_on(rehearsal.user("applicant"), owner, task)
+    assert not may_work_on(rehearsal.user("applicant2"), owner, task)
