@@ -18,10 +18,10 @@ from workflows import (
     start_instance,
     wall_now,
 )
-from workflows.models import Clock, Timer, WorkflowInstance
+from workflows.models import Clock, Timer
 
 CALL_PROCESS = "funding_call"
-BUNDLE = "grantflow"
+BUNDLE = "grantflow"  # the name the shipped process files are deployed under
 
 
 def setup_call(session: Session, config: dict[str, Any], *, actor: Actor) -> tuple[Call, bool]:
@@ -75,9 +75,3 @@ def move_rehearsal_clock(session: Session, call: Call, moment: datetime) -> int:
     while count := fire_due_timers(session, call.clock):
         fired += count
     return fired
-
-
-def instances_of(session: Session, call: Call) -> list[WorkflowInstance]:
-    return list(
-        session.scalars(select(WorkflowInstance).where(WorkflowInstance.group_key == call.key))
-    )

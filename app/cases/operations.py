@@ -7,12 +7,12 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.calls.models import Call
+from app.calls.operations import BUNDLE
 from app.cases.models import Case
 from workflows import Actor, InstanceSummary, current_version, start_instance, summarize, wall_now
 from workflows.models import WorkflowInstance
 
 APPLICATION_PROCESS = "funding_application"
-BUNDLE = "grantflow"
 
 
 def actor_of(user: User) -> Actor:
