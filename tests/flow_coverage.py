@@ -8,7 +8,8 @@ summary prints, per process::
 
     funding_application: 34/34 sequence flows taken (100.0%)
 
-and lists every flow not taken with the names of its source and target elements.
+and, with ``--flow-coverage`` or ``-v``, lists every flow not taken with the names of its source
+and target elements.
 
 ``--flow-coverage=PERCENT`` makes the run fail (exit status 1) when a process is below PERCENT,
 but only when the run was not narrowed: not with ``-k``, ``-m``, ``--deselect`` or ``--lf``,
@@ -161,8 +162,9 @@ def pytest_terminal_summary(
             f"{process_id}: {process.taken_count}/{len(process.flows)} sequence flows taken "
             f"({process.percent:.1f}%)"
         )
-        for flow_id in process.untaken:
-            write(f"    not taken: {process.describe(flow_id)}")
+        if config.get_verbosity() > 0 or coverage.threshold is not None:
+            for flow_id in process.untaken:
+                write(f"    not taken: {process.describe(flow_id)}")
     if coverage.threshold is None:
         return
     if coverage.narrowed_by is not None:

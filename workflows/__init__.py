@@ -18,7 +18,14 @@ from workflows.errors import (
     TaskNotFound,
     WorkflowError,
 )
-from workflows.queries import InstanceSummary, TaskView, summarize, task_view, timeline
+from workflows.queries import (
+    InstanceSummary,
+    TaskView,
+    form_schema,
+    summarize,
+    task_view,
+    timeline,
+)
 from workflows.services import SYSTEM, Actor, ServiceCall, register_operator
 
 __all__ = [
@@ -42,6 +49,7 @@ __all__ = [
     "current_version",
     "deploy_bundle",
     "fire_due_timers",
+    "form_schema",
     "lane_role",
     "lock_instance",
     "may_act",

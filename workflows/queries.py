@@ -100,3 +100,8 @@ def timeline(session: Session, instance_ids: list[int]) -> list[AuditEvent]:
             .order_by(AuditEvent.at, AuditEvent.id)
         )
     )
+
+
+def form_schema(instance: WorkflowInstance, filename: str) -> dict[str, Any] | None:
+    """A form file of the instance's process version (None when the version has no such form)."""
+    return bundles.parsed(instance.version).form(filename)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.cases.models import Case
+from workflows import form_schema
+from workflows.models import WorkflowInstance
 
 STAFF_ROLES = frozenset({"specialist", "decision_maker", "process_owner", "admin"})
 
@@ -34,3 +38,8 @@ def cases_for(session: Session, user: User) -> list[Case]:
     if not is_staff(user):
         query = query.where(Case.organisation_id == (user.organisation_id or -1))
     return list(session.scalars(query))
+
+
+def document_schema(instance: WorkflowInstance, kind: str) -> dict[str, Any]:
+    """The form a document was sent with: forms/<kind>.json of the case's process version."""
+    return form_schema(instance, f"{kind}.json") or {"properties": {}}

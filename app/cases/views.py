@@ -10,8 +10,9 @@ from werkzeug.wrappers import Response
 from app.auth.decorators import role_required
 from app.calls.models import Call
 from app.cases.operations import start_case
-from app.cases.queries import cases_for, is_staff
+from app.cases.queries import cases_for, document_schema, is_staff
 from app.extensions import current_session, db
+from app.forms.display import render_values
 from app.loaders import get_call, get_case
 from app.timefmt import format_helsinki
 from workflows import clock_now, summarize, timeline
@@ -67,6 +68,26 @@ def show(case_id: int) -> str:
         summary=summary,
         tasks=tasks,
         events=timeline(current_session(), [case.instance.id]),
+        now=clock_now(case.call.clock),
+        format_helsinki=format_helsinki,
+    )
+
+
+@bp.get("/cases/<int:case_id>/documents/<int:document_id>", endpoint="document")
+@login_required
+def document(case_id: int, document_id: int) -> str:
+    case = get_case(case_id)
+    doc = next((d for d in case.documents if d.id == document_id), None)
+    if doc is None:
+        abort(404)
+    assert case.instance is not None
+    schema = document_schema(case.instance, doc.kind)
+    return render_template(
+        "cases/document.html",
+        case=case,
+        call=case.call,
+        doc=doc,
+        values=render_values(schema, doc.data),
         now=clock_now(case.call.clock),
         format_helsinki=format_helsinki,
     )

@@ -1,0 +1,45 @@
+"""A sent form shown read-only: labels from the JSON Schema, values as the user chose them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from app.forms.schema import Schema, choices, resolve, schema_type
+
+
+def _value(node: Schema, value: Any) -> Markup:
+    options = dict(choices(node) or [])
+    if isinstance(value, bool):
+        return Markup("Yes" if value else "No")
+    if value in options:
+        return escape(options[value])
+    return escape(value).replace("\n", Markup("<br>"))
+
+
+def render_values(schema: Schema, data: dict[str, Any], root: Schema | None = None) -> Markup:
+    """A definition list of every schema property that has a value, nested for objects and rows."""
+    root = root or schema
+    items = Markup("")
+    for key, raw_node in (schema.get("properties") or {}).items():
+        if key not in data or data[key] in (None, "", []):
+            continue
+        node = resolve(raw_node, root)
+        title = escape(node.get("title") or key.replace("_", " ").capitalize())
+        value = data[key]
+        kind = schema_type(node)
+        if kind == "object" and isinstance(value, dict):
+            shown = render_values(node, value, root)
+        elif kind == "array" and isinstance(value, list):
+            item = resolve(node.get("items") or {}, root)
+            rows = [
+                render_values(item, row, root) if isinstance(row, dict) else _value(item, row)
+                for row in value
+            ]
+            shown = Markup("<ol>") + Markup("").join(Markup("<li>%s</li>") % r for r in rows)
+            shown += Markup("</ol>")
+        else:
+            shown = _value(node, value)
+        items += Markup("<dt>%s</dt><dd>%s</dd>") % (title, shown)
+    return Markup('<dl class="values">%s</dl>') % items
