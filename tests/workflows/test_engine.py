@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import DBAPIError
 
 from workflows.bundles import deploy_bundle, read_bundle
 from workflows.clock import set_rehearsal_time
@@ -72,3 +73,13 @@ def test_the_timer_fires_on_the_rehearsal_clock_not_the_wall_clock(
 def test_the_call_waits_for_no_message_of_its_own(session, call_instance):
     waits = session.scalar(select(func.count()).where(MessageWait.instance_id == call_instance.id))
     assert waits == 0
+
+
+def test_the_audit_log_cannot_be_rewritten_or_deleted(session, call_instance):
+    event = session.scalar(select(AuditEvent))
+    event.summary = "rewritten"
+    with pytest.raises(DBAPIError, match="append-only"):
+        session.flush()
+    session.rollback()
+    with pytest.raises(DBAPIError, match="append-only"):
+        session.execute(delete(AuditEvent))
