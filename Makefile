@@ -4,8 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser here.
+CHROMIUM := /usr/bin/chromium
+# Browser assets from npm, once package.json exists.
+NODE_MODULES := $(if $(wildcard package.json),node_modules/.installed)
 
-.PHONY: venv run test bench
+.PHONY: venv run test bench chromium
 
 venv: $(VENV)/.installed
 
@@ -14,12 +18,22 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -e '.[dev]'
 	touch $@
 
-run: venv
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund && touch $@
+
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "error: $(CHROMIUM) is missing; the browser tests (tests/browser/) need it." >&2; \
+	  echo "Install Debian's Chromium: sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+	  echo "(.ci/run does this when run as root; do not run 'playwright install')." >&2; \
+	  exit 1; }
+
+run: venv $(NODE_MODULES)
 	$(FLASK) db upgrade
 	$(FLASK) grantflow setup-demo
 	$(FLASK) grantflow serve
 
-test: venv
+test: venv $(NODE_MODULES) chromium
 	$(BIN)/ruff check app workflows tests
 	$(BIN)/ruff format --check app workflows tests
 	$(BIN)/mypy

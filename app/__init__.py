@@ -90,14 +90,26 @@ def register_blueprints(app: Flask) -> None:
     app.add_url_rule("/", "index", index)
 
     from app import cli
+    from app.attachments.views import bp as attachments_bp
     from app.cases import registry  # noqa: F401 - registers the register_document operator
     from app.cases.views import bp as cases_bp
     from app.notifications import operators  # noqa: F401 - registers the notify operator
+    from app.organisations.views import bp as organisations_bp
     from app.tasks.views import bp as tasks_bp
 
     app.register_blueprint(cases_bp)
+    app.register_blueprint(attachments_bp)
+    app.register_blueprint(organisations_bp)
     app.register_blueprint(tasks_bp)
     cli.init_app(app)
+
+    from app.calls.views import bp as calls_bp
+    from app.notifications.views import bp as notifications_bp
+    from app.vendor import bp as vendor_bp
+
+    app.register_blueprint(calls_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(vendor_bp)
 
 
 def index() -> Response:

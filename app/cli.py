@@ -14,7 +14,6 @@ from werkzeug.serving import run_simple
 from app import worker
 from app.calls.models import Call
 from app.calls.operations import move_rehearsal_clock, next_timer_at
-from app.cases.operations import sync_changed_cases
 from app.demo import deploy_folder, setup_demo
 from app.extensions import current_session, db
 from app.timefmt import format_helsinki
@@ -65,7 +64,6 @@ def clock_command(call_key: str, moment: str | None, to_next: bool) -> None:
             raise click.ClickException("this call runs on real time; its clock cannot be moved")
         target = _target(call, moment)
         fired = move_rehearsal_clock(current_session(), call, target)
-        sync_changed_cases(current_session(), call)
         db.session.commit()
         click.echo(f"{fired} instance(s) advanced")
     click.echo(f"{call.key}: {format_helsinki(clock_now(call.clock), seconds=True)}")

@@ -21,6 +21,8 @@ SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
 
 # Uploads (attachments) and request size
 MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_FOLDER: str | None = None  # default: instance/uploads (outside the web root)
 
 # Presentation
 APP_NAME = "grantflow"

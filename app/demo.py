@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import ROLES, Organisation, User
 from app.auth.operations import create_organisation, create_user
-from app.calls.operations import BUNDLE, setup_call
+from app.calls.models import BUNDLE
+from app.calls.operations import setup_call
 from workflows import SYSTEM, deploy_bundle, read_bundle, wall_now
 from workflows.models import ProcessVersion
 

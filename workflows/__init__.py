@@ -5,6 +5,7 @@ The application calls the functions re-exported here; it never sees a SpiffWorkf
 
 from workflows import clock as _clock  # noqa: F401 - installs the clock seam before any run
 from workflows.bundles import content_hash, current_version, deploy_bundle, lane_role, read_bundle
+from workflows.claims import claim_task, may_claim, may_unclaim, unclaim_task
 from workflows.clock import clock_now, set_rehearsal_time, wall_now
 from workflows.engine import complete_task, fire_due_timers, lock_instance, may_act, start_instance
 from workflows.errors import (
@@ -61,4 +62,8 @@ __all__ = [
     "task_view",
     "timeline",
     "wall_now",
+    "claim_task",
+    "may_claim",
+    "may_unclaim",
+    "unclaim_task",
 ]

@@ -344,7 +344,7 @@ def _route(session: Session, source: WorkflowInstance, event: BpmnEvent) -> None
         actor=SYSTEM.username,
         kind="message_sent",
         instance=source,
-        summary=f"Sent message “{name}” to {len(targets)} instance(s)",
+        summary=f"Sent the {name.replace('_', ' ')} to {len(targets)} instance(s)",
         data={"message": name, "to": [t.correlation_key for t in targets]},
         clock_at=clock_now(source.clock),
     )
@@ -367,7 +367,7 @@ def deliver_message(session: Session, target: WorkflowInstance, event: BpmnEvent
         actor=SYSTEM.username,
         kind="message_received",
         instance=target,
-        summary=f"Received message “{event.event_definition.name}”",
+        summary=f"Received the {event.event_definition.name.replace('_', ' ')}",
         data={"message": event.event_definition.name},
         clock_at=clock_now(target.clock),
     )

@@ -119,6 +119,8 @@ class HumanTask(Base):
     lane: Mapped[str | None] = mapped_column(String(100))
     candidate_group: Mapped[str | None] = mapped_column(String(50), index=True)
     assignee: Mapped[str | None] = mapped_column(String(100), index=True)
+    # True when a person claimed the task; False when the process assigned it (multi-instance).
+    claimed: Mapped[bool] = mapped_column(default=False)
     form: Mapped[str | None] = mapped_column(String(200))
     ui_form: Mapped[str | None] = mapped_column(String(200))
     due_at: Mapped[datetime | None]

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.models import Base, Clock, WorkflowInstance
 
+BUNDLE = "grantflow"  # the name the shipped process files are deployed under
+
 
 class Call(Base):
     __tablename__ = "calls"

@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.calls.models import Call
+from app.calls.models import BUNDLE, Call
 from app.calls.schemas import load_call_config
+from app.cases.operations import sync_changed_cases
 from workflows import (
     Actor,
     current_version,
@@ -21,7 +22,6 @@ from workflows import (
 from workflows.models import Clock, Timer
 
 CALL_PROCESS = "funding_call"
-BUNDLE = "grantflow"  # the name the shipped process files are deployed under
 
 
 def setup_call(session: Session, config: dict[str, Any], *, actor: Actor) -> tuple[Call, bool]:
@@ -68,10 +68,12 @@ def next_timer_at(session: Session, call: Call) -> datetime | None:
 
 
 def move_rehearsal_clock(session: Session, call: Call, moment: datetime) -> int:
-    """Set the call's rehearsal time and fire what became due; returns instances advanced."""
+    """Set the call's rehearsal time, fire what became due and sync the cases; returns the
+    number of instances advanced."""
     set_rehearsal_time(call.clock, moment)
     session.flush()
     fired = 0
     while count := fire_due_timers(session, call.clock):
         fired += count
+    sync_changed_cases(session, call)
     return fired

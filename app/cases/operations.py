@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
-from app.calls.models import Call
-from app.calls.operations import BUNDLE
+from app.calls.models import BUNDLE, Call
 from app.cases.models import Case
+from app.notifications.operations import create_notices
 from workflows import Actor, InstanceSummary, current_version, start_instance, summarize, wall_now
 from workflows.models import WorkflowInstance
 
@@ -63,6 +63,7 @@ def start_case(session: Session, call: Call, user: User) -> Case:
         actor=actor_of(user),
     )
     sync_case(session, case)
+    create_notices(session, call)
     return case
 
 
@@ -72,7 +73,7 @@ def phase_of(summary: InstanceSummary) -> str:
     if summary.ready_tasks:
         return ", ".join(summary.ready_tasks)
     if summary.waiting_for:
-        return "Waiting: " + ", ".join(summary.waiting_for)
+        return "Waiting for: " + ", ".join(summary.waiting_for)
     return "In progress"
 
 
@@ -97,7 +98,8 @@ def sync_case(session: Session, case: Case) -> None:
 
 
 def sync_changed_cases(session: Session, call: Call) -> None:
-    """Sync every case of the call whose engine state changed since its last sync."""
+    """Sync every case of the call whose engine state changed since its last sync, and tell
+    people about the tasks and messages that arrived meanwhile."""
     cases = session.scalars(
         select(Case)
         .join(WorkflowInstance, Case.instance_id == WorkflowInstance.id)
@@ -105,3 +107,4 @@ def sync_changed_cases(session: Session, call: Call) -> None:
     ).all()
     for case in cases:
         sync_case(session, case)
+    create_notices(session, call)

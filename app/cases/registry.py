@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.attachments.operations import bind_unsent_attachments
 from app.cases.models import Document, RegistrySequence
 from app.cases.queries import case_of_instance
 from app.notifications.operations import notify_case
@@ -62,5 +63,9 @@ def register_document(call: ServiceCall) -> dict[str, Any]:
     )
     session.add(document)
     session.flush()
+    if kind in ("application", "supplement"):
+        document.data = document.data | {
+            "attachments": bind_unsent_attachments(session, case, document)
+        }
     notify_case(session, case, "receipt", {"document": document})
     return {"registry_number": number, "received_at": call.now.isoformat()}

@@ -1,22 +1,34 @@
-"""Cases: the list, starting an application, and the case page."""
+"""Cases: the list, starting an application, the case page and its process diagram."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Response as BaseResponse
 
 from app.auth.decorators import role_required
 from app.calls.models import Call
+from app.calls.schemas import APPLICATION_OBJECTS
 from app.cases.operations import start_case
-from app.cases.queries import cases_for, document_schema, is_staff
+from app.cases.queries import (
+    CaseFilters,
+    countdown,
+    document_schema,
+    human_tasks_of,
+    is_staff,
+    phases_of_cases,
+    position_text,
+    search_cases,
+    waiting_texts,
+)
 from app.extensions import current_session, db
 from app.forms.display import render_values
 from app.loaders import get_call, get_case
 from app.timefmt import format_helsinki
 from workflows import clock_now, summarize, timeline
 from workflows.models import HumanTask
+from workflows.queries import diagram_marks, diagram_xml
 
 bp = Blueprint("cases", __name__)
 
@@ -25,18 +37,24 @@ bp = Blueprint("cases", __name__)
 @login_required
 def index() -> str:
     calls = db.session.scalars(select(Call).order_by(Call.created_at)).all()
+    filters = CaseFilters.from_args(request.args)
+    staff = is_staff(current_user)
     return render_template(
         "cases/index.html",
-        cases=cases_for(current_session(), current_user),
+        cases=search_cases(current_session(), current_user, filters),
+        filters=filters,
+        phases=phases_of_cases(current_session(), current_user) if staff else [],
+        application_objects=APPLICATION_OBJECTS,
         calls=calls,
-        staff=is_staff(current_user),
+        call_now={call.id: clock_now(call.clock) for call in calls},
+        staff=staff,
         format_helsinki=format_helsinki,
     )
 
 
 @bp.post("/calls/<key>/applications", endpoint="start")
 @role_required("applicant")
-def start(key: str) -> Response:
+def start(key: str) -> BaseResponse:
     call = get_call(key)
     if current_user.organisation is None:
         abort(403)
@@ -58,19 +76,29 @@ def show(case_id: int) -> str:
     case = get_case(case_id)
     assert case.instance is not None
     summary = summarize(current_session(), case.instance)
-    tasks = db.session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == case.instance_id)
-    ).all()
+    now = clock_now(case.call.clock)
     return render_template(
         "cases/show.html",
         case=case,
         call=case.call,
         summary=summary,
-        tasks=tasks,
+        tasks=human_tasks_of(current_session(), case),
+        waiting=waiting_texts(summary),
+        position=position_text(case, summary),
+        marks=diagram_marks(summary),
+        deadline_in=countdown(summary.next_timer, now) if summary.next_timer else None,
         events=timeline(current_session(), [case.instance.id]),
-        now=clock_now(case.call.clock),
+        now=now,
         format_helsinki=format_helsinki,
     )
+
+
+@bp.get("/cases/<int:case_id>/diagram.bpmn", endpoint="diagram")
+@login_required
+def diagram(case_id: int) -> Response:
+    case = get_case(case_id)
+    assert case.instance is not None
+    return Response(diagram_xml(case.instance), mimetype="application/xml")
 
 
 @bp.get("/cases/<int:case_id>/documents/<int:document_id>", endpoint="document")

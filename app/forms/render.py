@@ -94,6 +94,14 @@ def field_label(schema: Schema, path: str) -> str:
     return ", ".join(labels)
 
 
+def _with_range_choices(node: Schema) -> Schema:
+    """A small integer range (a 1–5 score) offered as radio buttons when the ui schema asks."""
+    low, high = node.get("minimum"), node.get("maximum")
+    if isinstance(low, int) and isinstance(high, int) and 0 <= high - low <= 10:
+        return {**node, "enum": list(range(low, high + 1))}
+    return node
+
+
 def _title(node: Schema, ui: Schema, key: str) -> str:
     title = ui.get("ui:title") or node.get("title")
     if title:
@@ -153,6 +161,8 @@ class _Renderer:
             if widget in ("radio", "select"):
                 return self.choice_group(node, ui, value, path, key, required, multiple=False)
             return self.checkbox(node, ui, value, path, key, required)
+        if kind == "integer" and widget == "radio" and choices(node) is None:
+            node = _with_range_choices(node)
         if choices(node) is not None:
             if widget == "radio":
                 return self.choice_group(node, ui, value, path, key, required, multiple=False)

@@ -6,16 +6,25 @@ from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.notifications.calendar import webinar_ics
+from app.notifications.models import Notice
+from app.notifications.queries import (
+    PeopleOfCall,
+    case_label,
+    new_human_tasks,
+    new_received_messages,
+)
 from app.notifications.texts import BODIES, DECISION_TEXTS, SUBJECTS
 from app.timefmt import format_helsinki
+from workflows import wall_now
 from workflows.audit import queue_message
 
 if TYPE_CHECKING:
+    from app.calls.models import Call
     from app.cases.models import Case
 
 
@@ -90,3 +99,89 @@ def notify_case(
         payload["ics"] = webinar_ics(webinar, uid=f"webinar-{case.call.key}")
     if payload["to"]:
         queue_message(session, kind="email", payload=payload, instance=case.instance)
+
+
+# In-app notices. `create_notices` is idempotent: call it after every operation that may have
+# run the engine (a task sent, a clock moved, the worker's timers); it notices only what is new.
+
+MESSAGE_NOTICES = {
+    "webinar_invitation": "The webinar invitation arrived",
+    "funding_decision": "The funding decision arrived",
+}
+
+
+def create_notices(session: Session, call: Call) -> list[Notice]:
+    """Notices for the new human tasks and the newly received messages of the call's cases."""
+    people = PeopleOfCall(session)
+    notices = notify_new_tasks(session, call, people) + notify_received_messages(
+        session, call, people
+    )
+    session.flush()
+    return notices
+
+
+def notify_new_tasks(
+    session: Session, call: Call, people: PeopleOfCall | None = None
+) -> list[Notice]:
+    """A notice per person who may work on a task that appeared since the last run: the
+    assignee of an assigned task, else every active user of the lane's group (applicant lanes:
+    only the case organisation's people)."""
+    people = people or PeopleOfCall(session)
+    now = wall_now()
+    notices = []
+    for task, case in new_human_tasks(session, call):
+        where = f" – {case_label(case)}" if case is not None else f" – {call.title}"
+        for user in people.for_task(task, case):
+            notices.append(
+                Notice(
+                    user_id=user.id,
+                    case_id=case.id if case is not None else None,
+                    kind="task_assigned",
+                    text=f"New task: {task.title}{where}"[:300],
+                    instance_id=task.instance_id,
+                    task_id=task.task_id,
+                    created_at=now,
+                )
+            )
+    session.add_all(notices)
+    return notices
+
+
+def notify_received_messages(
+    session: Session, call: Call, people: PeopleOfCall | None = None
+) -> list[Notice]:
+    """A notice per person of the case organisation for each message a case received."""
+    people = people or PeopleOfCall(session)
+    now = wall_now()
+    notices = []
+    for event, case in new_received_messages(session, call):
+        message = str(event.data.get("message", ""))
+        text = MESSAGE_NOTICES.get(message, f"Message “{message}” received")
+        for user in people.of_organisation(case.organisation_id):
+            notices.append(
+                Notice(
+                    user_id=user.id,
+                    case_id=case.id,
+                    kind="message_received",
+                    text=f"{text} – {case_label(case)}"[:300],
+                    instance_id=event.instance_id,
+                    audit_event_id=event.id,
+                    created_at=now,
+                )
+            )
+    session.add_all(notices)
+    return notices
+
+
+def mark_notice_read(notice: Notice) -> None:
+    if notice.read_at is None:
+        notice.read_at = wall_now()
+
+
+def mark_all_notices_read(session: Session, user: User) -> int:
+    result = session.execute(
+        update(Notice)
+        .where(Notice.user_id == user.id, Notice.read_at.is_(None))
+        .values(read_at=wall_now())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

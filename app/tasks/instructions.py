@@ -17,11 +17,13 @@ from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from app.timefmt import format_helsinki
+from app.timefmt import format_euros, format_helsinki
 
 _ENVIRONMENT = SandboxedEnvironment(autoescape=False)
 _ENVIRONMENT.filters["helsinki"] = format_helsinki
+_ENVIRONMENT.filters["euros"] = format_euros
 _TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "h4", "a", "code", "blockquote"}
+_TAGS |= {"table", "thead", "tbody", "tr", "th", "td"}
 
 
 def render_instructions(text: str, data: dict[str, Any]) -> Markup:
@@ -29,5 +31,5 @@ def render_instructions(text: str, data: dict[str, Any]) -> Markup:
         rendered = _ENVIRONMENT.from_string(text).render(**data)
     except TemplateError as err:
         rendered = f"{text}\n\n(The instructions could not be filled in: {err})"
-    html = markdown.markdown(rendered)
+    html = markdown.markdown(rendered, extensions=["tables"])
     return Markup(nh3.clean(html, tags=_TAGS, attributes={"a": {"href"}}))

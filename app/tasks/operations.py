@@ -1,4 +1,4 @@
-"""Writes on tasks: keep a draft, or send the form and let the engine go on."""
+"""Writes on tasks: claim or release, keep a draft, or send the form and let the engine go on."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from app.calls.models import Call
 from app.cases.models import TaskDraft
 from app.cases.operations import actor_of, sync_changed_cases
 from app.tasks.queries import draft_of, may_work_on, owner_of
-from workflows import NotAllowed, complete_task, wall_now
+from workflows import NotAllowed, claim_task, complete_task, unclaim_task, wall_now
 from workflows.models import HumanTask, WorkflowInstance
 
 
@@ -65,3 +65,18 @@ def send_task(
         session.delete(draft)
     sync_changed_cases(session, call)
     session.flush()
+
+
+def claim_user_task(
+    session: Session, instance: WorkflowInstance, task_id: str, user: User
+) -> HumanTask:
+    """Take a group task: until it is released, only ``user`` can complete it."""
+    check_organisation(session, instance, task_id, user)
+    return claim_task(session, instance.id, task_id, actor_of(user))
+
+
+def unclaim_user_task(
+    session: Session, instance: WorkflowInstance, task_id: str, user: User
+) -> HumanTask:
+    """Give a claimed task back to its group."""
+    return unclaim_task(session, instance.id, task_id, actor_of(user))

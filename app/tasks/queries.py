@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from app.auth.models import User
+from app.auth.models import Organisation, User
 from app.calls.models import Call
 from app.cases.models import Case, TaskDraft
+from app.cases.operations import actor_of
 from app.cases.queries import is_staff, may_view_case
+from workflows import clock_now, may_claim, may_unclaim
 from workflows.models import HumanTask, WorkflowInstance
+
+SORTS = {
+    "due": "Due date",
+    "created": "Created",
+    "task": "Task name",
+    "case": "Case",
+}
 
 
 @dataclass(frozen=True)
@@ -19,6 +31,46 @@ class InboxRow:
     task: HumanTask
     call: Call
     case: Case | None
+    overdue: bool = False
+    can_claim: bool = False
+    can_unclaim: bool = False
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """The inbox's filters and sort order, as GET parameters; empty means no filter."""
+
+    call: str = ""
+    task: str = ""
+    phase: str = ""
+    application_object: str = ""
+    overdue: bool = False
+    sort: str = "due"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> InboxFilters:
+        sort = args.get("sort", "").strip()
+        return cls(
+            call=args.get("call", "").strip(),
+            task=args.get("task", "").strip()[:200],
+            phase=args.get("phase", "").strip()[:200],
+            application_object=args.get("application_object", "").strip(),
+            overdue=args.get("overdue", "") in ("1", "on", "true"),
+            sort=sort if sort in SORTS else "due",
+        )
+
+    @property
+    def active(self) -> bool:
+        return any((self.call, self.task, self.phase, self.application_object, self.overdue))
+
+
+@dataclass(frozen=True)
+class InboxChoices:
+    """The values the filter form offers: those of the tasks the user can see."""
+
+    calls: list[tuple[str, str]]
+    tasks: list[str]
+    phases: list[str]
 
 
 @dataclass(frozen=True)
@@ -50,7 +102,7 @@ def may_work_on(user: User, owner: Owner, task: HumanTask) -> bool:
     return True
 
 
-def inbox(session: Session, user: User) -> list[InboxRow]:
+def _visible_tasks(user: User, *columns: Any) -> Select[Any]:
     """Tasks assigned to the user, and unassigned tasks of the user's groups."""
     groups = sorted(user.roles)
     own_org = Case.organisation_id == (user.organisation_id or -1)
@@ -62,15 +114,84 @@ def inbox(session: Session, user: User) -> list[InboxRow]:
             or_(HumanTask.candidate_group != "applicant", own_org),
         ),
     )
-    rows = session.execute(
-        select(HumanTask, Call, Case)
+    return (
+        select(*columns)
+        .select_from(HumanTask)
         .join(WorkflowInstance, HumanTask.instance_id == WorkflowInstance.id)
         .join(Call, Call.key == WorkflowInstance.group_key)
         .outerjoin(Case, Case.instance_id == WorkflowInstance.id)
+        .outerjoin(Organisation, Case.organisation_id == Organisation.id)
         .where(visible)
-        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
+    )
+
+
+def _call_nows(session: Session) -> dict[int, datetime]:
+    """Each call's now: calls run on clocks of their own (a rehearsal clock, or real time)."""
+    return {call.id: clock_now(call.clock) for call in session.scalars(select(Call))}
+
+
+def _overdue(nows: dict[int, datetime]) -> ColumnElement[bool]:
+    """Due at or before the call's now, as SQL: one comparison per call."""
+    terms = [and_(Call.id == call_id, HumanTask.due_at <= now) for call_id, now in nows.items()]
+    return or_(*terms) if terms else false()
+
+
+def _order(sort: str) -> list[Any]:
+    due = [HumanTask.due_at.is_(None), HumanTask.due_at]
+    created = [HumanTask.created_at, HumanTask.id]
+    if sort == "created":
+        return created
+    if sort == "task":
+        return [HumanTask.title, *due, *created]
+    if sort == "case":
+        return [Case.id.is_(None), Case.project_name, Organisation.name, *due, *created]
+    return [*due, *created]
+
+
+def inbox(session: Session, user: User, filters: InboxFilters | None = None) -> list[InboxRow]:
+    """The user's tasks matching the filters, sorted; every filter is a condition in SQL."""
+    filters = filters or InboxFilters()
+    nows = _call_nows(session)
+    query = _visible_tasks(user, HumanTask, Call, Case)
+    if filters.call:
+        query = query.where(Call.key == filters.call)
+    if filters.task:
+        query = query.where(HumanTask.title == filters.task)
+    if filters.phase:
+        query = query.where(Case.phase == filters.phase)
+    if filters.application_object:
+        query = query.where(Case.application_object == filters.application_object)
+    if filters.overdue:
+        query = query.where(_overdue(nows))
+    rows = session.execute(query.order_by(*_order(filters.sort))).all()
+    actor = actor_of(user)
+    return [
+        InboxRow(
+            task,
+            call,
+            case,
+            overdue=task.due_at is not None and task.due_at <= nows[call.id],
+            can_claim=may_claim(actor, task),
+            can_unclaim=may_unclaim(actor, task),
+        )
+        for task, call, case in rows
+    ]
+
+
+def inbox_choices(session: Session, user: User) -> InboxChoices:
+    calls = session.execute(
+        _visible_tasks(user, Call.key, Call.title).distinct().order_by(Call.title)
     ).all()
-    return [InboxRow(task, call, case) for task, call, case in rows]
+    tasks = session.scalars(
+        _visible_tasks(user, HumanTask.title).distinct().order_by(HumanTask.title)
+    )
+    phases = session.scalars(
+        _visible_tasks(user, Case.phase)
+        .where(Case.phase.is_not(None))
+        .distinct()
+        .order_by(Case.phase)
+    )
+    return InboxChoices([(key, title) for key, title in calls], list(tasks), list(phases))
 
 
 def draft_of(session: Session, instance_id: int, task_id: str) -> TaskDraft | None:

@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from app.calls.schemas import APPLICATION_OBJECTS
 from app.cases.operations import actor_of
+from app.cases.queries import is_staff
 from app.extensions import current_session, db
 from app.forms.parse import parse_form
 from app.forms.render import ADD_ROW_ACTION, field_id, render_error_summary, render_form
 from app.forms.sanitize import sanitize_for_engine
 from app.forms.validate import validate_form
-from app.loaders import get_instance
+from app.loaders import get_case, get_instance
 from app.tasks import hooks
+from app.tasks.evaluations import EVALUATION_TASK, evaluation_status, may_see_evaluations
 from app.tasks.instructions import render_instructions
-from app.tasks.operations import save_draft, send_task
-from app.tasks.queries import Owner, draft_of, inbox, may_work_on
+from app.tasks.operations import claim_user_task, save_draft, send_task, unclaim_user_task
+from app.tasks.queries import (
+    SORTS,
+    InboxFilters,
+    Owner,
+    draft_of,
+    inbox,
+    inbox_choices,
+    may_work_on,
+)
 from app.timefmt import format_helsinki
 from workflows import (
     DeadlinePassed,
@@ -30,8 +42,11 @@ from workflows import (
     TaskView,
     clock_now,
     may_act,
+    may_claim,
+    may_unclaim,
     task_view,
 )
+from workflows.models import HumanTask
 
 bp = Blueprint("tasks", __name__)
 ALREADY_DONE = (
@@ -42,11 +57,88 @@ ALREADY_DONE = (
 @bp.get("/tasks", endpoint="inbox")
 @login_required
 def inbox_page() -> str:
-    rows = inbox(current_session(), current_user)
-    mine = [row for row in rows if row.task.assignee == current_user.username]
-    groups = [row for row in rows if row.task.assignee != current_user.username]
+    filters = InboxFilters.from_args(request.args)
+    rows = inbox(current_session(), current_user, filters)
     return render_template(
-        "tasks/inbox.html", mine=mine, groups=groups, format_helsinki=format_helsinki
+        "tasks/inbox.html",
+        mine=[row for row in rows if row.task.assignee == current_user.username],
+        groups=[row for row in rows if row.task.assignee is None],
+        filters=filters,
+        choices=inbox_choices(current_session(), current_user),
+        application_objects=APPLICATION_OBJECTS,
+        sorts=SORTS,
+        format_helsinki=format_helsinki,
+    )
+
+
+def _next_url(owner: Owner) -> str:
+    """Where a claim form asked to go back to: a path of this site, else the task list."""
+    target = request.form.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not parts.scheme and not parts.netloc and "\\" not in target:
+        return target
+    return url_for("tasks.inbox")
+
+
+@bp.post("/tasks/<int:instance_id>/<task_id>/claim", endpoint="claim")
+@login_required
+def claim(instance_id: int, task_id: str) -> Response:
+    instance, owner = get_instance(instance_id)
+    try:
+        row = claim_user_task(current_session(), instance, task_id, current_user)
+        db.session.commit()
+    except TaskAlreadyCompleted:
+        db.session.rollback()
+        flash(ALREADY_DONE, "warning")
+    except NotAllowed as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+    else:
+        flash(f"You claimed “{row.title}”: only you can send it until you unclaim it.", "success")
+    return redirect(_next_url(owner))
+
+
+@bp.post("/tasks/<int:instance_id>/<task_id>/unclaim", endpoint="unclaim")
+@login_required
+def unclaim(instance_id: int, task_id: str) -> Response:
+    instance, owner = get_instance(instance_id)
+    try:
+        row = unclaim_user_task(current_session(), instance, task_id, current_user)
+        db.session.commit()
+    except TaskAlreadyCompleted:
+        db.session.rollback()
+        flash(ALREADY_DONE, "warning")
+    except NotAllowed as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+    else:
+        flash(f"“{row.title}” is back with its group: anyone of the group can claim it.", "success")
+    return redirect(_next_url(owner))
+
+
+def _claimed_by_another(row: HumanTask, owner: Owner) -> tuple[str, int]:
+    """A clear refusal: who holds the task, and what to do about it."""
+    page = render_template(
+        "tasks/claimed.html",
+        row=row,
+        owner=owner,
+        can_unclaim=may_unclaim(actor_of(current_user), row),
+    )
+    return page, 403
+
+
+@bp.get("/cases/<int:case_id>/evaluations", endpoint="evaluations")
+@login_required
+def evaluations_page(case_id: int) -> str:
+    case = get_case(case_id)
+    if not is_staff(current_user):
+        abort(403)
+    status = evaluation_status(current_session(), case)
+    return render_template(
+        "tasks/evaluations.html",
+        case=case,
+        status=status,
+        visible=may_see_evaluations(current_user, status),
     )
 
 
@@ -71,9 +163,11 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
         return redirect(_back(owner))
     except TaskNotFound:
         abort(404)
-    if not may_act(actor_of(current_user), view.row) or not may_work_on(
-        current_user, owner, view.row
-    ):
+    row = view.row
+    if row.claimed and row.assignee != current_user.username:
+        return _claimed_by_another(row, owner)
+    actor = actor_of(current_user)
+    if not may_act(actor, row) or not may_work_on(current_user, owner, row):
         abort(403)
     schema = view.schema or {"type": "object", "properties": {}}
     draft = draft_of(current_session(), instance.id, task_id)
@@ -114,6 +208,9 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
                 return redirect(_back(owner))
             except NotAllowed:
                 db.session.rollback()
+                holder = current_session().get(HumanTask, row.id)
+                if holder is not None and holder.claimed:
+                    return _claimed_by_another(holder, owner)
                 abort(403)
             except DeadlinePassed as late:
                 db.session.rollback()
@@ -137,6 +234,9 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
         errors=errors,
         instructions=render_instructions(view.instructions, view.data),
         draft=draft,
+        can_claim=may_claim(actor, row),
+        can_unclaim=may_unclaim(actor, row),
+        is_evaluation=row.spec_name == EVALUATION_TASK,
         now=clock_now(instance.clock),
         format_helsinki=format_helsinki,
     )

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from app.calls.models import Call
 from app.calls.operations import move_rehearsal_clock
-from app.cases.operations import sync_changed_cases
 from app.demo import DEMO_PASSWORD, setup_demo
 from app.extensions import db
 from workflows.models import HumanTask
@@ -91,7 +90,6 @@ def move_clock(app: Flask) -> Callable[[str], None]:
         with app.app_context():
             call = db.session.scalar(select(Call))
             move_rehearsal_clock(db.session, call, datetime.fromisoformat(moment))
-            sync_changed_cases(db.session, call)
             db.session.commit()
 
     return move

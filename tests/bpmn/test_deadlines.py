@@ -70,7 +70,7 @@ def test_an_idea_sent_one_second_before_the_deadline_is_received(rehearsal, two_
     [document] = case.documents
     assert document.kind == "idea_proposal"
     assert format_helsinki(document.received_at, seconds=True) == "15.4.2021 16:14:59 (UTC+03:00)"
-    assert case.phase == "Waiting: Webinar invitation received"
+    assert case.phase == "Waiting for: Webinar invitation"
 
 
 def test_an_idea_sent_at_the_deadline_is_refused_and_nothing_is_stored(rehearsal, two_cases):

@@ -205,7 +205,7 @@ def test_a_supplement_sent_in_time_is_registered_and_the_application_checked_aga
     ]
     assert [event.actor for event in evaluations] == ["specialist", "evaluator"]
     assert supplemented.score == 4.5  # the average of both evaluators' scores
-    assert supplemented.phase == "Waiting: Funding decision received"
+    assert supplemented.phase == "Waiting for: Funding decision"
     assert supplemented.id in rehearsal.case_ids_emailed("supplement_requested")
 
 
@@ -215,7 +215,7 @@ def test_an_application_whose_supplement_is_late_is_evaluated_as_it_is(rehearsal
     assert [d.kind for d in late_supplement.documents] == ["idea_proposal", "application"]
     assert rehearsal.task("send_supplement", late_supplement) is None
     assert late_supplement.score == 2.75
-    assert late_supplement.phase == "Waiting: Funding decision received"
+    assert late_supplement.phase == "Waiting for: Funding decision"
     assert late_supplement.id in rehearsal.case_ids_emailed("supplement_requested")
 
 
@@ -254,7 +254,7 @@ def test_the_decision_maker_sends_the_proposal_back_then_approves_it(rehearsal, 
 
     assert rehearsal.task("rank_applications") is not None
     assert rehearsal.task("decide_funding") is None
-    assert a.phase == b.phase == "Waiting: Funding decision received"
+    assert a.phase == b.phase == "Waiting for: Funding decision"
     assert rehearsal.emails("decision_letter") == []
 
     second, errors = rank(rehearsal, {a.key: 350000, b.key: 0})

@@ -254,3 +254,13 @@ def test_render_error_summary_links_to_fields():
 
 def test_field_id_of_dotted_path():
     assert field_id("partners.0.name") == "f-partners-0-name"
+
+
+def test_a_small_integer_range_is_offered_as_radio_buttons_when_asked():
+    schema = {
+        "type": "object",
+        "properties": {"score": {"type": "integer", "title": "Score", "minimum": 1, "maximum": 5}},
+    }
+    html = str(render_form(schema, {"score": {"ui:widget": "radio"}}, {"score": 4}, {}))
+    assert html.count('type="radio"') == 5
+    assert 'value="4" checked' in html

@@ -1,0 +1,87 @@
+"""Storing and removing attachments. The file is written under a random name outside the web
+root (instance/uploads by default) before its row; a refused file leaves nothing behind. If the
+request fails after the file was written, the file stays without a row: harmless, and found by
+comparing the folder with the table."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.attachments.models import Attachment
+from app.attachments.rules import MAX_BYTES, MAX_FILES_PER_CASE, FileRefused, check_file, clean_name
+from app.auth.models import User
+from app.cases.models import Case, Document
+from workflows import wall_now
+
+CHUNK = 64 * 1024
+
+
+def store_attachment(
+    session: Session,
+    case: Case,
+    name: str,
+    stream: IO[bytes],
+    user: User,
+    folder: Path,
+    max_bytes: int = MAX_BYTES,
+) -> Attachment:
+    count = session.scalar(select(func.count()).where(Attachment.case_id == case.id)) or 0
+    if count >= MAX_FILES_PER_CASE:
+        raise FileRefused(f"A case can have at most {MAX_FILES_PER_CASE} attachments.")
+    name = clean_name(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = secrets.token_hex(16)
+    path = folder / stored_name
+    digest, size, head = hashlib.sha256(), 0, b""
+    try:
+        with path.open("xb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    break
+                head = head or chunk[:16]
+                digest.update(chunk)
+                out.write(chunk)
+        file_type = check_file(name, head, size, max_bytes)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    attachment = Attachment(
+        case=case,
+        original_name=name,
+        stored_name=stored_name,
+        content_type=file_type.content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=user.username,
+        uploaded_at=wall_now(),
+    )
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def remove_attachment(session: Session, attachment: Attachment) -> str:
+    """Remove an attachment not yet sent. Returns the stored file's name: the caller deletes the
+    file after the commit, so a failed commit never leaves a row without its file."""
+    if attachment.sent:
+        raise FileRefused("This attachment was sent with the application and cannot be removed.")
+    session.delete(attachment)
+    session.flush()
+    return attachment.stored_name
+
+
+def bind_unsent_attachments(session: Session, case: Case, document: Document) -> list[str]:
+    """Make the case's unsent attachments part of a registered document; their names."""
+    unsent = session.scalars(
+        select(Attachment).where(Attachment.case_id == case.id, Attachment.document_id.is_(None))
+    ).all()
+    for attachment in unsent:
+        attachment.document = document
+    return [attachment.original_name for attachment in unsent]

@@ -1,0 +1,119 @@
+"""Registering an applicant organisation, and inviting people into it. Operations flush only."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.models import Organisation, User
+from app.auth.operations import create_organisation, create_user
+from app.organisations.models import Invitation
+from workflows import wall_now
+from workflows.audit import queue_message
+
+INVITATION_DAYS = 14
+
+
+class UsernameTaken(ValueError):
+    pass
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _check_username(session: Session, username: str) -> None:
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise UsernameTaken("This username is taken; choose another.")
+
+
+def register_organisation(
+    session: Session,
+    *,
+    name: str,
+    org_type: str,
+    region: str,
+    municipality: str | None,
+    username: str,
+    password: str,
+    display_name: str,
+    email: str,
+    language: str,
+) -> User:
+    """A new applicant organisation and its first person, an applicant."""
+    _check_username(session, username)
+    created = create_organisation(name, org_type, region, municipality or None)
+    return create_user(
+        username, password, display_name, email, ("applicant",), created, language=language
+    )
+
+
+def invite(
+    session: Session,
+    organisation: Organisation,
+    email: str,
+    inviter: User,
+    link_for: Callable[[str], str],
+) -> Invitation:
+    """Store an invitation and queue the email with its one-time link (``link_for(token)``)."""
+    token = secrets.token_urlsafe(32)
+    now = wall_now()
+    invitation = Invitation(
+        organisation=organisation,
+        email=email,
+        token_hash=_hash(token),
+        invited_by=inviter.username,
+        created_at=now,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
+    session.add(invitation)
+    session.flush()
+    queue_message(
+        session,
+        kind="email",
+        payload={
+            "to": [email],
+            "subject": f"Invitation to join {organisation.name} in grantflow",
+            "body": (
+                f"{inviter.display_name} invites you to work on the funding applications of "
+                f"{organisation.name}.\nAccept within {INVITATION_DAYS} days: {link_for(token)}\n"
+            ),
+            "template": "invitation",
+        },
+    )
+    return invitation
+
+
+def open_invitation(session: Session, token: str) -> Invitation | None:
+    """The invitation of a token, if it exists, is unused and has not expired."""
+    invitation = session.scalar(select(Invitation).where(Invitation.token_hash == _hash(token)))
+    if invitation is None or invitation.accepted_at is not None:
+        return None
+    return invitation if invitation.expires_at > wall_now() else None
+
+
+def accept_invitation(
+    session: Session,
+    invitation: Invitation,
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    language: str,
+) -> User:
+    _check_username(session, username)
+    invitation.accepted_at = wall_now()
+    return create_user(
+        username,
+        password,
+        display_name,
+        invitation.email,
+        ("applicant",),
+        invitation.organisation,
+        language=language,
+    )

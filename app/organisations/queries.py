@@ -1,0 +1,29 @@
+"""Reads on organisations."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.models import Organisation, User
+from app.organisations.models import Invitation
+from workflows import wall_now
+
+
+def members(session: Session, organisation: Organisation) -> list[User]:
+    query = select(User).where(User.organisation_id == organisation.id).order_by(User.display_name)
+    return list(session.scalars(query))
+
+
+def pending_invitations(session: Session, organisation: Organisation) -> list[Invitation]:
+    return list(
+        session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.organisation_id == organisation.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.expires_at > wall_now(),
+            )
+            .order_by(Invitation.created_at)
+        )
+    )

@@ -1,0 +1,106 @@
+"""Register an applicant organisation; see its people and invite more; accept an invitation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_user
+from werkzeug.wrappers import Response
+
+from app.auth.decorators import role_required
+from app.extensions import current_session, db
+from app.organisations.forms import ORG_TYPE_TITLES, InviteForm, PersonForm, RegisterForm
+from app.organisations.operations import (
+    UsernameTaken,
+    accept_invitation,
+    invite,
+    open_invitation,
+    register_organisation,
+)
+from app.organisations.queries import members, pending_invitations
+from app.timefmt import format_helsinki
+
+bp = Blueprint("organisations", __name__)
+
+
+@bp.route("/register", methods=["GET", "POST"], endpoint="register")
+def register() -> Response | str:
+    if current_user.is_authenticated:
+        return redirect(url_for("index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = register_organisation(
+                current_session(),
+                name=form.organisation_name.data or "",
+                org_type=form.org_type.data or "",
+                region=form.region.data or "",
+                municipality=form.municipality.data,
+                username=form.username.data or "",
+                password=form.password.data or "",
+                display_name=form.display_name.data or "",
+                email=form.email.data or "",
+                language=form.language.data or "fi",
+            )
+        except UsernameTaken as taken:
+            form.username.errors = [str(taken)]
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(f"Welcome. {user.organisation.name} is registered.", "success")  # type: ignore[union-attr]
+            return redirect(url_for("cases.index"))
+    return render_template("organisations/register.html", form=form)
+
+
+@bp.route("/organisation", methods=["GET", "POST"], endpoint="show")
+@role_required("applicant")
+def show() -> Response | str:
+    organisation = current_user.organisation
+    if organisation is None:
+        abort(403)
+    form = InviteForm()
+    if form.validate_on_submit():
+        invite(
+            current_session(),
+            organisation,
+            form.email.data or "",
+            current_user,
+            lambda token: url_for("organisations.accept", token=token, _external=True),
+        )
+        db.session.commit()
+        flash(f"An invitation was sent to {form.email.data}.", "success")
+        return redirect(url_for("organisations.show"))
+    return render_template(
+        "organisations/show.html",
+        organisation=organisation,
+        type_title=ORG_TYPE_TITLES.get(organisation.org_type, organisation.org_type),
+        people=members(current_session(), organisation),
+        invitations=pending_invitations(current_session(), organisation),
+        form=form,
+        format_helsinki=format_helsinki,
+    )
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"], endpoint="accept")
+def accept(token: str) -> Response | tuple[str, int] | str:
+    invitation = open_invitation(current_session(), token)
+    if invitation is None:
+        return render_template("organisations/invitation_gone.html"), 404
+    form = PersonForm()
+    if form.validate_on_submit():
+        try:
+            user = accept_invitation(
+                current_session(),
+                invitation,
+                username=form.username.data or "",
+                password=form.password.data or "",
+                display_name=form.display_name.data or "",
+                language=form.language.data or "fi",
+            )
+        except UsernameTaken as taken:
+            form.username.errors = [str(taken)]
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(f"Welcome to {invitation.organisation.name}.", "success")
+            return redirect(url_for("cases.index"))
+    return render_template("organisations/accept.html", form=form, invitation=invitation)

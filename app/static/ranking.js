@@ -1,0 +1,26 @@
+// Running totals of the ranking table; the server checks the same limits when it is sent.
+(function () {
+  "use strict";
+  var table = document.querySelector(".ranking-table");
+  if (!table) { return; }
+  var budget = Number(table.dataset.budget);
+  var reserve = Number(table.dataset.reserve);
+  var euros = function (n) { return "EUR " + n.toLocaleString("fi-FI"); };
+  function show(id, amount, limit) {
+    var output = document.getElementById(id);
+    output.textContent = euros(amount) + (amount > limit ? " – over the limit of " + euros(limit) : "");
+    output.classList.toggle("over-limit", amount > limit);
+  }
+  function update() {
+    var city = 0, other = 0;
+    table.querySelectorAll("tbody tr[data-city]").forEach(function (row) {
+      var value = Number(row.querySelector(".proposed-amount").value || 0);
+      if (row.dataset.city === "true") { city += value; } else { other += value; }
+    });
+    show("total-city", city, reserve);
+    show("total-other", other, budget - reserve);
+    show("total-all", city + other, budget);
+  }
+  table.addEventListener("input", update);
+  update();
+})();

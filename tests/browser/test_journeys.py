@@ -1,0 +1,268 @@
+"""Journeys through the demo call in a real Chromium, each person in a browser context of their
+own. Screenshots of the main pages of each role go to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+pytestmark = pytest.mark.browser
+
+IDEA_DEADLINE_PASSED = "2021-04-15T16:15:01+03:00"
+APPLICATION_DEADLINE_PASSED = "2021-06-02T16:15:01+03:00"
+PARTNERS = [
+    ("City of Nokia", "Pirkanmaa", "Nokia"),
+    ("City of Ylöjärvi", "Pirkanmaa", "Ylöjärvi"),
+    ("City of Hämeenlinna", "Kanta-Häme", "Hämeenlinna"),
+]
+SENT = re.compile("was sent")
+IDEA_TASK = "Write and send the idea proposal"
+
+
+def start_application(page: Page) -> None:
+    page.goto("/cases")
+    page.get_by_role("button", name="Start an application").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(IDEA_TASK)
+
+
+def add_partners(page: Page) -> None:
+    """Fill one partner row at a time, pressing "Save and add another partner" in between."""
+    for index, (name, region, municipality) in enumerate(PARTNERS):
+        if index:
+            page.get_by_role("button", name="Save and add another partner").click()
+        row = page.get_by_role("group", name=f"Partner {index + 1}", exact=True)
+        row.get_by_label("Organisation name").fill(name)
+        row.get_by_label("Organisation type").select_option(label="Municipality")
+        row.get_by_label("Region (maakunta)").fill(region)
+        row.get_by_label("Municipality", exact=False).last.fill(municipality)
+
+
+def fill_idea(page: Page, project_name: str = "Lakeland growth corridor") -> None:
+    page.get_by_label("Project name").fill(project_name)
+    page.get_by_label("Application object").select_option(label="Theme network")
+    add_partners(page)
+    page.get_by_label("Summary of the idea").fill(
+        "Four municipalities in two regions develop a shared theme."
+    )
+    page.get_by_label("Estimated funding to apply for (EUR)").fill("400000")
+
+
+def open_task(page: Page, title: str, nth: int = 0) -> None:
+    page.goto("/tasks")
+    page.get_by_role("link", name=title).nth(nth).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+
+def send(page: Page) -> None:
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text=SENT)).to_be_visible()
+
+
+def evaluate(page: Page) -> None:
+    open_task(page, "Evaluate the application")
+    page.get_by_label("I have no conflict of interest with the applicant").check()
+    for criterion, score in [
+        ("Relevance to the goals of the call", "4"),
+        ("Inter-regional cooperation", "5"),
+        ("Expected impact", "4"),
+        ("Feasibility of the plan", "3"),
+    ]:
+        page.get_by_role("group", name=criterion).get_by_label(score, exact=True).check()
+    page.get_by_label("Justification of the scores").fill("A convincing network.")
+    send(page)
+
+
+def test_the_whole_call_from_the_first_login_to_funded(as_user, move_clock, screenshot):
+    applicant = as_user("applicant")
+    applicant.goto("/cases")
+    expect(applicant.get_by_role("heading", name="Open calls")).to_be_visible()
+    screenshot(applicant, "applicant-case-list")
+    start_application(applicant)
+    fill_idea(applicant, project_name="")
+    applicant.get_by_role("button", name="Send", exact=True).click()
+    summary = applicant.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_contain_text("Project name")
+    screenshot(applicant, "applicant-idea-form-with-an-error", full_page=False)
+    applicant.get_by_label("Project name").fill("Lakeland growth corridor")
+    send(applicant)
+    expect(applicant.locator(".facts")).to_contain_text("VN/1/2021")
+    screenshot(applicant, "applicant-case-page-with-registry-number")
+
+    move_clock(IDEA_DEADLINE_PASSED)
+    applicant.reload()
+    expect(applicant.get_by_role("heading", name="Webinar invitation")).to_be_visible()
+
+    specialist = as_user("specialist")
+    specialist.goto("/tasks")
+    expect(specialist.get_by_role("link", name="Screen the idea proposal")).to_be_visible()
+    screenshot(specialist, "specialist-my-tasks")
+    open_task(specialist, "Screen the idea proposal")
+    screenshot(specialist, "specialist-screening-task")
+    specialist.get_by_label("Compatible with AKKE appropriation").check()
+    specialist.get_by_label("Invite to apply").check()
+    send(specialist)
+
+    applicant.reload()
+    applicant.get_by_role("link", name="Write and send the application").click()
+    applicant.get_by_label("Project plan").fill("Shared services for four municipalities.")
+    for year, amount in [("2021", "100000"), ("2022", "150000"), ("2023", "150000")]:
+        applicant.get_by_label(f"Funding applied for {year} (EUR)").fill(amount)
+    applicant.get_by_label("Co-funding by the participants (EUR)").fill("40000")
+    applicant.get_by_label("Contact person", exact=False).first.fill("Anna Applicant")
+    applicant.get_by_label("Contact person's email").fill("anna@tampere.example")
+    send(applicant)
+
+    move_clock(APPLICATION_DEADLINE_PASSED)
+    open_task(specialist, "Check the application is complete")
+    specialist.get_by_label("The application is complete").check()
+    send(specialist)
+    evaluate(specialist)
+    evaluate(as_user("evaluator"))
+
+    open_task(specialist, "Rank the applications and propose amounts")
+    specialist.get_by_label("Proposed amount (EUR)").fill("300000")
+    specialist.get_by_label("Justification (required)", exact=True).fill("Strong")
+    specialist.get_by_label("Memo for the decision maker").fill("One application.")
+    send(specialist)
+
+    decision_maker = as_user("decision_maker")
+    open_task(decision_maker, "Decide the funding")
+    screenshot(decision_maker, "decision-maker-decision-task")
+    decision_maker.get_by_label("Approve the proposal").check()
+    decision_maker.get_by_label("The ministry").check()
+    send(decision_maker)
+
+    applicant.goto("/cases")
+    applicant.get_by_role("link", name="Lakeland growth corridor").click()
+    expect(applicant.locator(".case-status")).to_have_text("Funded")
+    expect(applicant.locator(".facts")).to_contain_text("EUR 300000")
+    screenshot(applicant, "applicant-case-funded")
+
+
+def case_url_of(page: Page) -> str:
+    """The case page linked from the breadcrumb of a task page."""
+    href = page.locator(".breadcrumb a").get_attribute("href")
+    assert href is not None
+    return href
+
+
+def test_a_send_at_the_deadline_is_refused_and_nothing_is_registered(as_user, set_clock):
+    applicant = as_user("applicant")
+    start_application(applicant)
+    fill_idea(applicant)
+    set_clock("2021-04-15T16:15:00+03:00")  # the worker has not fired the deadline timer yet
+    applicant.get_by_role("button", name="Send", exact=True).click()
+    expect(applicant.get_by_role("main")).to_contain_text(
+        "The deadline passed at 15.4.2021 16:15:00 (UTC+03:00)"
+    )
+    applicant.goto(case_url_of(applicant))
+    expect(applicant.locator(".facts")).to_contain_text("none yet")
+    expect(applicant.get_by_role("region", name="Documents")).to_contain_text(
+        "Nothing has been sent yet"
+    )
+
+
+def test_a_saved_draft_is_never_counted_as_sent(as_user, move_clock):
+    applicant = as_user("applicant")
+    start_application(applicant)
+    applicant.get_by_label("Project name").fill("Half-written")
+    applicant.get_by_role("button", name="Save draft").click()
+    expect(applicant.get_by_role("status").filter(has_text="Draft saved")).to_be_visible()
+    case_url = case_url_of(applicant)
+    move_clock(IDEA_DEADLINE_PASSED)
+    applicant.goto(case_url)
+    expect(applicant.locator(".case-status")).to_have_text("Closed as late (idea)")
+    expect(applicant.get_by_role("region", name="Documents")).to_contain_text(
+        "Nothing has been sent yet"
+    )
+
+
+def test_the_second_person_sending_a_completed_task_gets_a_notice(as_user, move_clock):
+    applicant = as_user("applicant")
+    start_application(applicant)
+    fill_idea(applicant)
+    send(applicant)
+    move_clock(IDEA_DEADLINE_PASSED)
+    first, second = as_user("specialist"), as_user("specialist")
+    for page in (first, second):
+        open_task(page, "Screen the idea proposal")
+        page.get_by_label("Compatible with AKKE appropriation").check()
+        page.get_by_label("Invite to apply").check()
+    send(first)
+    second.get_by_role("button", name="Send", exact=True).click()
+    expect(second.get_by_role("alert")).to_contain_text("already completed")
+    applicant.reload()
+    timeline = applicant.get_by_role("region", name="Timeline")
+    expect(timeline.get_by_text("Completed “Screen the idea proposal”")).to_have_count(1)
+
+
+def test_an_applicant_of_another_organisation_gets_403_for_the_case_and_the_task(as_user):
+    applicant = as_user("applicant")
+    start_application(applicant)
+    task_url, case_url = applicant.url, case_url_of(applicant)
+    other = as_user("applicant2")
+    for url in (case_url, task_url):
+        response = other.goto(url)
+        assert response is not None and response.status == 403, url
+        expect(other.get_by_role("heading", level=1)).to_have_text(
+            "You do not have access to this page"
+        )
+        expect(other.get_by_role("main")).not_to_contain_text("Lakeland")
+
+
+def tab_to(page: Page, target: Locator, limit: int = 80) -> None:
+    """Press Tab until `target` has the focus."""
+    for _ in range(limit):
+        if target.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"{page.url} is {width} px wide at 375 px"
+
+
+def test_the_idea_form_works_with_the_keyboard_alone_on_a_small_screen(as_user, screenshot):
+    applicant = as_user("applicant", viewport={"width": 375, "height": 667})
+    applicant.goto("/cases")
+    assert_no_horizontal_scroll(applicant)
+    tab_to(applicant, applicant.get_by_role("button", name="Start an application"))
+    applicant.keyboard.press("Enter")
+    expect(applicant.get_by_role("heading", level=1)).to_have_text(IDEA_TASK)
+    assert_no_horizontal_scroll(applicant)
+    screenshot(applicant, "applicant-idea-form-375px")
+
+    keyboard = applicant.keyboard
+    tab_to(applicant, applicant.get_by_label("Project name"))
+    keyboard.type("Lakeland growth corridor")
+    keyboard.press("Tab")
+    keyboard.type("Theme")  # a closed <select> picks the option typed
+    expect(applicant.get_by_label("Application object")).to_have_value("theme_network")
+    for index, (name, region, municipality) in enumerate(PARTNERS):
+        if index:
+            tab_to(applicant, applicant.get_by_role("button", name="Save and add another partner"))
+            keyboard.press("Space")
+        row = applicant.get_by_role("group", name=f"Partner {index + 1}", exact=True)
+        tab_to(applicant, row.get_by_label("Organisation name"))
+        keyboard.type(name)
+        keyboard.press("Tab")
+        keyboard.type("Mun")
+        expect(row.get_by_label("Organisation type")).to_have_value("municipality")
+        keyboard.press("Tab")
+        keyboard.type(region)
+        keyboard.press("Tab")
+        keyboard.type(municipality)
+    tab_to(applicant, applicant.get_by_label("Summary of the idea"))
+    keyboard.type("Four municipalities in two regions develop a shared theme.")
+    keyboard.press("Tab")
+    keyboard.type("400000")
+    tab_to(applicant, applicant.get_by_role("button", name="Send", exact=True))
+    keyboard.press("Enter")
+    expect(applicant.get_by_role("status").filter(has_text=SENT)).to_be_visible()
+    expect(applicant.locator(".facts")).to_contain_text("VN/1/2021")
+    assert_no_horizontal_scroll(applicant)
+    screenshot(applicant, "applicant-case-page-375px")
