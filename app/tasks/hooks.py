@@ -61,6 +61,14 @@ def prefill(session: Session, spec_name: str, call: Call, data: dict[str, Any]) 
     return data | {"proposals": rows}
 
 
+def displayed_schema(spec_name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema whose fields the generic renderer draws: the ranking rows get their own table."""
+    if spec_name != RANKING_TASK:
+        return schema
+    properties = {k: v for k, v in schema.get("properties", {}).items() if k != "proposals"}
+    return schema | {"properties": properties}
+
+
 def still_in_process(session: Session, call: Call) -> int:
     waiting = {case.id for case in _waiting_for_decision(session, call)}
     open_cases = session.scalars(

@@ -46,7 +46,7 @@ from workflows import (
     may_unclaim,
     task_view,
 )
-from workflows.models import HumanTask
+from workflows.models import HumanTask, WorkflowInstance
 
 bp = Blueprint("tasks", __name__)
 ALREADY_DONE = (
@@ -152,6 +152,60 @@ def _form_data(view: TaskView, saved: dict[str, Any] | None) -> dict[str, Any]:
     return data | (saved or {})
 
 
+def _send(
+    owner: Owner,
+    instance: WorkflowInstance,
+    view: TaskView,
+    data: dict[str, Any],
+    errors: dict[str, str],
+) -> Response | tuple[str, int] | None:
+    """Send the task; a redirect when it went through, else None with the reason in ``errors``."""
+    row = view.row
+    received_before = {doc.id for doc in owner.case.documents} if owner.case else set()
+    try:
+        send_task(current_session(), owner.call, instance, row.task_id, data, current_user)
+        db.session.commit()
+    except TaskAlreadyCompleted:
+        db.session.rollback()
+        flash(ALREADY_DONE, "warning")
+        return redirect(_back(owner))
+    except NotAllowed:
+        db.session.rollback()
+        holder = current_session().get(HumanTask, row.id)
+        if holder is not None and holder.claimed:
+            return _claimed_by_another(holder, owner)
+        abort(403)
+    except DeadlinePassed as late:
+        db.session.rollback()
+        errors[""] = (
+            f"The deadline passed at {format_helsinki(late.deadline, seconds=True)}: "
+            "the form can no longer be sent."
+        )
+        return None
+    except (EngineStepFailed, InstanceChanged) as err:
+        db.session.rollback()
+        errors[""] = str(err)
+        return None
+    return _receipt(owner, row.title, received_before)
+
+
+def _receipt(owner: Owner, title: str, received_before: set[int]) -> Response:
+    """After a send: the receipt page of the document the registry just received, if any."""
+    received = (
+        [d for d in owner.case.documents if d.id not in received_before] if owner.case else []
+    )
+    if owner.case is None or not received:
+        flash(f"“{title}” was sent.", "success")
+        return redirect(_back(owner))
+    document = received[-1]
+    flash(
+        f"Received. Registry number {document.registry_number}, arrived "
+        f"{format_helsinki(document.received_at, seconds=True)}. A receipt was emailed to you.",
+        "success",
+    )
+    return redirect(url_for("cases.document", case_id=owner.case.id, document_id=document.id))
+
+
 @bp.route("/tasks/<int:instance_id>/<task_id>", methods=["GET", "POST"], endpoint="task")
 @login_required
 def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | str:
@@ -192,44 +246,19 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
         data, errors = hooks.check(current_session(), view.row.spec_name, owner.call, data)
         errors = validate_form(schema, data) | errors
         if not errors:
-            try:
-                send_task(
-                    current_session(),
-                    owner.call,
-                    instance,
-                    task_id,
-                    sanitize_for_engine(data),
-                    current_user,
-                )
-                db.session.commit()
-            except TaskAlreadyCompleted:
-                db.session.rollback()
-                flash(ALREADY_DONE, "warning")
-                return redirect(_back(owner))
-            except NotAllowed:
-                db.session.rollback()
-                holder = current_session().get(HumanTask, row.id)
-                if holder is not None and holder.claimed:
-                    return _claimed_by_another(holder, owner)
-                abort(403)
-            except DeadlinePassed as late:
-                db.session.rollback()
-                errors[""] = (
-                    f"The deadline passed at {format_helsinki(late.deadline, seconds=True)}: "
-                    "the form can no longer be sent."
-                )
-            except (EngineStepFailed, InstanceChanged) as err:
-                db.session.rollback()
-                errors[""] = str(err)
-            else:
-                flash(f"“{view.row.title}” was sent.", "success")
-                return redirect(_back(owner))
+            sent = _send(owner, instance, view, sanitize_for_engine(data), errors)
+            if sent is not None:
+                return sent
     page = render_template(
         "tasks/task.html",
         view=view,
         owner=owner,
         instance=instance,
-        form_html=render_form(schema, view.ui_schema, data, errors),
+        form_html=render_form(
+            hooks.displayed_schema(row.spec_name, schema), view.ui_schema, data, errors
+        ),
+        data=data,
+        call=owner.call,
         error_summary=render_error_summary(schema, errors),
         errors=errors,
         instructions=render_instructions(view.instructions, view.data),

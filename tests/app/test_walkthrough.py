@@ -63,7 +63,8 @@ def test_the_demo_accounts_walk_the_call_from_idea_to_decision(
 
     ranking = task_url("rank_applications")
     page = specialist.get(ranking).get_data(as_text=True)
-    assert 'value="City of Tampere" readonly' in page
+    assert '<th scope="row">City of Tampere' in page
+    assert "Proposed for regional-city networks" in page
     over_budget = {
         "proposals.0.proposed_amount": "400001",
         "proposals.0.justification": "Strong",

@@ -17,7 +17,7 @@ PARTNERS = [
     ("City of Ylöjärvi", "Pirkanmaa", "Ylöjärvi"),
     ("City of Hämeenlinna", "Kanta-Häme", "Hämeenlinna"),
 ]
-SENT = re.compile("was sent")
+SENT = re.compile(r"was sent|Received\. Registry number")
 IDEA_TASK = "Write and send the idea proposal"
 
 
@@ -87,6 +87,11 @@ def test_the_whole_call_from_the_first_login_to_funded(as_user, move_clock, scre
     screenshot(applicant, "applicant-idea-form-with-an-error", full_page=False)
     applicant.get_by_label("Project name").fill("Lakeland growth corridor")
     send(applicant)
+    expect(applicant.get_by_role("heading", level=1)).to_have_text("Idea proposal")
+    expect(applicant.locator(".facts")).to_contain_text("VN/1/2021")
+    expect(applicant.locator(".facts")).to_contain_text("(UTC+02:00)")
+    screenshot(applicant, "applicant-receipt")
+    applicant.locator(".breadcrumb a").click()
     expect(applicant.locator(".facts")).to_contain_text("VN/1/2021")
     screenshot(applicant, "applicant-case-page-with-registry-number")
 
@@ -122,8 +127,9 @@ def test_the_whole_call_from_the_first_login_to_funded(as_user, move_clock, scre
     evaluate(as_user("evaluator"))
 
     open_task(specialist, "Rank the applications and propose amounts")
-    specialist.get_by_label("Proposed amount (EUR)").fill("300000")
-    specialist.get_by_label("Justification (required)", exact=True).fill("Strong")
+    specialist.get_by_label("Proposed amount for City of Tampere").fill("300000")
+    expect(specialist.locator("#total-other")).to_contain_text("300")
+    specialist.get_by_label("Justification for City of Tampere").fill("Strong")
     specialist.get_by_label("Memo for the decision maker").fill("One application.")
     send(specialist)
 
@@ -193,7 +199,7 @@ def test_the_second_person_sending_a_completed_task_gets_a_notice(as_user, move_
     send(first)
     second.get_by_role("button", name="Send", exact=True).click()
     expect(second.get_by_role("alert")).to_contain_text("already completed")
-    applicant.reload()
+    applicant.locator(".breadcrumb a").click()  # from the receipt to the case page
     timeline = applicant.get_by_role("region", name="Timeline")
     expect(timeline.get_by_text("Completed “Screen the idea proposal”")).to_have_count(1)
 
