@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from app import config as default_config
 from app.extensions import csrf, db, login_manager, migrate
-from app.timefmt import format_helsinki
+from app.timefmt import format_euros, format_helsinki
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -135,6 +135,7 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_helsinki, "helsinki")
+    app.add_template_filter(format_euros, "euros")
 
     @app.context_processor
     def template_helpers() -> dict[str, Any]:

@@ -88,6 +88,7 @@ def show(case_id: int) -> str:
         marks=diagram_marks(summary),
         deadline_in=countdown(summary.next_timer, now) if summary.next_timer else None,
         events=timeline(current_session(), [case.instance.id]),
+        staff=is_staff(current_user),
         now=now,
         format_helsinki=format_helsinki,
     )

@@ -86,7 +86,7 @@ def test_the_demo_accounts_walk_the_call_from_idea_to_decision(
 
     case_page = applicant.get("/cases/1").get_data(as_text=True)
     assert "Funded" in case_page
-    assert "EUR 300000" in case_page
+    assert "<dt>Amount granted</dt><dd>EUR 300\u00a0000</dd>" in case_page
     with app.app_context():
         letters = db.session.scalars(select(OutboxMessage)).all()
         templates = [letter.payload["template"] for letter in letters]
