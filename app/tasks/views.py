@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from app.auth.views import safe_next_url
 from app.calls.schemas import APPLICATION_OBJECTS
 from app.cases.operations import actor_of
 from app.cases.queries import is_staff
@@ -71,49 +72,48 @@ def inbox_page() -> str:
     )
 
 
-def _next_url(owner: Owner) -> str:
-    """Where a claim form asked to go back to: a path of this site, else the task list."""
-    target = request.form.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not parts.scheme and not parts.netloc and "\\" not in target:
-        return target
-    return url_for("tasks.inbox")
+def _change_claim(
+    instance_id: int,
+    task_id: str,
+    change: Callable[..., HumanTask],
+    done: str,
+) -> Response:
+    """Claim or unclaim, then go back where the form came from (a path of this site)."""
+    instance, _owner = get_instance(instance_id)
+    try:
+        row = change(current_session(), instance, task_id, current_user)
+        db.session.commit()
+    except TaskAlreadyCompleted:
+        db.session.rollback()
+        flash(ALREADY_DONE, "warning")
+    except NotAllowed as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+    else:
+        flash(done.format(title=row.title), "success")
+    return redirect(safe_next_url(request.form.get("next")) or url_for("tasks.inbox"))
 
 
 @bp.post("/tasks/<int:instance_id>/<task_id>/claim", endpoint="claim")
 @login_required
 def claim(instance_id: int, task_id: str) -> Response:
-    instance, owner = get_instance(instance_id)
-    try:
-        row = claim_user_task(current_session(), instance, task_id, current_user)
-        db.session.commit()
-    except TaskAlreadyCompleted:
-        db.session.rollback()
-        flash(ALREADY_DONE, "warning")
-    except NotAllowed as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-    else:
-        flash(f"You claimed “{row.title}”: only you can send it until you unclaim it.", "success")
-    return redirect(_next_url(owner))
+    return _change_claim(
+        instance_id,
+        task_id,
+        claim_user_task,
+        "You claimed “{title}”: only you can send it until you unclaim it.",
+    )
 
 
 @bp.post("/tasks/<int:instance_id>/<task_id>/unclaim", endpoint="unclaim")
 @login_required
 def unclaim(instance_id: int, task_id: str) -> Response:
-    instance, owner = get_instance(instance_id)
-    try:
-        row = unclaim_user_task(current_session(), instance, task_id, current_user)
-        db.session.commit()
-    except TaskAlreadyCompleted:
-        db.session.rollback()
-        flash(ALREADY_DONE, "warning")
-    except NotAllowed as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-    else:
-        flash(f"“{row.title}” is back with its group: anyone of the group can claim it.", "success")
-    return redirect(_next_url(owner))
+    return _change_claim(
+        instance_id,
+        task_id,
+        unclaim_user_task,
+        "“{title}” is back with its group: anyone of the group can claim it.",
+    )
 
 
 def _claimed_by_another(row: HumanTask, owner: Owner) -> tuple[str, int]:
