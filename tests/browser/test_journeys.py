@@ -124,7 +124,15 @@ def test_the_whole_call_from_the_first_login_to_funded(as_user, move_clock, scre
     specialist.get_by_label("The application is complete").check()
     send(specialist)
     evaluate(specialist)
-    evaluate(as_user("evaluator"))
+    evaluator = as_user("evaluator")
+    evaluator.goto("/cases/1/evaluations")  # independence: nobody's scores before one's own
+    expect(evaluator.locator("main")).to_contain_text("Still evaluating: evaluator")
+    expect(evaluator.locator(".evaluation-table")).to_have_count(0)
+    open_task(evaluator, "Evaluate the application")
+    expect(evaluator.locator("main")).not_to_contain_text("A convincing network.")
+    evaluate(evaluator)
+    evaluator.goto("/cases/1/evaluations")
+    expect(evaluator.locator(".evaluation-table")).to_contain_text("specialist")
 
     open_task(specialist, "Rank the applications and propose amounts")
     specialist.get_by_label("Proposed amount for City of Tampere").fill("300000")
