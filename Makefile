@@ -6,8 +6,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 # The browser tests drive Debian's Chromium; Playwright never downloads a browser here.
 CHROMIUM := /usr/bin/chromium
-# Browser assets from npm, once package.json exists.
+# Browser assets from npm (the bpmn-js diagram viewer). `make test` needs them; `make run`
+# installs them when npm is there and otherwise serves the pages without the diagram.
 NODE_MODULES := $(if $(wildcard package.json),node_modules/.installed)
+RUN_ASSETS := $(if $(shell command -v npm 2>/dev/null),$(NODE_MODULES))
 
 .PHONY: venv run test bench chromium
 
@@ -28,7 +30,7 @@ chromium:
 	  echo "(.ci/run does this when run as root; do not run 'playwright install')." >&2; \
 	  exit 1; }
 
-run: venv $(NODE_MODULES)
+run: venv $(RUN_ASSETS)
 	$(FLASK) db upgrade
 	$(FLASK) grantflow setup-demo
 	$(FLASK) grantflow serve
