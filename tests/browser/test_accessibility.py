@@ -1,0 +1,60 @@
+"""axe-core (from npm) on the main pages of each role: no serious or critical WCAG violations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def violations(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.help + ' (' +"
+        " v.nodes.map(n => n.target.join(' ')).join(', ') + ')'))",
+        WCAG_AA,
+    )
+    return list(found)
+
+
+@pytest.mark.parametrize(
+    ("user", "path"),
+    [
+        (None, "/login"),
+        (None, "/register"),
+        ("applicant", "/cases"),
+        ("applicant", "/tasks"),
+        ("specialist", "/tasks"),
+        ("specialist", "/cases"),
+        ("applicant", "/notices"),
+    ],
+)
+def test_main_pages_have_no_serious_accessibility_violations(
+    as_user, new_context, live_server, user, path
+):
+    page = as_user(user) if user else new_context().new_page()
+    page.goto(path)
+    assert violations(page) == []
+
+
+def test_the_idea_form_and_its_errors_have_no_serious_accessibility_violations(as_user):
+    page = as_user("applicant")
+    page.goto("/cases")
+    page.get_by_role("button", name="Start an application").click()
+    assert violations(page) == []
+    page.get_by_role("button", name="Send", exact=True).click()
+    assert violations(page) == []
+
+
+def test_the_check_does_find_a_violation(as_user):
+    page = as_user("applicant")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"x\">')"
+    )
+    assert any(found.startswith("image-alt") for found in violations(page))
