@@ -58,3 +58,18 @@ def test_the_check_does_find_a_violation(as_user):
         "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"x\">')"
     )
     assert any(found.startswith("image-alt") for found in violations(page))
+
+
+def test_the_receipt_case_and_clock_pages_have_no_serious_accessibility_violations(as_user):
+    page = as_user("applicant")
+    page.goto("/cases")
+    page.get_by_role("button", name="Start an application").click()
+    page.get_by_role("button", name="Save draft").click()
+    page.goto("/cases/1")
+    page.wait_for_load_state("networkidle")  # the diagram is drawn
+    assert violations(page) == []
+    page.goto("/cases/1/attachments")
+    assert violations(page) == []
+    owner = as_user("process_owner")
+    owner.goto("/calls/regional-networks-2021/clock")
+    assert violations(owner) == []
