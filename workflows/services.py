@@ -57,9 +57,6 @@ def register_operator(name: str) -> Callable[[Operator], Operator]:
     return decorate
 
 
-def operator_names() -> frozenset[str]:
-    return frozenset(_OPERATORS)
-
 
 @dataclass(frozen=True)
 class _Run:

@@ -45,9 +45,6 @@ def _visible_to(query: SelectT, user: User) -> SelectT:
     return query.where(Case.organisation_id == (user.organisation_id or -1))
 
 
-def cases_for(session: Session, user: User) -> list[Case]:
-    return list(session.scalars(_visible_to(select(Case).order_by(Case.created_at.desc()), user)))
-
 
 @dataclass(frozen=True)
 class CaseFilters:
