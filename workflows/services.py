@@ -57,7 +57,6 @@ def register_operator(name: str) -> Callable[[Operator], Operator]:
     return decorate
 
 
-
 @dataclass(frozen=True)
 class _Run:
     session: Session

@@ -45,7 +45,6 @@ def _visible_to(query: SelectT, user: User) -> SelectT:
     return query.where(Case.organisation_id == (user.organisation_id or -1))
 
 
-
 @dataclass(frozen=True)
 class CaseFilters:
     """The case list's search and filters, as GET parameters; empty means no filter."""
