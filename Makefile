@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 NODE_MODULES := $(if $(wildcard package.json),node_modules/.installed)
 RUN_ASSETS := $(if $(shell command -v npm 2>/dev/null),$(NODE_MODULES))
 
-.PHONY: venv run test bench chromium
+.PHONY: venv run test bench chromium translations messages
 
 venv: $(VENV)/.installed
 
@@ -19,6 +19,19 @@ $(VENV)/.installed: pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -e '.[dev]'
 	touch $@
+
+# The interface's fi and sv catalogs (app/translations/*/LC_MESSAGES/messages.po), compiled.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+translations: $(CATALOGS)
+
+app/translations/%/LC_MESSAGES/messages.mo: app/translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d app/translations -l $* -i $<
+
+# Refresh the catalogs after changing interface text: extract, then merge into fi and sv.
+messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  -o app/translations/messages.pot app
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 node_modules/.installed: package.json
 	npm install --no-audit --no-fund && touch $@
@@ -30,12 +43,12 @@ chromium:
 	  echo "(.ci/run does this when run as root; do not run 'playwright install')." >&2; \
 	  exit 1; }
 
-run: venv $(RUN_ASSETS)
+run: venv translations $(RUN_ASSETS)
 	$(FLASK) db upgrade
 	$(FLASK) grantflow setup-demo
 	$(FLASK) grantflow serve
 
-test: venv $(NODE_MODULES) chromium
+test: venv translations $(NODE_MODULES) chromium
 	$(BIN)/ruff check app workflows tests
 	$(BIN)/ruff format --check app workflows tests
 	$(BIN)/mypy

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from app import config as default_config
+from app import i18n
 from app.extensions import csrf, db, login_manager, migrate
 from app.timefmt import format_euros, format_helsinki
 
@@ -28,6 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db)
     login_manager.init_app(app)
     csrf.init_app(app)
+    i18n.init_app(app)
 
     register_blueprints(app)
     register_error_handlers(app)

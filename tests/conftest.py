@@ -58,6 +58,8 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             "SECRET_KEY": "test",
             "WTF_CSRF_ENABLED": True,
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            # Tests read the English text unless they choose a language.
+            "DEFAULT_LANGUAGE": "en",
         }
     )
     with app.app_context():

@@ -1,0 +1,40 @@
+"""The interface language: Finnish, Swedish or English (Flask-Babel).
+
+The language of the pages is, in order: the one the person chose with the language switch
+(kept in their session), the best match of their browser's Accept-Language, and
+`DEFAULT_LANGUAGE`. Emails and letters follow the language stored on the person and the case,
+not this. The catalogs are `app/translations/<lang>/LC_MESSAGES/messages.po`; `make` compiles
+them into `.mo` files (git ignores those).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import Babel, get_locale
+
+babel = Babel()
+
+# Each language named in itself, as a language switch should.
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+
+
+def select_language() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("language")
+    if chosen in languages:
+        return str(chosen)
+    return request.accept_languages.best_match(languages) or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or current_app.config["DEFAULT_LANGUAGE"])
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LANGUAGE"])
+    babel.init_app(app, locale_selector=select_language)
+
+    from app.i18n.views import bp
+
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(current_language=current_language, language_names=LANGUAGE_NAMES)

@@ -1,0 +1,19 @@
+"""The language switch in the page header."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from werkzeug.wrappers import Response
+
+from app.auth.views import safe_next_url
+
+bp = Blueprint("i18n", __name__)
+
+
+@bp.post("/language")
+def choose() -> Response:
+    language = request.form.get("language", "")
+    if language not in current_app.config["LANGUAGES"]:
+        abort(400, description=f"Unknown language {language!r}: choose one of fi, sv, en.")
+    session["language"] = language
+    return redirect(safe_next_url(request.form.get("next")) or url_for("index"))
