@@ -48,13 +48,15 @@ class Case(Base):
 
 
 class Document(Base):
-    """A document received by the registry: the data as sent, its number and arrival time."""
+    """A document of the registry: received from the applicant (the data as sent, its number
+    and arrival time) or, `outgoing`, a letter sent to them (subject, body, language)."""
 
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
+    outgoing: Mapped[bool] = mapped_column(default=False)
     registry_number: Mapped[str] = mapped_column(String(40), unique=True)
     received_at: Mapped[datetime]
     data: Mapped[dict[str, Any]]

@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.attachments.operations import bind_unsent_attachments
-from app.cases.models import Document, RegistrySequence
+from app.cases.models import Case, Document, RegistrySequence
 from app.cases.queries import case_of_instance
 from app.notifications.operations import notify_case
 from workflows import ServiceCall, register_operator
 from workflows.models import AuditEvent
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
-DOCUMENT_KINDS = ("idea_proposal", "application", "supplement")
+DOCUMENT_KINDS = ("idea_proposal", "application", "supplement")  # received from applicants
 
 
 def next_registry_number(session: Session, received_at: datetime) -> str:
@@ -69,3 +69,21 @@ def register_document(call: ServiceCall) -> dict[str, Any]:
         }
     notify_case(session, case, "receipt", {"document": document})
     return {"registry_number": number, "received_at": call.now.isoformat()}
+
+
+def register_outgoing(
+    session: Session, case: Case, kind: str, letter: dict[str, str], now: datetime, sent_by: str
+) -> Document:
+    """File a letter the ministry sent (the webinar invitation, the decision) under a number."""
+    document = Document(
+        case=case,
+        kind=kind,
+        outgoing=True,
+        registry_number=next_registry_number(session, now),
+        received_at=now,
+        data=letter,
+        sent_by=sent_by,
+    )
+    session.add(document)
+    session.flush()
+    return document

@@ -110,13 +110,15 @@ def document(case_id: int, document_id: int) -> str:
     if doc is None:
         abort(404)
     assert case.instance is not None
-    schema = document_schema(case.instance, doc.kind)
+    values = (
+        None if doc.outgoing else render_values(document_schema(case.instance, doc.kind), doc.data)
+    )
     return render_template(
         "cases/document.html",
         case=case,
         call=case.call,
         doc=doc,
-        values=render_values(schema, doc.data),
+        values=values,
         now=clock_now(case.call.clock),
         format_helsinki=format_helsinki,
     )

@@ -41,7 +41,7 @@ def _period(config: dict[str, Any]) -> str:
 
 
 def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    documents = case.documents
+    documents = [document for document in case.documents if not document.outgoing]
     webinar = data.get("webinar") or case.call.config.get("webinar", {})
     decision = data.get("decision") or {}
     language = case.language
@@ -82,8 +82,9 @@ def notify_case(
     template: str,
     extra: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
-) -> None:
-    """Queue one email to every active person of the case's organisation, in the case language."""
+) -> dict[str, str]:
+    """Queue one email to every active person of the case's organisation, in the case language;
+    returns the letter (subject, body, language)."""
     extra = extra or {}
     language = case.language if case.language in ("fi", "sv", "en") else "fi"
     context = _context(case, data or {}, extra)
@@ -99,6 +100,7 @@ def notify_case(
         payload["ics"] = webinar_ics(webinar, uid=f"webinar-{case.call.key}")
     if payload["to"]:
         queue_message(session, kind="email", payload=payload, instance=case.instance)
+    return {"subject": payload["subject"], "body": payload["body"], "language": language}
 
 
 # In-app notices. `create_notices` is idempotent: call it after every operation that may have

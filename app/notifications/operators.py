@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from app.cases.queries import case_of_instance
+from app.cases.registry import register_outgoing
 from app.notifications.operations import notify_case
 from workflows import ServiceCall, register_operator
 
@@ -16,6 +17,8 @@ TEMPLATES = (
     "closed_late",
     "not_eligible",
 )
+# Letters the registry numbers and files as documents of the case, by the kind they are filed as.
+REGISTERED_LETTERS = {"webinar_invitation": "webinar_invitation", "decision_letter": "decision"}
 
 
 def _passed_deadline(data: dict[str, Any], now: datetime) -> datetime | None:
@@ -34,5 +37,11 @@ def notify(call: ServiceCall) -> dict[str, Any]:
         raise ValueError(f"unknown notice template {template!r}")
     case = case_of_instance(call.session, call.instance.id)
     extra = {"deadline": _passed_deadline(call.data, call.now)} if template == "closed_late" else {}
-    notify_case(call.session, case, template, extra, data=call.data)
-    return {"template": template, "sent_at": call.now.isoformat()}
+    letter = notify_case(call.session, case, template, extra, data=call.data)
+    result = {"template": template, "sent_at": call.now.isoformat()}
+    if template in REGISTERED_LETTERS:
+        document = register_outgoing(
+            call.session, case, REGISTERED_LETTERS[template], letter, call.now, call.actor.username
+        )
+        result["registry_number"] = document.registry_number
+    return result

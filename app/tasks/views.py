@@ -192,7 +192,9 @@ def _send(
 def _receipt(owner: Owner, title: str, received_before: set[int]) -> Response:
     """After a send: the receipt page of the document the registry just received, if any."""
     received = (
-        [d for d in owner.case.documents if d.id not in received_before] if owner.case else []
+        [d for d in owner.case.documents if d.id not in received_before and not d.outgoing]
+        if owner.case
+        else []
     )
     if owner.case is None or not received:
         flash(f"“{title}” was sent.", "success")

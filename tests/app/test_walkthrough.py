@@ -93,3 +93,12 @@ def test_the_demo_accounts_walk_the_call_from_idea_to_decision(
     assert templates.count("receipt") == 2
     assert "webinar_invitation" in templates
     assert "decision_letter" in templates
+
+    # The registry filed the letters the ministry sent as documents of the case, numbered in turn.
+    assert "Webinar invitation</a></td><td>VN/2/2021</td><td>Sent to the applicant" in case_page
+    assert "Decision</a></td><td>VN/4/2021</td><td>Sent to the applicant" in case_page
+    decision = applicant.get("/cases/1/documents/4").get_data(as_text=True)
+    assert "<dt>Registry number</dt><dd>VN/4/2021</dd>" in decision
+    assert "<dt>Sent</dt><dd>2.6.2021 16:15:01 (UTC+03:00)</dd>" in decision  # call clock
+    assert "300 000" in decision
+    assert signed_in("applicant2").get("/cases/1/documents/4").status_code == 403

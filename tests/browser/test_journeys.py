@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.axe import violations
+
 pytestmark = pytest.mark.browser
 
 IDEA_DEADLINE_PASSED = "2021-04-15T16:15:01+03:00"
@@ -130,11 +132,14 @@ def test_the_whole_call_from_the_first_login_to_funded(as_user, move_clock, scre
     expect(evaluator.locator(".evaluation-table")).to_have_count(0)
     open_task(evaluator, "Evaluate the application")
     expect(evaluator.locator("main")).not_to_contain_text("A convincing network.")
+    assert violations(evaluator) == []
     evaluate(evaluator)
     evaluator.goto("/cases/1/evaluations")
     expect(evaluator.locator(".evaluation-table")).to_contain_text("specialist")
+    assert violations(evaluator) == []
 
     open_task(specialist, "Rank the applications and propose amounts")
+    assert violations(specialist) == []
     specialist.get_by_label("Proposed amount for City of Tampere").fill("300000")
     expect(specialist.locator("#total-other")).to_contain_text("300")
     specialist.get_by_label("Justification for City of Tampere").fill("Strong")
@@ -144,6 +149,7 @@ def test_the_whole_call_from_the_first_login_to_funded(as_user, move_clock, scre
     decision_maker = as_user("decision_maker")
     open_task(decision_maker, "Decide the funding")
     screenshot(decision_maker, "decision-maker-decision-task")
+    assert violations(decision_maker) == []
     decision_maker.get_by_label("Approve the proposal").check()
     decision_maker.get_by_label("The ministry").check()
     send(decision_maker)
@@ -153,6 +159,9 @@ def test_the_whole_call_from_the_first_login_to_funded(as_user, move_clock, scre
     expect(applicant.locator(".case-status")).to_have_text("Funded")
     expect(applicant.locator(".facts")).to_contain_text("EUR 300\u00a0000")
     screenshot(applicant, "applicant-case-funded")
+    applicant.get_by_role("link", name="Decision").click()
+    expect(applicant.locator(".letter")).to_contain_text("300 000")
+    assert violations(applicant) == []
 
 
 def case_url_of(page: Page) -> str:
