@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,13 +18,16 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from workflows.errors import BundleRefused, Problem
+from workflows.lint import lint_bundle
 from workflows.models import ProcessVersion
 from workflows.sandbox import Mode, ScriptRefused, check_source
 
@@ -34,6 +38,25 @@ _XML_PARSER = etree.XMLParser(
 )
 _EXPRESSION_ATTRIBUTES = ("expression", "cardinality", "condition", "retrieval_expression")
 _SCRIPT_ATTRIBUTES = ("script", "prescript", "postscript")
+# What the engine's parsers raise on a file they cannot read (a DMN without a decision raises
+# IndexError, one without an id KeyError): each is a refusal of that file, not a crash.
+_PARSE_ERRORS = (
+    SpiffWorkflowException,
+    etree.LxmlError,
+    ValueError,
+    LookupError,
+    AttributeError,
+    TypeError,
+)
+_PREFIXES = {
+    "http://www.omg.org/spec/BPMN/20100524/MODEL": "bpmn:",
+    "http://www.omg.org/spec/BPMN/20100524/DI": "bpmndi:",
+    "http://www.omg.org/spec/DD/20100524/DC": "dc:",
+    "http://spiffworkflow.org/bpmn/schema/1.0/core": "spiffworkflow:",
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd": "dmn:",
+    "http://www.omg.org/spec/DMN/20180521/MODEL/": "dmn:",
+    "https://www.omg.org/spec/DMN/20191111/MODEL/": "dmn:",
+}
 
 
 def lane_role(lane: str | None) -> str | None:
@@ -78,27 +101,41 @@ def parse_xml(name: str, text: str) -> etree._Element:
 
 
 def parse_bundle(
-    files: dict[str, str], *, known_roles: frozenset[str] | None = None
+    files: dict[str, str],
+    *,
+    known_roles: frozenset[str] | None = None,
+    start_data: Mapping[str, Collection[str]] | None = None,
+    lint: bool = True,
 ) -> ParsedBundle:
-    """Parse and check a bundle; raise BundleRefused listing every problem found."""
+    """Parse and check a bundle; raise BundleRefused listing every error (warnings pass).
+
+    ``lint=False`` skips the rules of workflows/lint/: for versions already deployed, which
+    keep working even if a later rule would have refused them.
+    """
+    parsed_bundle, problems = examine_bundle(files, known_roles, start_data=start_data, lint=lint)
+    errors = [problem for problem in problems if problem.is_error]
+    if errors or parsed_bundle is None:
+        raise BundleRefused(errors)
+    return parsed_bundle
+
+
+def examine_bundle(
+    files: dict[str, str],
+    known_roles: frozenset[str] | None = None,
+    *,
+    start_data: Mapping[str, Collection[str]] | None = None,
+    lint: bool = True,
+) -> tuple[ParsedBundle | None, list[Problem]]:
+    """The parsed bundle (None when the engine refused a file) and every problem found, errors
+    and warnings. ``start_data``: see workflows.lint.lint_bundle."""
     parser = SpiffBpmnParser(validator=VALIDATOR)
     problems: list[Problem] = []
     forms = _load_forms(files, problems)
-    for name in sorted(files):
-        if not name.endswith((".bpmn", ".dmn")):
-            continue
-        try:
-            root = parse_xml(name, files[name])
-            if name.endswith(".dmn"):
-                parser.add_dmn_xml(root, filename=name)
-            else:
-                parser.add_bpmn_xml(root, filename=name)
-        except BundleRefused as refused:
-            problems.extend(refused.problems)
-        except (SpiffWorkflowException, etree.LxmlError, ValueError) as err:
-            problems.append(Problem(name, _element_of(err), str(err).strip()))
-    if problems:
-        raise BundleRefused(problems)
+    documents, refused = _add_documents(parser, files, problems)
+    if lint:
+        problems.extend(lint_bundle(documents, refused=refused, forms=forms, start_data=start_data))
+    if refused:
+        return None, problems
     specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = {}
     for process_id in parser.get_process_ids():
         try:
@@ -107,16 +144,92 @@ def parse_bundle(
                 parser.get_subprocess_specs(process_id),
             )
         except SpiffWorkflowException as err:
-            problems.append(Problem(getattr(err, "file_name", "?"), _element_of(err), str(err)))
+            # A lint rule may have said it better already (a decision missing from the bundle).
+            file = getattr(err, "file_name", "") or parser.get_process_parser(process_id).filename
+            element = _element_of(err)
+            if not any(p.is_error and (p.file, p.element) == (file, element) for p in problems):
+                problems.append(Problem(file or "?", element, _readable(err)))
     for spec, _ in specs.values():
         problems.extend(_check_spec(spec, forms, files, known_roles))
-    if problems:
-        raise BundleRefused(problems)
-    return ParsedBundle(specs=specs, forms=forms)
+    if len(specs) < len(parser.get_process_ids()):
+        return None, problems
+    for spec, subprocesses in specs.values():
+        for process in (spec, *subprocesses.values()):
+            _connect_loop_children(process)
+    return ParsedBundle(specs=specs, forms=forms), problems
+
+
+def _connect_loop_children(process: BpmnProcessSpec) -> None:
+    """Make each multi-instance (and standard loop) task hear its children complete.
+
+    SpiffWorkflow connects that listener only when the task creates a child, on the spec object
+    of the Python process doing it. A workflow loaded from the database into freshly parsed
+    specs (after a restart, or in another worker) would never merge its children and wait at
+    the loop for ever. Connecting every loop task's listener once, at parse time, closes that.
+    """
+    for task_spec in process.task_specs.values():
+        child_name = getattr(task_spec, "task_spec", None)
+        merge = getattr(task_spec, "merge_child", None)
+        if not isinstance(child_name, str) or merge is None:
+            continue
+        child = process.task_specs[child_name]
+        if not child.completed_event.is_connected(merge):
+            child.completed_event.connect(merge)
+
+
+def _add_documents(
+    parser: SpiffBpmnParser, files: dict[str, str], problems: list[Problem]
+) -> tuple[dict[str, etree._Element], set[str]]:
+    """Give every BPMN and DMN file to the parser (XSD-validated) and parse each decision
+    table; (the well-formed documents, the names of the files refused)."""
+    documents: dict[str, etree._Element] = {}
+    refused: set[str] = set()
+    for name in sorted(files):
+        if not name.endswith((".bpmn", ".dmn")):
+            continue
+        try:
+            root = documents[name] = parse_xml(name, files[name])
+            if name.endswith(".dmn"):
+                parser.add_dmn_xml(root, filename=name)
+                for dmn_parser in parser.dmn_parsers.values():
+                    if dmn_parser.node is root:
+                        dmn_parser.parse()
+            else:
+                parser.add_bpmn_xml(root, filename=name)
+        except BundleRefused as refusal:
+            problems.extend(refusal.problems)
+            refused.add(name)
+        except _PARSE_ERRORS as err:
+            element = _element_of(err) or _element_at_line(documents[name], err)
+            problems.append(Problem(name, element, _readable(err, name)))
+            refused.add(name)
+    return documents, refused
 
 
 def _element_of(err: Exception) -> str | None:
     return getattr(err, "id", None) or getattr(err, "name", None)
+
+
+def _element_at_line(root: etree._Element, err: Exception) -> str | None:
+    """The id of the element on the line an XSD error names, or of its nearest ancestor."""
+    line = getattr(err, "line_number", None)
+    for element in root.iter(etree.Element) if isinstance(line, int) else []:
+        if element.sourceline == line:
+            return next(
+                (e.get("id") for e in (element, *element.iterancestors()) if e.get("id")), None
+            )
+    return None
+
+
+def _readable(err: Exception, name: str = "") -> str:
+    """The engine's message with namespaces as prefixes; XSD errors say so, with the line."""
+    message = str(err).strip().rstrip(".").strip()
+    for namespace, prefix in _PREFIXES.items():
+        message = message.replace("{" + namespace + "}", prefix)
+    if isinstance(err, ValidationException) and not err.tag and err.line_number:
+        language = "DMN" if name.endswith(".dmn") else "BPMN"
+        return f"not valid {language} (line {err.line_number}): {message}"
+    return message
 
 
 def _load_forms(files: dict[str, str], problems: list[Problem]) -> dict[str, dict[str, Any]]:
@@ -180,13 +293,14 @@ def _sources_of(task_spec: Any) -> list[tuple[str, Mode]]:
         value = getattr(task_spec, attribute, None)
         if isinstance(value, str) and value.strip():
             sources.append((value, "exec"))
-    carriers = [task_spec, getattr(task_spec, "event_definition", None)]
+    definition = getattr(task_spec, "event_definition", None)
+    # Timer expressions are checked, with their ISO 8601 values, by workflows/lint/.
+    carriers = [task_spec, None if isinstance(definition, TimerEventDefinition) else definition]
     for carrier in carriers:
         for attribute in _EXPRESSION_ATTRIBUTES:
             value = getattr(carrier, attribute, None)
             if isinstance(value, str) and value.strip():
                 sources.append((value, "eval"))
-    definition = getattr(task_spec, "event_definition", None)
     for prop in getattr(definition, "correlation_properties", None) or []:
         sources.append((prop.retrieval_expression, "eval"))
     for condition, _ in getattr(task_spec, "cond_task_specs", None) or []:
@@ -211,7 +325,7 @@ def parsed(version: ProcessVersion) -> ParsedBundle:
     """The parsed specs of a stored version, parsed once per process (versions are few)."""
     found = _PARSED.get(version.content_hash)
     if found is None:
-        found = _PARSED[version.content_hash] = parse_bundle(version.files)
+        found = _PARSED[version.content_hash] = parse_bundle(version.files, lint=False)
     return found
 
 
@@ -223,19 +337,23 @@ def deploy_bundle(
     deployed_by: str,
     now: datetime,
     known_roles: frozenset[str] | None = None,
+    make_current: bool = True,
 ) -> tuple[ProcessVersion, bool]:
-    """Validate and store a bundle as the current version; (version, created).
+    """Validate and store a bundle; (version, created). With `make_current` (the default) it
+    becomes the version new cases get; without, it is stored for a rehearsal only.
 
-    Deploying the same files again returns the stored version and changes nothing.
+    Files stored before are not stored again: deploying them returns that version, and makes it
+    current again if it was not (going back to an earlier version).
     """
     digest = content_hash(files)
     existing = session.scalar(select(ProcessVersion).where(ProcessVersion.content_hash == digest))
     if existing is not None:
+        if existing.bundle != bundle:
+            raise ValueError(f"These files are deployed under the process {existing.bundle!r}.")
+        if make_current and not existing.is_current:
+            _make_current(session, existing)
         return existing, False
     parsed_bundle = parse_bundle(files, known_roles=known_roles)
-    session.execute(
-        update(ProcessVersion).where(ProcessVersion.bundle == bundle).values(is_current=False)
-    )
     version = ProcessVersion(
         bundle=bundle,
         content_hash=digest,
@@ -243,11 +361,23 @@ def deploy_bundle(
         process_ids=sorted(parsed_bundle.specs),
         deployed_by=deployed_by,
         deployed_at=now,
-        is_current=True,
+        is_current=False,
     )
     session.add(version)
     session.flush()
+    if make_current:
+        _make_current(session, version)
     return version, True
+
+
+def _make_current(session: Session, version: ProcessVersion) -> None:
+    session.execute(
+        update(ProcessVersion)
+        .where(ProcessVersion.bundle == version.bundle, ProcessVersion.id != version.id)
+        .values(is_current=False)
+    )
+    version.is_current = True
+    session.flush()
 
 
 def current_version(session: Session, bundle: str) -> ProcessVersion | None:

@@ -230,6 +230,13 @@ def _advance(
         _route(session, instance, event)
 
 
+def advance_instance(
+    session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow, actor: Actor
+) -> None:
+    """Settle a workflow changed outside this module (a migration): run, save, index, route."""
+    _advance(session, instance, workflow, actor)
+
+
 def _save(session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow) -> None:
     instance.state = dump_state(workflow)
     instance.status = "completed" if workflow.is_completed() else "running"

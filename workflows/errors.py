@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
+
+Severity = Literal["error", "warning"]
 
 
 class WorkflowError(Exception):
@@ -44,15 +47,33 @@ class EngineStepFailed(WorkflowError):
     """An automatic step after the user's action failed; nothing was saved."""
 
 
+class MigrationRefused(WorkflowError):
+    """A case may not move to another process version; ``reasons`` name the elements."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(
+            "The case cannot move to that version:\n" + "\n".join(f"- {r}" for r in reasons)
+        )
+        self.reasons = reasons
+
+
 @dataclass
 class Problem:
+    """One finding in a process file. Errors refuse a deploy; warnings are only shown."""
+
     file: str
     element: str | None
     message: str
+    severity: Severity = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def __str__(self) -> str:
         where = f"{self.file}" + (f", element '{self.element}'" if self.element else "")
-        return f"{where}: {self.message}"
+        prefix = "" if self.is_error else "warning: "
+        return f"{where}: {prefix}{self.message}"
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,13 +13,21 @@ from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from workflows import bundles
 from workflows.engine import load_workflow
 from workflows.errors import TaskAlreadyCompleted, TaskNotFound
-from workflows.models import AuditEvent, Clock, HumanTask, Timer, WorkflowInstance
+from workflows.models import (
+    AuditEvent,
+    Clock,
+    HumanTask,
+    MessageWait,
+    ProcessVersion,
+    Timer,
+    WorkflowInstance,
+)
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
@@ -192,3 +201,105 @@ def timeline(session: Session, instance_ids: list[int]) -> list[AuditEvent]:
 def form_schema(instance: WorkflowInstance, filename: str) -> dict[str, Any] | None:
     """A form file of the instance's process version (None when the version has no such form)."""
     return bundles.parsed(instance.version).form(filename)
+
+
+def waiting_counts(session: Session, version_id: int, *, file: str | None = None) -> dict[str, int]:
+    """Per BPMN element id, how many running instances of a version wait there: the heat map.
+
+    Element ids are unique within one BPMN file only (both shipped processes have an
+    'idea_deadline_passed'): a diagram's heat map passes its ``file`` to count only the
+    instances of the processes that file defines.
+
+    Read from the index tables, without loading workflows: ready user tasks from human_tasks
+    (``spec_name`` is the element id), waiting timers and message catches from timers and
+    message_waits. Those two carry the timer's name (the event's name, or its id when unnamed)
+    and the message name, not the element id, so each (process, name) is mapped to its element
+    through the version's parsed spec. Only when several catch events of one process share that
+    name are the few instances concerned loaded to see which event they wait at.
+    An instance waiting at a user task with a boundary timer counts at both.
+    """
+    version = session.get(ProcessVersion, version_id)
+    if version is None:
+        return {}
+    parsed = bundles.parsed(version)
+    running = (WorkflowInstance.version_id == version_id) & (WorkflowInstance.status == "running")
+    if file is not None:
+        shown = [pid for pid, (spec, _) in parsed.specs.items() if spec.file == file]
+        running = running & WorkflowInstance.process_id.in_(shown)
+    counts: dict[str, int] = dict(
+        session.execute(
+            select(HumanTask.spec_name, func.count(distinct(HumanTask.instance_id)))
+            .join(WorkflowInstance, WorkflowInstance.id == HumanTask.instance_id)
+            .where(running)
+            .group_by(HumanTask.spec_name)
+        ).all()
+    )
+    events = _catch_events(parsed)
+    for kind, column in (("timer", Timer.name), ("message", MessageWait.message)):
+        table = column.class_
+        grouped = session.execute(
+            select(WorkflowInstance.process_id, column, func.count(distinct(table.instance_id)))
+            .join(WorkflowInstance, WorkflowInstance.id == table.instance_id)
+            .where(running)
+            .group_by(WorkflowInstance.process_id, column)
+        ).all()
+        for process_id, name, count in grouped:
+            elements = events.get((process_id, kind, name), [])
+            if len(elements) == 1:
+                counts[elements[0]] = counts.get(elements[0], 0) + count
+            elif elements:
+                instance_ids = session.scalars(
+                    select(table.instance_id)
+                    .distinct()
+                    .join(WorkflowInstance, WorkflowInstance.id == table.instance_id)
+                    .where(running, WorkflowInstance.process_id == process_id, column == name)
+                ).all()
+                for element in _waiting_elements(session, instance_ids, kind, name):
+                    counts[element] = counts.get(element, 0) + 1
+    return counts
+
+
+def _catch_events(parsed: bundles.ParsedBundle) -> dict[tuple[str, str, str], list[str]]:
+    """(process id, "timer" or "message", event name) -> the ids of the catch events."""
+    events: dict[tuple[str, str, str], list[str]] = {}
+    for process_id, (spec, subprocess_specs) in parsed.specs.items():
+        for process_spec in (spec, *subprocess_specs.values()):
+            for task_spec in process_spec.task_specs.values():
+                kind = _catch_kind(task_spec)
+                if kind is not None and task_spec.bpmn_id:
+                    key = (process_id, kind, task_spec.event_definition.name)
+                    ids = events.setdefault(key, [])
+                    if task_spec.bpmn_id not in ids:
+                        ids.append(task_spec.bpmn_id)
+    return events
+
+
+def _catch_kind(task_spec: Any) -> str | None:
+    if not isinstance(task_spec, CatchingEvent):
+        return None
+    definition = task_spec.event_definition
+    if isinstance(definition, TimerEventDefinition):
+        return "timer"
+    if isinstance(definition, MessageEventDefinition):
+        return "message"
+    return None
+
+
+def _waiting_elements(
+    session: Session, instance_ids: Sequence[int], kind: str, name: str
+) -> list[str]:
+    """The catch events of that kind and name the instances wait at (one entry per instance)."""
+    found: list[str] = []
+    for instance_id in instance_ids:
+        instance = session.get_one(WorkflowInstance, instance_id)
+        waiting = load_workflow(instance).get_tasks(state=TaskState.WAITING)
+        found.extend(
+            {
+                task.task_spec.bpmn_id
+                for task in waiting
+                if _catch_kind(task.task_spec) == kind
+                and task.task_spec.event_definition.name == name
+                and task.task_spec.bpmn_id
+            }
+        )
+    return found

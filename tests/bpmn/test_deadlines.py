@@ -95,8 +95,8 @@ def test_an_application_sent_one_second_before_the_deadline_is_received(
 
     rehearsal.send("send_application", rehearsal.application(), "applicant", case)
 
-    assert [d.kind for d in case.documents] == ["idea_proposal", "application"]
-    received = case.documents[-1].received_at
+    assert [d.kind for d in case.received] == ["idea_proposal", "application"]
+    received = case.received[-1].received_at
     assert format_helsinki(received, seconds=True) == "2.6.2021 16:14:59 (UTC+03:00)"
     assert case.phase == "Check the application is complete"
 
@@ -112,7 +112,7 @@ def test_an_application_sent_at_the_deadline_is_refused_and_nothing_is_stored(
         rehearsal.send("send_application", rehearsal.application(), "applicant", case)
 
     assert refused.value.deadline == datetime.fromisoformat("2021-06-02T16:15:00+03:00")
-    assert [d.kind for d in case.documents] == ["idea_proposal"]
+    assert [d.kind for d in case.received] == ["idea_proposal"]
     assert rehearsal.task("send_application", case) is not None
     assert completions(rehearsal.session, case) == before
 

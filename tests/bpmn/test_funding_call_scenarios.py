@@ -133,7 +133,7 @@ def test_idea_senders_get_receipts_with_distinct_registry_numbers_and_the_webina
 ):
     walk = evaluated_call
 
-    documents = [document for case in walk.all for document in case.documents]
+    documents = [document for case in walk.all for document in case.received]
     numbers = [document.registry_number for document in documents]
     receipts = rehearsal.emails("receipt")
     invitations = rehearsal.emails("webinar_invitation")
@@ -143,9 +143,15 @@ def test_idea_senders_get_receipts_with_distinct_registry_numbers_and_the_webina
     assert sorted(receipt["subject"].split()[-1] for receipt in receipts) == sorted(numbers)
     assert {receipt["case_id"] for receipt in receipts} == {d.case_id for d in documents}
     senders = {walk.a.id, walk.b.id, walk.d.id, walk.e.id}
-    assert {case.id for case in walk.all if case.documents} == senders
+    assert {case.id for case in walk.all if case.received} == senders
     assert {invitation["case_id"] for invitation in invitations} == senders
     assert len(invitations) == len(senders)
+    # the registry files each invitation it sent as a numbered letter of the case
+    letters = [letter for case in walk.all for letter in case.letters]
+    assert sorted((letter.case_id, letter.kind) for letter in letters) == sorted(
+        (case_id, "webinar_invitation") for case_id in senders
+    )
+    assert not {letter.registry_number for letter in letters} & set(numbers)
     for invitation in invitations:
         assert "DTSTART:20210420T093000Z" in invitation["ics"]
         assert "DTEND:20210420T130000Z" in invitation["ics"]
@@ -182,7 +188,7 @@ def test_an_invited_applicant_sending_no_application_is_closed_as_late(rehearsal
 
     assert silent.phase == "Closed as late (application)"
     assert silent.closed
-    assert [document.kind for document in silent.documents] == ["idea_proposal"]
+    assert [document.kind for document in silent.received] == ["idea_proposal"]
     [notice] = [e for e in rehearsal.emails("closed_late") if e["case_id"] == silent.id]
     assert "2.6.2021 16:15 (UTC+03:00)" in notice["body"]
 
@@ -192,7 +198,7 @@ def test_a_supplement_sent_in_time_is_registered_and_the_application_checked_aga
 ):
     supplemented = evaluated_call.a
 
-    assert [d.kind for d in supplemented.documents] == [
+    assert [d.kind for d in supplemented.received] == [
         "idea_proposal",
         "application",
         "supplement",
@@ -212,7 +218,7 @@ def test_a_supplement_sent_in_time_is_registered_and_the_application_checked_aga
 def test_an_application_whose_supplement_is_late_is_evaluated_as_it_is(rehearsal, evaluated_call):
     late_supplement = evaluated_call.b
 
-    assert [d.kind for d in late_supplement.documents] == ["idea_proposal", "application"]
+    assert [d.kind for d in late_supplement.received] == ["idea_proposal", "application"]
     assert rehearsal.task("send_supplement", late_supplement) is None
     assert late_supplement.score == 2.75
     assert late_supplement.phase == "Waiting for: Funding decision"

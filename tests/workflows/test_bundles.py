@@ -2,8 +2,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from workflows.bundles import content_hash, deploy_bundle, parse_bundle, read_bundle
+from workflows.bundles import content_hash, deploy_bundle, parse_bundle, parse_xml, read_bundle
 from workflows.errors import BundleRefused
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
@@ -88,3 +89,28 @@ def test_external_entities_are_refused(files):
 def test_malformed_xml_is_refused_with_the_file_named(files):
     bad = files | {APPLICATION: files[APPLICATION][:500]}
     assert f"{APPLICATION}: not well-formed XML" in refusal(bad)
+
+
+def test_an_element_in_the_wrong_place_is_refused_by_the_xsd_naming_file_and_element(files):
+    flows = (
+        "<bpmn:incoming>flow_application_to_compute</bpmn:incoming>\n"
+        "      <bpmn:outgoing>flow_compute_to_register</bpmn:outgoing>\n      "
+    )
+    moved = changed(files, APPLICATION, flows + SCRIPT, SCRIPT + "\n      " + flows)
+    message = refusal(moved)
+    assert f"{APPLICATION}, element 'compute_requested_amount': not valid BPMN (line " in message
+    assert "Element 'bpmn:incoming': This element is not expected" in message
+    # Only the schema refuses it: the engine's parser alone would take the file.
+    without_xsd = SpiffBpmnParser()
+    without_xsd.add_bpmn_xml(parse_xml(APPLICATION, moved[APPLICATION]), filename=APPLICATION)
+    without_xsd.add_dmn_xml(parse_xml("eligibility.dmn", files["eligibility.dmn"]))
+    assert without_xsd.get_spec("funding_application").task_specs["compute_requested_amount"]
+
+
+def test_a_deployed_version_loads_even_if_a_later_lint_rule_would_refuse_it(files):
+    undrawn = changed(
+        files, APPLICATION, 'bpmnElement="compute_requested_amount"', 'bpmnElement="gone"'
+    )
+    assert "element 'compute_requested_amount'" in refusal(undrawn)
+    parsed = parse_bundle(undrawn, known_roles=ROLES, lint=False)
+    assert sorted(parsed.specs) == ["funding_application", "funding_call"]

@@ -1,0 +1,34 @@
+"""The bundle as the lint rules see it, and the shape of a rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from workflows.errors import Problem
+from workflows.lint.elements import Element
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What the rules read: the well-formed XML files and what the parser made of them."""
+
+    documents: Mapping[str, Element]
+    refused: Collection[str]
+    forms: Mapping[str, Any]
+    start_data: Mapping[str, Collection[str]] | None
+
+    def bpmn(self) -> Iterator[tuple[str, Element]]:
+        """BPMN files the engine accepted: a refused file is reported by the engine's own error."""
+        for name, root in sorted(self.documents.items()):
+            if name.endswith(".bpmn") and name not in self.refused:
+                yield name, root
+
+    def dmn(self) -> Iterator[tuple[str, Element]]:
+        for name, root in sorted(self.documents.items()):
+            if name.endswith(".dmn"):
+                yield name, root
+
+
+Rule = Callable[[Bundle], Iterator[Problem]]
