@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, current_app, redirect, render_template, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -107,10 +108,13 @@ def register_blueprints(app: Flask) -> None:
 
     from app.calls.views import bp as calls_bp
     from app.notifications.views import bp as notifications_bp
+    from app.processes import drafts, editor  # noqa: F401 - register the draft and editor pages
+    from app.processes.views import bp as processes_bp
     from app.vendor import bp as vendor_bp
 
     app.register_blueprint(calls_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(processes_bp)
     app.register_blueprint(vendor_bp)
 
 
@@ -121,10 +125,20 @@ def index() -> Response:
     return redirect(url_for("auth.account"))
 
 
+def message_for_people(error: HTTPException) -> str | None:
+    """The description a view gave `abort()` for the person who asked; None for werkzeug's
+    default texts and Flask-WTF's CSRF reasons (the error pages explain those themselves)."""
+    default = getattr(type(error), "description", None)
+    if isinstance(error, CSRFError) or not isinstance(default, str):
+        return None
+    return error.description if error.description != default else None
+
+
 def register_error_handlers(app: Flask) -> None:
     def render_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
-        return render_template(f"errors/{code}.html", error=error), code
+        message = message_for_people(error)
+        return render_template(f"errors/{code}.html", error=error, message=message), code
 
     def render_server_error(error: HTTPException) -> tuple[str, int]:
         db.session.rollback()

@@ -16,7 +16,7 @@ from workflows.models import WorkflowInstance
 
 def get_case(case_id: int) -> Case:
     case = db.session.get(Case, case_id)
-    if case is None:
+    if case is None or case.call.discarded_at is not None:  # a discarded rehearsal is gone
         abort(404)
     if not may_view_case(current_user, case):
         abort(403)

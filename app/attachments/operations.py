@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 from typing import IO
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -33,7 +34,9 @@ def store_attachment(
 ) -> Attachment:
     count = session.scalar(select(func.count()).where(Attachment.case_id == case.id)) or 0
     if count >= MAX_FILES_PER_CASE:
-        raise FileRefused(f"A case can have at most {MAX_FILES_PER_CASE} attachments.")
+        raise FileRefused(
+            _("A case can have at most %(count)d attachments.", count=MAX_FILES_PER_CASE)
+        )
     name = clean_name(name)
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16)
@@ -71,7 +74,7 @@ def remove_attachment(session: Session, attachment: Attachment) -> str:
     """Remove an attachment not yet sent. Returns the stored file's name: the caller deletes the
     file after the commit, so a failed commit never leaves a row without its file."""
     if attachment.sent:
-        raise FileRefused("This attachment was sent with the application and cannot be removed.")
+        raise FileRefused(_("This attachment was sent with the application and cannot be removed."))
     session.delete(attachment)
     session.flush()
     return attachment.stored_name

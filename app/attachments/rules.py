@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 MAX_BYTES = 10 * 1024 * 1024  # the default of the ATTACHMENT_MAX_BYTES setting
 MAX_FILES_PER_CASE = 20
 _ZIP = (b"PK\x03\x04",)
@@ -55,11 +57,18 @@ def check_file(name: str, head: bytes, size: int, max_bytes: int = MAX_BYTES) ->
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     file_type = TYPES.get(extension)
     if file_type is None:
-        raise FileRefused(f"“{name}” is not an allowed type. Allowed: {ALLOWED}.")
+        raise FileRefused(
+            _("“%(name)s” is not an allowed type. Allowed: %(types)s.", name=name, types=ALLOWED)
+        )
     if size == 0:
-        raise FileRefused(f"“{name}” is empty.")
+        raise FileRefused(_("“%(name)s” is empty.", name=name))
     if size > max_bytes:
-        raise FileRefused(f"“{name}” is too large; the limit is {size_text(max_bytes)}.")
+        limit = size_text(max_bytes)
+        raise FileRefused(
+            _("“%(name)s” is too large; the limit is %(size)s.", name=name, size=limit)
+        )
     if not head.startswith(file_type.magic):
-        raise FileRefused(f"“{name}” is not a real {extension.upper()} file.")
+        raise FileRefused(
+            _("“%(name)s” is not a real %(type)s file.", name=name, type=extension.upper())
+        )
     return file_type

@@ -15,6 +15,8 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -71,7 +73,7 @@ def index(case_id: int) -> Response | tuple[str, int] | str:
             abort(403)
         files = [f for f in request.files.getlist("files") if f.filename]
         if not files:
-            errors.append("Choose at least one file.")
+            errors.append(_("Choose at least one file."))
         for upload in files:
             try:
                 store_attachment(
@@ -89,7 +91,12 @@ def index(case_id: int) -> Response | tuple[str, int] | str:
                 upload.close()
         if not errors:
             db.session.commit()
-            flash(f"{len(files)} file(s) attached. They are sent with the application.", "success")
+            attached = ngettext(
+                "%(num)d file attached. It is sent with the application.",
+                "%(num)d files attached. They are sent with the application.",
+                len(files),
+            )
+            flash(attached, "success")
             return redirect(url_for("attachments.index", case_id=case.id))
         db.session.rollback()
     attachments = db.session.scalars(
@@ -124,7 +131,7 @@ def remove(case_id: int, attachment_id: int) -> Response:
         return redirect(url_for("attachments.index", case_id=case.id))
     db.session.commit()
     (upload_folder() / stored_name).unlink(missing_ok=True)
-    flash(f"“{attachment.original_name}” was removed.", "success")
+    flash(_("“%(name)s” was removed.", name=attachment.original_name), "success")
     return redirect(url_for("attachments.index", case_id=case.id))
 
 

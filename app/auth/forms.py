@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -9,10 +10,10 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 class LoginForm(FlaskForm):
     username = StringField(
-        "Username",
-        validators=[DataRequired("Enter your username."), Length(max=100)],
+        _l("Username"),
+        validators=[DataRequired(_l("Enter your username.")), Length(max=100)],
         filters=[lambda value: value.strip() if value else value],
     )
     password = PasswordField(
-        "Password", validators=[InputRequired("Enter your password."), Length(max=1000)]
+        _l("Password"), validators=[InputRequired(_l("Enter your password.")), Length(max=1000)]
     )

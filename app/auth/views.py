@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -15,7 +17,8 @@ from app.extensions import login_manager
 bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please sign in to see this page."
+login_manager.login_message = _l("Please sign in to see this page.")
+login_manager.localize_callback = str  # the lazy message, in the language of the request
 login_manager.login_message_category = "info"
 
 
@@ -34,14 +37,14 @@ def login() -> Response | str:
         if user is not None:
             login_user(user)
             return redirect(safe_next_url(request.args.get("next")) or url_for("index"))
-        error = "Wrong username or password."
+        error = _("Wrong username or password.")
     return render_template("auth/login.html", form=form, error=error)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     logout_user()
-    flash("You have signed out.", "info")
+    flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workflows.models import Base, Clock, WorkflowInstance
+from workflows.models import Base, Clock, ProcessVersion, WorkflowInstance
 
 BUNDLE = "grantflow"  # the name the shipped process files are deployed under
 
@@ -22,10 +22,22 @@ class Call(Base):
     config: Mapped[dict[str, Any]]
     clock_id: Mapped[int] = mapped_column(ForeignKey("clocks.id"))
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_instances.id"))
+    # A rehearsal of a process draft pins its version; other calls start new cases on the
+    # bundle's current version.
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("process_versions.id"))
     created_at: Mapped[datetime]
+    discarded_at: Mapped[datetime | None]
 
     clock: Mapped[Clock] = relationship()
     instance: Mapped[WorkflowInstance | None] = relationship()
+    version: Mapped[ProcessVersion | None] = relationship()
+
+    def title_in(self, language: str) -> str:
+        """The title in `language` when the configuration gives one (fi, sv, en), else `title`."""
+        titles = self.config.get("title")
+        if isinstance(titles, dict) and titles.get(language):
+            return str(titles[language])
+        return self.title
 
     @property
     def idea_deadline(self) -> datetime:

@@ -19,28 +19,43 @@ from workflows import (
     start_instance,
     wall_now,
 )
-from workflows.models import Clock, Timer
+from workflows.models import Clock, ProcessVersion, Timer
 
 CALL_PROCESS = "funding_call"
 
 
-def setup_call(session: Session, config: dict[str, Any], *, actor: Actor) -> tuple[Call, bool]:
+def setup_call(
+    session: Session,
+    config: dict[str, Any],
+    *,
+    actor: Actor,
+    version: ProcessVersion | None = None,
+) -> tuple[Call, bool]:
     """Create the call and start its call process; (call, created). Same key twice: unchanged.
 
     The configuration is checked first (marshmallow's ValidationError names each bad field).
+    A `version` pins the call (a rehearsal of a draft); otherwise it runs the current version.
     """
     config = load_call_config(config)
     existing = session.scalar(select(Call).where(Call.key == config["key"]))
     if existing is not None:
         return existing, False
-    version = current_version(session, BUNDLE)
+    pinned = version
+    version = version or current_version(session, BUNDLE)
     if version is None:
         raise ValueError("No process version is deployed.")
     clock = Clock(name=f"call:{config['key']}", rehearsal=bool(config.get("rehearsal_clock_start")))
     if clock.rehearsal:
         set_rehearsal_time(clock, datetime.fromisoformat(config["rehearsal_clock_start"]))
     title = config["title"]["en"] if isinstance(config["title"], dict) else config["title"]
-    call = Call(key=config["key"], title=title, config=config, clock=clock, created_at=wall_now())
+    call = Call(
+        key=config["key"],
+        title=title,
+        config=config,
+        clock=clock,
+        version=pinned,
+        created_at=wall_now(),
+    )
     session.add(call)
     session.flush()
     call.instance = start_instance(

@@ -6,6 +6,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from app.auth.decorators import role_required
@@ -19,11 +22,11 @@ from workflows.queries import upcoming_timers
 
 bp = Blueprint("calls", __name__)
 HELSINKI = ZoneInfo("Europe/Helsinki")
-REAL_TIME = "This call runs on real time: its clock cannot be moved."
+REAL_TIME = _l("This call runs on real time: its clock cannot be moved.")
 REHEARSERS = ("process_owner", "admin")
 
 
-def _page(call: Call, error: str = "", status: int = 200) -> tuple[str, int]:
+def _page(call: Call, error: object = "", status: int = 200) -> tuple[str, int]:
     session = current_session()
     page = render_template(
         "calls/clock.html",
@@ -43,19 +46,19 @@ def target_of(call: Call, form: dict[str, str]) -> datetime:
     if form.get("action") == "next":
         upcoming = next_timer_at(current_session(), call)
         if upcoming is None:
-            raise ValueError("The call has no waiting deadline or timer.")
+            raise ValueError(_("The call has no waiting deadline or timer."))
         past = upcoming.replace(microsecond=0) + timedelta(seconds=1)
         return max(past, clock_now(call.clock))  # overdue timers: fire them now
     text = form.get("moment", "").strip()
     try:
         local = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError("Give the date and time, e.g. 15.4.2021 16:16.") from None
+        raise ValueError(_("Give the date and time, e.g. 15.4.2021 16:16.")) from None
     if local.tzinfo is not None:
-        raise ValueError("Give the time in Helsinki time, without an offset.")
+        raise ValueError(_("Give the time in Helsinki time, without an offset."))
     moment = local.replace(tzinfo=HELSINKI)
     if moment <= clock_now(call.clock):
-        raise ValueError("The rehearsal clock only moves forward: choose a later moment.")
+        raise ValueError(_("The rehearsal clock only moves forward: choose a later moment."))
     return moment
 
 
@@ -78,9 +81,11 @@ def move_clock(key: str) -> Response | tuple[str, int]:
     session = current_session()
     fired = move_rehearsal_clock(session, call, target)
     db.session.commit()
-    flash(
-        f"The rehearsal clock is now {format_helsinki(target, seconds=True)}; "
-        f"{fired} instance(s) advanced.",
-        "success",
+    moved = ngettext(
+        "The rehearsal clock is now %(time)s; %(num)d instance advanced.",
+        "The rehearsal clock is now %(time)s; %(num)d instances advanced.",
+        fired,
+        time=format_helsinki(target, seconds=True),
     )
+    flash(moved, "success")
     return redirect(url_for("calls.clock", key=call.key))

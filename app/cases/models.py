@@ -46,6 +46,15 @@ class Case(Base):
     def key(self) -> str:
         return f"case-{self.id}"
 
+    @property
+    def received(self) -> list[Document]:
+        """The documents the applicant sent, without the letters the registry sent them."""
+        return [document for document in self.documents if not document.outgoing]
+
+    @property
+    def letters(self) -> list[Document]:
+        return [document for document in self.documents if document.outgoing]
+
 
 class Document(Base):
     """A document of the registry: received from the applicant (the data as sent, its number

@@ -23,7 +23,7 @@ def start_case(session: Session, call: Call, user: User) -> Case:
     """Open a case for the user's organisation and start its application process."""
     if user.organisation is None:
         raise ValueError("Only a member of an applicant organisation can start an application.")
-    version = current_version(session, BUNDLE)
+    version = call.version or current_version(session, BUNDLE)
     if version is None:
         raise ValueError("No process version is deployed.")
     now = wall_now()

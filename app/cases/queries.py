@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
@@ -19,6 +21,7 @@ from workflows.queries import InstanceSummary
 
 SelectT = TypeVar("SelectT", bound=Select[Any])
 STAFF_ROLES = frozenset({"specialist", "decision_maker", "process_owner", "admin"})
+UNITS = ("day", "hour", "minute")  # of the countdown to the next deadline
 
 
 def is_staff(user: User) -> bool:
@@ -93,8 +96,9 @@ def search_cases(session: Session, user: User, filters: CaseFilters) -> list[Cas
                 registry,
             )
         )
+    query = query.join(Call, Case.call_id == Call.id).where(Call.discarded_at.is_(None))
     if filters.call:
-        query = query.join(Call, Case.call_id == Call.id).where(Call.key == filters.call)
+        query = query.where(Call.key == filters.call)
     if filters.phase:
         query = query.where(Case.phase == filters.phase)
     if filters.application_object:
@@ -122,6 +126,15 @@ def human_tasks_of(session: Session, case: Case) -> list[HumanTask]:
     )
 
 
+def _amount(unit: str, count: int | str, plural_of: int) -> str:
+    """'3 days', '1 hour': `count` in the unit, the noun in the form for `plural_of`."""
+    if unit == "day":
+        return ngettext("%(count)s day", "%(count)s days", plural_of, count=count)
+    if unit == "hour":
+        return ngettext("%(count)s hour", "%(count)s hours", plural_of, count=count)
+    return ngettext("%(count)s minute", "%(count)s minutes", plural_of, count=count)
+
+
 def countdown(due: datetime, now: datetime) -> str:
     """'in 3 days 4 hours', 'in 12 minutes', '2 hours 5 minutes ago': the two largest units."""
     seconds = int((due - now).total_seconds())
@@ -130,12 +143,23 @@ def countdown(due: datetime, now: datetime) -> str:
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
     units = [(days, "day"), (hours, "hour"), (minutes, "minute")]
-    first = next((i for i, (value, _) in enumerate(units) if value), None)
+    first = next((i for i, (value, _unit) in enumerate(units) if value), None)
     if first is None:
-        return "in less than a minute" if seconds >= 0 else "less than a minute ago"
-    shown = [(v, name) for v, name in units[first : first + 2] if v]
-    text = " ".join(f"{v} {name}{'' if v == 1 else 's'}" for v, name in shown)
-    return f"in {text}" if seconds >= 0 else f"{text} ago"
+        return _("in less than a minute") if seconds >= 0 else _("less than a minute ago")
+    text = " ".join(_amount(name, v, v) for v, name in units[first : first + 2] if v)
+    return _("in %(time)s", time=text) if seconds >= 0 else _("%(time)s ago", time=text)
+
+
+def countdown_texts() -> dict[str, Any]:
+    """The words of `countdown` for the page's script that keeps it running: "{n}" and "{time}"
+    stand for the number and the units. Finnish, Swedish and English have one plural form."""
+    units = {unit: [_amount(unit, "{n}", 1), _amount(unit, "{n}", 2)] for unit in UNITS}
+    return units | {
+        "in": _("in %(time)s", time="{time}"),
+        "ago": _("%(time)s ago", time="{time}"),
+        "soon": _("in less than a minute"),
+        "just": _("less than a minute ago"),
+    }
 
 
 def waiting_texts(summary: InstanceSummary) -> list[str]:
@@ -146,22 +170,23 @@ def waiting_texts(summary: InstanceSummary) -> list[str]:
             continue  # a deadline on a task: shown as the task's due time
         name = event.name
         if event.kind == "message":
-            texts.append(f"Waiting for the {name.removesuffix(' received').lower()}")
+            message = name.removesuffix(" received").lower()
+            texts.append(_("Waiting for the %(message)s", message=message))
         elif event.kind == "timer":
-            texts.append(f"Waiting for the timer “{name}”")
+            texts.append(_("Waiting for the timer “%(name)s”", name=name))
         else:
-            texts.append(f"Waiting for “{name}”")
+            texts.append(_("Waiting for “%(name)s”", name=name))
     return texts
 
 
 def position_text(case: Case, summary: InstanceSummary) -> str:
     """Where the case is, in words: the diagram's text alternative."""
     if summary.end_event:
-        return f"the case has ended at “{summary.end_event}”"
+        return _("the case has ended at “%(place)s”", place=summary.end_event)
     places = summary.ready_tasks + [e.name for e in summary.waiting_events if not e.boundary]
     if not places:
-        return f"the case is at “{case.phase}”"
-    return "the case is at " + ", ".join(f"“{place}”" for place in places)
+        return _("the case is at “%(place)s”", place=case.phase)
+    return _("the case is at %(places)s", places=", ".join(f"“{place}”" for place in places))
 
 
 def document_schema(instance: WorkflowInstance, kind: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -14,6 +15,7 @@ from app.cases.operations import start_case
 from app.cases.queries import (
     CaseFilters,
     countdown,
+    countdown_texts,
     document_schema,
     human_tasks_of,
     is_staff,
@@ -36,7 +38,9 @@ bp = Blueprint("cases", __name__)
 @bp.get("/cases", endpoint="index")
 @login_required
 def index() -> str:
-    calls = db.session.scalars(select(Call).order_by(Call.created_at)).all()
+    calls = db.session.scalars(
+        select(Call).where(Call.discarded_at.is_(None)).order_by(Call.created_at)
+    ).all()
     filters = CaseFilters.from_args(request.args)
     staff = is_staff(current_user)
     return render_template(
@@ -59,12 +63,12 @@ def start(key: str) -> BaseResponse:
     if current_user.organisation is None:
         abort(403)
     if clock_now(call.clock) >= call.idea_deadline:
-        flash("The idea call has closed: new applications can no longer be started.", "error")
+        flash(_("The idea call has closed: new applications can no longer be started."), "error")
         return redirect(url_for("cases.index"))
     case = start_case(current_session(), call, current_user)
     db.session.commit()
     task = db.session.scalar(select(HumanTask).where(HumanTask.instance_id == case.instance_id))
-    flash("Your application was opened. Nothing is sent until you press “Send”.", "success")
+    flash(_("Your application was opened. Nothing is sent until you press “Send”."), "success")
     if task is None:
         return redirect(url_for("cases.show", case_id=case.id))
     return redirect(url_for("tasks.task", instance_id=task.instance_id, task_id=task.task_id))
@@ -87,6 +91,7 @@ def show(case_id: int) -> str:
         position=position_text(case, summary),
         marks=diagram_marks(summary),
         deadline_in=countdown(summary.next_timer, now) if summary.next_timer else None,
+        countdown_texts=countdown_texts(),
         events=timeline(current_session(), [case.instance.id]),
         staff=is_staff(current_user),
         now=now,

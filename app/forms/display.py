@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app.forms.schema import Schema, choices, resolve, schema_type
@@ -12,7 +13,7 @@ from app.forms.schema import Schema, choices, resolve, schema_type
 def _value(node: Schema, value: Any) -> Markup:
     options = dict(choices(node) or [])
     if isinstance(value, bool):
-        return Markup("Yes" if value else "No")
+        return escape(_("Yes") if value else _("No"))
     if value in options:
         return escape(options[value])
     return escape(value).replace("\n", Markup("<br>"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app.forms.schema import (
@@ -54,7 +55,7 @@ def render_error_summary(schema: Schema, errors: dict[str, str]) -> Markup:
             "tabindex": "-1",
             "aria-labelledby": "error-summary-title",
         },
-        _tag("h2", {"id": "error-summary-title"}, "There is a problem")
+        _tag("h2", {"id": "error-summary-title"}, _("There is a problem"))
         + _tag("ul", {}, Markup("").join(items)),
     )
 
@@ -72,7 +73,7 @@ def add_row_button(path: str, item_title: str) -> Markup:
             "value": f"{ADD_ROW_ACTION}:{path}",
             "class": "button button-secondary row-add",
         },
-        f"Save and add another {item_title.lower()}",
+        _("Save and add another %(item)s", item=item_title.lower()),
     )
 
 
@@ -87,7 +88,7 @@ def field_label(schema: Schema, path: str) -> str:
     labels = []
     for i, part in enumerate(parts):
         if part.isdigit():
-            labels.append(f"row {int(part) + 1}")
+            labels.append(_("row %(number)d", number=int(part) + 1))
             continue
         node = subschema_at(schema, ".".join(parts[: i + 1]))
         labels.append(_title(node or {}, {}, part))
@@ -193,7 +194,7 @@ class _Renderer:
         max_items = node.get("maxItems")
         addable = options.get("addable", True) and (max_items is None or len(rows) < max_items)
         count = max(len(rows) + (1 if addable else 0), node.get("minItems", 0))
-        item_title = str(item_ui.get("ui:title") or items.get("title") or "Row")
+        item_title = str(item_ui.get("ui:title") or items.get("title") or _("Row"))
         body = Markup("")
         for index in range(count):
             row_path = join_path(path, index)
@@ -238,7 +239,7 @@ class _Renderer:
                     "value": "true",
                 },
             )
-            + _tag("label", {"for": box_id}, f"Remove {label}"),
+            + _tag("label", {"for": box_id}, _("Remove %(row)s", row=label)),
         )
 
     # Fields
@@ -248,7 +249,7 @@ class _Renderer:
         fid = field_id(path)
         texts = [ui.get("ui:description") or node.get("description"), ui.get("ui:help")]
         if ui.get("ui:widget") == "textarea" and node.get("maxLength"):
-            texts.append(f"At most {node['maxLength']} characters.")
+            texts.append(_("At most %(count)s characters.", count=node["maxLength"]))
         texts = [str(t) for t in texts if t]
         hint = Markup("")
         ids = []
@@ -261,7 +262,7 @@ class _Renderer:
             error = _tag(
                 "p",
                 {"class": "field-error", "id": f"{fid}-error"},
-                _tag("span", {"class": "visually-hidden"}, "Error:") + " " + self.errors[path],
+                _tag("span", {"class": "visually-hidden"}, _("Error:")) + " " + self.errors[path],
             )
             ids.append(f"{fid}-error")
         return hint, error, " ".join(ids) or None
@@ -269,7 +270,7 @@ class _Renderer:
     def label_text(self, node: Schema, ui: Schema, key: str, required: bool) -> Markup:
         text = escape(_title(node, ui, key))
         if required:
-            text += Markup(' <span class="required">(required)</span>')
+            text += Markup(' <span class="required">%s</span>') % _("(required)")
         return text
 
     def common_attrs(
@@ -341,7 +342,7 @@ class _Renderer:
 
     def select(self, node: Schema, ui: Schema, value: Any, attrs: dict[str, Any]) -> Markup:
         current = value_text(value)
-        options = _tag("option", {"value": ""}, "Choose…")
+        options = _tag("option", {"value": ""}, _("Choose…"))
         for option, title in choices(node) or []:
             options += _tag(
                 "option",
@@ -391,7 +392,7 @@ class _Renderer:
             options = choices(resolve(node["items"], self.root)) or []
             selected = {value_text(v) for v in value} if isinstance(value, list) else set()
         elif schema_type(node) == "boolean":
-            options = [(True, "Yes"), (False, "No")]
+            options = [(True, _("Yes")), (False, _("No"))]
             selected = {value_text(value)} if isinstance(value, bool) else set()
         else:
             options = choices(node) or []

@@ -5,17 +5,20 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import validator_for
 
 from app.forms.schema import Schema, choices, is_enum_array, join_path, resolve, subschema_at
 
 FORMAT_MESSAGES = {
-    "date": "Enter a date as YYYY-MM-DD.",
-    "date-time": "Enter a date and time, like 2021-04-15T16:15:00+03:00.",
-    "time": "Enter a time, like 16:15:00+03:00.",
-    "email": "Enter an email address, like name@example.fi.",
-    "uri": "Enter a web address, like https://example.fi.",
+    "date": _l("Enter a date as YYYY-MM-DD."),
+    "date-time": _l("Enter a date and time, like 2021-04-15T16:15:00+03:00."),
+    "time": _l("Enter a time, like 16:15:00+03:00."),
+    "email": _l("Enter an email address, like name@example.fi."),
+    "uri": _l("Enter a web address, like https://example.fi."),
 }
 
 
@@ -40,8 +43,9 @@ def describe_error(root: Schema, error: ValidationError) -> list[tuple[str, str]
     keyword = error.validator
     if keyword == "required":
         present = error.instance if isinstance(error.instance, dict) else {}
+        required = _("This field is required.")
         return [
-            (join_path(path, key), _custom(root, join_path(path, key)) or "This field is required.")
+            (join_path(path, key), _custom(root, join_path(path, key)) or required)
             for key in error.validator_value
             if key not in present
         ]
@@ -65,34 +69,35 @@ def _message(root: Schema, keyword: Any, value: Any, field: Schema) -> str:
         if kind in ("integer", "number"):
             return _number_message(field, whole=kind == "integer")
         if kind == "boolean":
-            return "Choose yes or no."
+            return _("Choose yes or no.")
         if keyword == "type" and kind == "string":
-            return "Enter text."
+            return _("Enter text.")
     if keyword == "minLength":
-        return "This field is required." if value == 1 else f"Must be at least {value} characters."
+        if value == 1:
+            return _("This field is required.")
+        return _("Must be at least %(count)s characters.", count=value)
     if keyword == "maxLength":
-        return f"Must be at most {value} characters."
+        return _("Must be at most %(count)s characters.", count=value)
     if keyword == "format":
-        return FORMAT_MESSAGES.get(value, "Enter a value in the right format.")
+        return str(FORMAT_MESSAGES.get(value) or _("Enter a value in the right format."))
     if keyword == "pattern":
-        return "Enter a value in the expected format."
+        return _("Enter a value in the expected format.")
     if keyword == "multipleOf":
-        return f"Must be a multiple of {_number(value)}."
+        return _("Must be a multiple of %(number)s.", number=_number(value))
     if keyword == "const" and value is True:
-        return "You must tick this box."
+        return _("You must tick this box.")
     if keyword in ("enum", "oneOf", "anyOf", "const") and choices(field) is not None:
-        return "Choose one of the options."
+        return _("Choose one of the options.")
     if keyword in ("minItems", "maxItems"):
         return _items_message(keyword, value, is_enum_array(field, root))
     if keyword == "uniqueItems":
-        return "Each entry must be different."
+        return _("Each entry must be different.")
     if keyword == "additionalProperties":
-        return "Contains fields this form does not have."
-    return "This value is not valid."
+        return _("Contains fields this form does not have.")
+    return _("This value is not valid.")
 
 
 def _number_message(node: Schema, whole: bool) -> str:
-    noun = "a whole number" if whole else "a number"
     low, high = node.get("minimum"), node.get("maximum")
     low_ex, high_ex = node.get("exclusiveMinimum"), node.get("exclusiveMaximum")
     if whole and isinstance(low_ex, int | float) and low is None:
@@ -100,23 +105,37 @@ def _number_message(node: Schema, whole: bool) -> str:
     if whole and isinstance(high_ex, int | float) and high is None:
         high, high_ex = math.ceil(high_ex) - 1, None
     if low is not None and high is not None:
-        return f"Must be {noun} between {_number(low)} and {_number(high)}."
+        low, high = _number(low), _number(high)
+        if whole:
+            return _("Must be a whole number between %(low)s and %(high)s.", low=low, high=high)
+        return _("Must be a number between %(low)s and %(high)s.", low=low, high=high)
     if low is not None:
-        return f"Must be {noun} of at least {_number(low)}."
+        if whole:
+            return _("Must be a whole number of at least %(low)s.", low=_number(low))
+        return _("Must be a number of at least %(low)s.", low=_number(low))
     if high is not None:
-        return f"Must be {noun} of at most {_number(high)}."
+        if whole:
+            return _("Must be a whole number of at most %(high)s.", high=_number(high))
+        return _("Must be a number of at most %(high)s.", high=_number(high))
     if isinstance(low_ex, int | float):
-        return f"Must be {noun} greater than {_number(low_ex)}."
+        if whole:
+            return _("Must be a whole number greater than %(low)s.", low=_number(low_ex))
+        return _("Must be a number greater than %(low)s.", low=_number(low_ex))
     if isinstance(high_ex, int | float):
-        return f"Must be {noun} less than {_number(high_ex)}."
-    return f"Must be {noun}."
+        if whole:
+            return _("Must be a whole number less than %(high)s.", high=_number(high_ex))
+        return _("Must be a number less than %(high)s.", high=_number(high_ex))
+    return _("Must be a whole number.") if whole else _("Must be a number.")
 
 
 def _items_message(keyword: str, value: int, is_choice_list: bool) -> str:
-    bound = "at least" if keyword == "minItems" else "at most"
     if is_choice_list:
-        return f"Choose {bound} {'one' if value == 1 else value}."
-    return f"Add {bound} {'one row' if value == 1 else f'{value} rows'}."
+        if keyword == "minItems":
+            return ngettext("Choose at least one.", "Choose at least %(num)d.", value)
+        return ngettext("Choose at most one.", "Choose at most %(num)d.", value)
+    if keyword == "minItems":
+        return ngettext("Add at least one row.", "Add at least %(num)d rows.", value)
+    return ngettext("Add at most one row.", "Add at most %(num)d rows.", value)
 
 
 def _number(value: Any) -> str:

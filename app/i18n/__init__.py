@@ -9,8 +9,15 @@ them into `.mo` files (git ignores those).
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale
+
+from app.i18n import labels
+
+if TYPE_CHECKING:
+    from app.calls.models import Call
 
 babel = Babel()
 
@@ -20,6 +27,8 @@ LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 def select_language() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a CLI command or the worker: nobody's page
+        return str(current_app.config["DEFAULT_LANGUAGE"])
     chosen = session.get("language")
     if chosen in languages:
         return str(chosen)
@@ -30,6 +39,11 @@ def current_language() -> str:
     return str(get_locale() or current_app.config["DEFAULT_LANGUAGE"])
 
 
+def call_title(call: Call) -> str:
+    """The call's title in the page language, as its configuration gives it."""
+    return call.title_in(current_language())
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LANGUAGE"])
     babel.init_app(app, locale_selector=select_language)
@@ -37,4 +51,16 @@ def init_app(app: Flask) -> None:
     from app.i18n.views import bp
 
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(current_language=current_language, language_names=LANGUAGE_NAMES)
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        language_names=LANGUAGE_NAMES,
+        call_title=call_title,
+        role_names=labels.role_names,
+        language_name=labels.language_name,
+        for_group=labels.for_group,
+    )
+    app.jinja_env.filters.update(
+        object_name=labels.object_name,
+        document_name=labels.document_name,
+        phase_name=labels.phase_name,
+    )

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.extensions import current_session, db
+from app.notifications.display import notice_text
 from app.notifications.models import Notice
 from app.notifications.operations import mark_all_notices_read, mark_notice_read
 from app.notifications.queries import notices_of, unread_count
@@ -19,14 +20,15 @@ bp = Blueprint("notifications", __name__)
 
 @bp.app_context_processor
 def notice_helpers() -> dict[str, Any]:
-    """`unread_notices()` for the nav; it queries only when a template calls it."""
+    """`unread_notices()` for the nav (it queries only when a template calls it), and
+    `notice_text` to show a notice in the page language."""
 
     def unread_notices() -> int:
         if not current_user.is_authenticated:
             return 0
         return unread_count(current_session(), current_user)
 
-    return {"unread_notices": unread_notices}
+    return {"unread_notices": unread_notices, "notice_text": notice_text}
 
 
 @bp.get("/notices", endpoint="index")

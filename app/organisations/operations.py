@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,7 +30,7 @@ def _hash(token: str) -> str:
 
 def _check_username(session: Session, username: str) -> None:
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise UsernameTaken("This username is taken; choose another.")
+        raise UsernameTaken(_("This username is taken; choose another."))
 
 
 def register_organisation(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
@@ -46,7 +47,8 @@ def register() -> Response | str:
         else:
             db.session.commit()
             login_user(user)
-            flash(f"Welcome. {user.organisation.name} is registered.", "success")  # type: ignore[union-attr]
+            name = user.organisation.name  # type: ignore[union-attr]
+            flash(_("Welcome. %(organisation)s is registered.", organisation=name), "success")
             return redirect(url_for("cases.index"))
     return render_template("organisations/register.html", form=form)
 
@@ -67,7 +69,7 @@ def show() -> Response | str:
             lambda token: url_for("organisations.accept", token=token, _external=True),
         )
         db.session.commit()
-        flash(f"An invitation was sent to {form.email.data}.", "success")
+        flash(_("An invitation was sent to %(email)s.", email=form.email.data), "success")
         return redirect(url_for("organisations.show"))
     return render_template(
         "organisations/show.html",
@@ -101,6 +103,9 @@ def accept(token: str) -> Response | tuple[str, int] | str:
         else:
             db.session.commit()
             login_user(user)
-            flash(f"Welcome to {invitation.organisation.name}.", "success")
+            flash(
+                _("Welcome to %(organisation)s.", organisation=invitation.organisation.name),
+                "success",
+            )
             return redirect(url_for("cases.index"))
     return render_template("organisations/accept.html", form=form, invitation=invitation)

@@ -5,10 +5,11 @@
   if (!table) { return; }
   var budget = Number(table.dataset.budget);
   var reserve = Number(table.dataset.reserve);
+  var overLimit = table.dataset.overLimit;  // in the page's language, "{limit}" for the amount
   var euros = function (n) { return "EUR " + n.toLocaleString("fi-FI"); };
   function show(id, amount, limit) {
     var output = document.getElementById(id);
-    output.textContent = euros(amount) + (amount > limit ? " – over the limit of " + euros(limit) : "");
+    output.textContent = euros(amount) + (amount > limit ? " " + overLimit.replace("{limit}", euros(limit)) : "");
     output.classList.toggle("over-limit", amount > limit);
   }
   function update() {

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -93,36 +95,59 @@ def check(
     if len(sent) != len(server_rows):
         refuse(
             "proposals",
-            f"Give a proposed amount (0 for no funding) and a justification for each of the "
-            f"{len(server_rows)} applications waiting for the decision.",
+            ngettext(
+                "Give a proposed amount (0 for no funding) and a justification for the "
+                "application waiting for the decision.",
+                "Give a proposed amount (0 for no funding) and a justification for each of the "
+                "%(num)d applications waiting for the decision.",
+                len(server_rows),
+            ),
         )
     rows = []
     for index, (row, server_row) in enumerate(zip(sent, server_rows, strict=False)):
         if row.get("case_key", server_row["case_key"]) != server_row["case_key"]:
-            refuse(f"proposals.{index}", "The list of applications changed: reload the page.")
+            refuse(f"proposals.{index}", _("The list of applications changed: reload the page."))
         merged = row | server_row
         if merged.get("proposed_amount", 0) > server_row["requested_amount"]:
             refuse(
                 f"proposals.{index}.proposed_amount",
-                f"More than the {server_row['requested_amount']} euros applied for.",
+                _(
+                    "More than the %(amount)s euros applied for.",
+                    amount=server_row["requested_amount"],
+                ),
             )
         rows.append(merged)
     pending = still_in_process(session, call)
     if pending:
-        refuse("proposals", f"{pending} application(s) are still being processed or evaluated.")
+        refuse(
+            "proposals",
+            ngettext(
+                "%(num)d application is still being processed or evaluated.",
+                "%(num)d applications are still being processed or evaluated.",
+                pending,
+            ),
+        )
     reserve = call.regional_city_reserve
     city = sum(r.get("proposed_amount", 0) for r in rows if r["regional_city_network"])
     other = sum(r.get("proposed_amount", 0) for r in rows if not r["regional_city_network"])
     if city > reserve:
         refuse(
             "proposals",
-            f"Regional-city networks: {city} euros proposed, "
-            f"but the reserved share is {reserve} euros.",
+            _(
+                "Regional-city networks: %(proposed)s euros proposed, "
+                "but the reserved share is %(reserve)s euros.",
+                proposed=city,
+                reserve=reserve,
+            ),
         )
     if other > call.budget_total - reserve:
         refuse(
             "proposals",
-            f"{other} euros proposed, but only {call.budget_total - reserve} euros are available "
-            f"outside the share reserved for regional-city networks.",
+            _(
+                "%(proposed)s euros proposed, but only %(available)s euros are available "
+                "outside the share reserved for regional-city networks.",
+                proposed=other,
+                available=call.budget_total - reserve,
+            ),
         )
     return data | {"proposals": rows}, errors

@@ -13,6 +13,7 @@ from typing import Any
 
 import markdown
 import nh3
+from flask_babel import gettext as _
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -30,6 +31,7 @@ def render_instructions(text: str, data: dict[str, Any]) -> Markup:
     try:
         rendered = _ENVIRONMENT.from_string(text).render(**data)
     except TemplateError as err:
-        rendered = f"{text}\n\n(The instructions could not be filled in: {err})"
+        failed = _("(The instructions could not be filled in: %(error)s)", error=err)
+        rendered = f"{text}\n\n{failed}"
     html = markdown.markdown(rendered, extensions=["tables"])
     return Markup(nh3.clean(html, tags=_TAGS, attributes={"a": {"href"}}))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import Session
 
@@ -19,10 +20,10 @@ from workflows import clock_now, may_claim, may_unclaim
 from workflows.models import HumanTask, WorkflowInstance
 
 SORTS = {
-    "due": "Due date",
-    "created": "Created",
-    "task": "Task name",
-    "case": "Case",
+    "due": _l("Due date"),
+    "created": _l("Created"),
+    "task": _l("Task name"),
+    "case": _l("Case"),
 }
 
 
@@ -68,7 +69,7 @@ class InboxFilters:
 class InboxChoices:
     """The values the filter form offers: those of the tasks the user can see."""
 
-    calls: list[tuple[str, str]]
+    calls: list[Call]
     tasks: list[str]
     phases: list[str]
 
@@ -179,9 +180,9 @@ def inbox(session: Session, user: User, filters: InboxFilters | None = None) -> 
 
 
 def inbox_choices(session: Session, user: User) -> InboxChoices:
-    calls = session.execute(
-        _visible_tasks(user, Call.key, Call.title).distinct().order_by(Call.title)
-    ).all()
+    calls = session.scalars(
+        select(Call).where(Call.key.in_(_visible_tasks(user, Call.key))).order_by(Call.title)
+    )
     tasks = session.scalars(
         _visible_tasks(user, HumanTask.title).distinct().order_by(HumanTask.title)
     )
@@ -191,7 +192,7 @@ def inbox_choices(session: Session, user: User) -> InboxChoices:
         .distinct()
         .order_by(Case.phase)
     )
-    return InboxChoices([(key, title) for key, title in calls], list(tasks), list(phases))
+    return InboxChoices(list(calls), list(tasks), list(phases))
 
 
 def draft_of(session: Session, instance_id: int, task_id: str) -> TaskDraft | None:

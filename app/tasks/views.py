@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -18,6 +20,7 @@ from app.forms.parse import parse_form
 from app.forms.render import ADD_ROW_ACTION, field_id, render_error_summary, render_form
 from app.forms.sanitize import sanitize_for_engine
 from app.forms.validate import validate_form
+from app.i18n.refusals import translate_refusal
 from app.loaders import get_case, get_instance
 from app.tasks import hooks
 from app.tasks.evaluations import EVALUATION_TASK, evaluation_status, may_see_evaluations
@@ -50,7 +53,7 @@ from workflows import (
 from workflows.models import HumanTask, WorkflowInstance
 
 bp = Blueprint("tasks", __name__)
-ALREADY_DONE = (
+ALREADY_DONE = _l(
     "This task was already completed, possibly by someone else. Nothing you sent was saved."
 )
 
@@ -76,7 +79,7 @@ def _change_claim(
     instance_id: int,
     task_id: str,
     change: Callable[..., HumanTask],
-    done: str,
+    done: object,
 ) -> Response:
     """Claim or unclaim, then go back where the form came from (a path of this site)."""
     instance, _owner = get_instance(instance_id)
@@ -85,12 +88,12 @@ def _change_claim(
         db.session.commit()
     except TaskAlreadyCompleted:
         db.session.rollback()
-        flash(ALREADY_DONE, "warning")
+        flash(str(ALREADY_DONE), "warning")
     except NotAllowed as refused:
         db.session.rollback()
-        flash(str(refused), "error")
+        flash(translate_refusal(str(refused)), "error")
     else:
-        flash(done.format(title=row.title), "success")
+        flash(str(done) % {"title": row.title}, "success")
     return redirect(safe_next_url(request.form.get("next")) or url_for("tasks.inbox"))
 
 
@@ -101,7 +104,7 @@ def claim(instance_id: int, task_id: str) -> Response:
         instance_id,
         task_id,
         claim_user_task,
-        "You claimed “{title}”: only you can send it until you unclaim it.",
+        _l("You claimed “%(title)s”: only you can send it until you unclaim it."),
     )
 
 
@@ -112,7 +115,7 @@ def unclaim(instance_id: int, task_id: str) -> Response:
         instance_id,
         task_id,
         unclaim_user_task,
-        "“{title}” is back with its group: anyone of the group can claim it.",
+        _l("“%(title)s” is back with its group: anyone of the group can claim it."),
     )
 
 
@@ -167,7 +170,7 @@ def _send(
         db.session.commit()
     except TaskAlreadyCompleted:
         db.session.rollback()
-        flash(ALREADY_DONE, "warning")
+        flash(str(ALREADY_DONE), "warning")
         return redirect(_back(owner))
     except NotAllowed:
         db.session.rollback()
@@ -177,14 +180,14 @@ def _send(
         abort(403)
     except DeadlinePassed as late:
         db.session.rollback()
-        errors[""] = (
-            f"The deadline passed at {format_helsinki(late.deadline, seconds=True)}: "
-            "the form can no longer be sent."
+        errors[""] = _(
+            "The deadline passed at %(time)s: the form can no longer be sent.",
+            time=format_helsinki(late.deadline, seconds=True),
         )
         return None
     except (EngineStepFailed, InstanceChanged) as err:
         db.session.rollback()
-        errors[""] = str(err)
+        errors[""] = translate_refusal(str(err))
         return None
     return _receipt(owner, row.title, received_before)
 
@@ -197,14 +200,15 @@ def _receipt(owner: Owner, title: str, received_before: set[int]) -> Response:
         else []
     )
     if owner.case is None or not received:
-        flash(f"“{title}” was sent.", "success")
+        flash(_("“%(title)s” was sent.", title=title), "success")
         return redirect(_back(owner))
     document = received[-1]
-    flash(
-        f"Received. Registry number {document.registry_number}, arrived "
-        f"{format_helsinki(document.received_at, seconds=True)}. A receipt was emailed to you.",
-        "success",
+    received_text = _(
+        "Received. Registry number %(number)s, arrived %(time)s. A receipt was emailed to you.",
+        number=document.registry_number,
+        time=format_helsinki(document.received_at, seconds=True),
     )
+    flash(received_text, "success")
     return redirect(url_for("cases.document", case_id=owner.case.id, document_id=document.id))
 
 
@@ -215,7 +219,7 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
     try:
         view = task_view(current_session(), instance, task_id)
     except TaskAlreadyCompleted:
-        flash(ALREADY_DONE, "warning")
+        flash(str(ALREADY_DONE), "warning")
         return redirect(_back(owner))
     except TaskNotFound:
         abort(404)
@@ -242,7 +246,8 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
                 current_session(), instance, task_id, sanitize_for_engine(data), current_user
             )
             db.session.commit()
-            flash("Draft saved. A draft is not sent: press “Send” when you are ready.", "success")
+            saved = _("Draft saved. A draft is not sent: press “Send” when you are ready.")
+            flash(saved, "success")
             anchor = "#" + field_id(action.partition(":")[2]) if ":" in action else ""
             return redirect(request.path + anchor)
         data, errors = hooks.check(current_session(), view.row.spec_name, owner.call, data)

@@ -70,7 +70,7 @@ def test_filters_narrow_the_list_by_object_task_and_phase(
     growth = specialist.get("/tasks?application_object=growth_zone").get_data(as_text=True)
     assert "Arctic growth zone" in growth
     assert "Lakeland growth corridor" not in growth
-    assert "1 task match the filters." in growth
+    assert "1 task matches the filters." in growth
     by_name = specialist.get("/tasks?task=Screen+the+idea+proposal").get_data(as_text=True)
     assert by_name.count(">Screen the idea proposal</a>") == 2
     nothing = specialist.get("/tasks?phase=No+such+phase").get_data(as_text=True)

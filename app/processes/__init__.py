@@ -1,0 +1,1 @@
+"""The process owners' workbench: the process library, drafts, deploy, migration, rehearsal."""

@@ -1,0 +1,233 @@
+"""The draft pages of the workbench: a draft's files, their check, upload, deploy, rehearsal.
+
+A draft may hold broken files: saving never refuses a file for what it says, only for its name,
+size or encoding; the answer lists the problems of the whole draft, each with file and element.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.auth.decorators import role_required
+from app.calls.models import Call
+from app.extensions import current_session, db
+from app.loaders import get_call
+from app.processes import queries
+from app.processes.files import FileRefused
+from app.processes.models import ProcessDraft
+from app.processes.operations import (
+    KNOWN_ROLES,
+    apply_upload,
+    create_draft,
+    deploy_draft,
+    discard_rehearsal,
+    read_upload,
+    remove_draft_file,
+    save_draft_file,
+    start_rehearsal,
+)
+from app.processes.views import OWNERS, bp, get_draft, get_version
+from app.timefmt import format_helsinki
+from workflows import BundleRefused, Problem
+from workflows.lint import check_bundle
+
+
+def problem_json(problem: Problem) -> dict[str, Any]:
+    return {
+        "file": problem.file,
+        "element": problem.element,
+        "message": problem.message,
+        "severity": problem.severity,
+    }
+
+
+def wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.post("/versions/<int:version_id>/drafts", endpoint="new_draft")
+@role_required(*OWNERS)
+def new_draft(version_id: int) -> Response:
+    draft = create_draft(
+        current_session(), get_version(version_id), current_user, request.form.get("title", "")
+    )
+    db.session.commit()
+    return redirect(url_for("processes.draft", draft_id=draft.id))
+
+
+@bp.get("/drafts/<int:draft_id>", endpoint="draft")
+@role_required(*OWNERS)
+def draft(draft_id: int) -> str:
+    found = get_draft(draft_id)
+    return render_template(
+        "processes/draft.html",
+        draft=found,
+        problems=check_bundle(dict(found.files), known_roles=KNOWN_ROLES),
+        calls=queries.real_calls(current_session()),
+        format_helsinki=format_helsinki,
+    )
+
+
+@bp.get("/drafts/<int:draft_id>/problems", endpoint="draft_problems")
+@role_required(*OWNERS)
+def draft_problems(draft_id: int) -> Response:
+    found = get_draft(draft_id)
+    problems = check_bundle(dict(found.files), known_roles=KNOWN_ROLES)
+    return jsonify([problem_json(p) for p in problems])
+
+
+@bp.get("/drafts/<int:draft_id>/files/<path:name>", endpoint="draft_file")
+@role_required(*OWNERS)
+def draft_file(draft_id: int, name: str) -> Response:
+    text = get_draft(draft_id).files.get(name)
+    if text is None:
+        abort(404)
+    return Response(text, mimetype="application/json" if name.endswith(".json") else "text/xml")
+
+
+@bp.post("/drafts/<int:draft_id>/files/<path:name>", endpoint="save_file")
+@role_required(*OWNERS)
+def save_file(draft_id: int, name: str) -> Response | tuple[Response, int]:
+    """Save one file of the draft (the modeler and the editors post here). The answer lists the
+    problems of the whole draft, each naming its file and element."""
+    found = get_draft(draft_id)
+    text = request.form.get("content")
+    if text is None:
+        text = request.get_data(as_text=True)
+    try:
+        save_draft_file(found, name, text, current_user)
+    except FileRefused as err:
+        db.session.rollback()
+        if not wants_json():
+            flash(str(err), "error")
+            return redirect(url_for("processes.draft", draft_id=draft_id))
+        return jsonify({"saved": False, "error": str(err)}), 422
+    db.session.commit()
+    problems = check_bundle(dict(found.files), known_roles=KNOWN_ROLES)
+    if not wants_json():
+        flash(f"{name} saved.", "success")
+        return redirect(url_for("processes.draft", draft_id=draft_id))
+    return jsonify({"saved": True, "problems": [problem_json(p) for p in problems]})
+
+
+@bp.post("/drafts/<int:draft_id>/files/<path:name>/delete", endpoint="delete_file")
+@role_required(*OWNERS)
+def delete_file(draft_id: int, name: str) -> Response:
+    found = get_draft(draft_id)
+    try:
+        remove_draft_file(found, name, current_user)
+    except FileRefused as err:
+        abort(404, description=str(err))
+    db.session.commit()
+    flash(f"{name} removed from the draft.", "success")
+    return redirect(url_for("processes.draft", draft_id=draft_id))
+
+
+@bp.post("/drafts/<int:draft_id>/upload", endpoint="upload")
+@role_required(*OWNERS)
+def upload(draft_id: int) -> Response | tuple[str, int]:
+    found = get_draft(draft_id)
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        return _draft_page(found, "Choose a file to upload.", 422)
+    try:
+        uploaded = read_upload(sent.filename, sent.read(), request.form.get("model") or None)
+    except FileRefused as err:
+        return _draft_page(found, f"{sent.filename} was not stored. {err}", 422)
+    apply_upload(found, uploaded, current_user)
+    db.session.commit()
+    flash(f"{sent.filename}: {len(uploaded.files)} file(s) stored in the draft.", "success")
+    for remark in uploaded.remarks:
+        flash(str(remark), "warning")
+    return redirect(url_for("processes.draft", draft_id=found.id))
+
+
+def _draft_page(found: ProcessDraft, error: str, status: int) -> tuple[str, int]:
+    page = render_template(
+        "processes/draft.html",
+        draft=found,
+        problems=check_bundle(dict(found.files), known_roles=KNOWN_ROLES),
+        calls=queries.real_calls(current_session()),
+        error=error,
+        format_helsinki=format_helsinki,
+    )
+    return page, status
+
+
+@bp.post("/drafts/<int:draft_id>/deploy", endpoint="deploy")
+@role_required(*OWNERS)
+def deploy(draft_id: int) -> Response | tuple[str, int]:
+    found = get_draft(draft_id)
+    try:
+        deployed, created = deploy_draft(current_session(), found, current_user)
+    except BundleRefused as refused:
+        db.session.rollback()
+        return _draft_page(found, str(refused), 422)
+    db.session.commit()
+    flash(
+        f"Deployed: new cases get version {deployed.content_hash[:12]}; running cases stay on "
+        "their version until you migrate them."
+        if created
+        else f"These files were deployed before: version {deployed.content_hash[:12]} is current.",
+        "success",
+    )
+    return redirect(url_for("processes.version", version_id=deployed.id))
+
+
+@bp.post("/drafts/<int:draft_id>/delete", endpoint="delete_draft")
+@role_required(*OWNERS)
+def delete_draft(draft_id: int) -> Response:
+    found = get_draft(draft_id)
+    current_session().delete(found)
+    db.session.commit()
+    flash(f"The draft “{found.title}” was deleted.", "success")
+    return redirect(url_for("processes.index"))
+
+
+@bp.post("/drafts/<int:draft_id>/rehearsals", endpoint="rehearse")
+@role_required(*OWNERS)
+def rehearse(draft_id: int) -> Response | tuple[str, int]:
+    found = get_draft(draft_id)
+    source = db.session.get(Call, request.form.get("call", type=int) or 0)
+    if source is None or source.version_id is not None:
+        return _draft_page(found, "Choose the real call whose settings the rehearsal copies.", 422)
+    try:
+        call = start_rehearsal(current_session(), found, source, current_user)
+    except BundleRefused as refused:
+        db.session.rollback()
+        return _draft_page(found, str(refused), 422)
+    db.session.commit()
+    flash(
+        f"Rehearsal call “{call.title}” started on its own clock; real calls are untouched.",
+        "success",
+    )
+    return redirect(url_for("calls.clock", key=call.key))
+
+
+@bp.post("/rehearsals/<key>/discard", endpoint="discard")
+@role_required(*OWNERS)
+def discard(key: str) -> Response:
+    call = get_call(key)
+    try:
+        discard_rehearsal(current_session(), call, current_user)
+    except ValueError as err:
+        flash(str(err), "error")
+        return redirect(url_for("processes.index"))
+    db.session.commit()
+    flash(f"The rehearsal “{call.title}” was discarded.", "success")
+    return redirect(url_for("processes.index"))
+
+
+@bp.get("/drafts/<int:draft_id>/edit/<path:name>", endpoint="edit_text")
+@role_required(*OWNERS)
+def edit_text(draft_id: int, name: str) -> str:
+    found = get_draft(draft_id)
+    if name not in found.files:
+        abort(404)
+    return render_template(
+        "processes/edit_text.html", draft=found, name=name, text=found.files[name]
+    )

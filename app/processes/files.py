@@ -1,0 +1,59 @@
+"""What a draft may hold: which file names, which uploads, and how an upload becomes files."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from workflows import Problem
+from workflows.bundles import MAX_FILE_BYTES
+
+_NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}"
+FILE_NAME = re.compile(rf"^(?:{_NAME}\.(?:bpmn|dmn)|forms/{_NAME}\.json)$")
+UPLOAD_KINDS = (".bpmn", ".dmn", ".json", ".zip")
+
+
+class FileRefused(ValueError):
+    """An uploaded or saved file that cannot go into a draft; nothing was stored."""
+
+
+@dataclass
+class Upload:
+    """What an upload adds to a draft: its files, whether they replace all others, and the
+    importer's remarks (warnings only: an error refuses the upload)."""
+
+    files: dict[str, str]
+    replaces_all: bool = False
+    remarks: list[Problem] = field(default_factory=list)
+
+
+def check_file_name(path: str) -> None:
+    if not FILE_NAME.match(path):
+        raise FileRefused(
+            f"“{path}” is not a process file name: use name.bpmn, name.dmn or forms/name.json "
+            "(letters, digits, '_', '-' and '.')."
+        )
+
+
+def check_text(path: str, text: str) -> None:
+    if len(text.encode()) > MAX_FILE_BYTES:
+        raise FileRefused(f"{path}: the file is larger than {MAX_FILE_BYTES} bytes.")
+    if path.endswith(".json"):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as err:
+            raise FileRefused(f"{path}: not valid JSON: {err}") from None
+
+
+def decode(name: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileRefused(f"{name}: the file is not UTF-8 text.") from None
+
+
+def draft_path(filename: str) -> str:
+    """Where an uploaded single file goes: BPMN and DMN at the top, JSON forms in forms/."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return f"forms/{base}" if base.endswith(".json") else base

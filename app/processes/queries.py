@@ -1,0 +1,131 @@
+"""Reads of the process workbench: the library of versions, drafts, cases on a version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.calls.models import Call
+from app.cases.models import Case
+from app.processes.models import ProcessDraft
+from workflows.models import ProcessVersion, WorkflowInstance
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    version: ProcessVersion
+    number: int  # 1 for the first version of the bundle
+    running: int
+    total: int
+
+
+@dataclass(frozen=True)
+class BundleEntry:
+    bundle: str
+    versions: list[VersionRow]  # newest first
+
+    @property
+    def current(self) -> VersionRow | None:
+        return next((row for row in self.versions if row.version.is_current), None)
+
+
+def instance_counts(session: Session) -> dict[int, tuple[int, int]]:
+    """Per version id: (running instances, all instances)."""
+    running = func.sum(sql_case((WorkflowInstance.status == "running", 1), else_=0))
+    rows = session.execute(
+        select(WorkflowInstance.version_id, running, func.count()).group_by(
+            WorkflowInstance.version_id
+        )
+    )
+    return {version_id: (int(run or 0), int(total)) for version_id, run, total in rows}
+
+
+def process_library(session: Session) -> list[BundleEntry]:
+    counts = instance_counts(session)
+    versions = session.scalars(
+        select(ProcessVersion).order_by(ProcessVersion.bundle, ProcessVersion.deployed_at)
+    ).all()
+    entries: dict[str, list[VersionRow]] = {}
+    for version in versions:
+        rows = entries.setdefault(version.bundle, [])
+        running, total = counts.get(version.id, (0, 0))
+        rows.append(VersionRow(version, len(rows) + 1, running, total))
+    return [BundleEntry(bundle, rows[::-1]) for bundle, rows in entries.items()]
+
+
+def version_number(session: Session, version: ProcessVersion) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ProcessVersion)
+            .where(
+                ProcessVersion.bundle == version.bundle,
+                ProcessVersion.deployed_at <= version.deployed_at,
+                ProcessVersion.id <= version.id,
+            )
+        )
+        or 0
+    )
+
+
+def drafts(session: Session) -> list[ProcessDraft]:
+    return list(session.scalars(select(ProcessDraft).order_by(ProcessDraft.updated_at.desc())))
+
+
+def other_versions(session: Session, version: ProcessVersion) -> list[ProcessVersion]:
+    return list(
+        session.scalars(
+            select(ProcessVersion)
+            .where(ProcessVersion.bundle == version.bundle, ProcessVersion.id != version.id)
+            .order_by(ProcessVersion.deployed_at.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RunningInstance:
+    instance: WorkflowInstance
+    case: Case | None
+    call: Call | None
+
+    @property
+    def label(self) -> str:
+        if self.case is not None:
+            name = self.case.project_name or "(no project name yet)"
+            return f"{name} – {self.case.organisation.name}"
+        return f"Call process of {self.call.title}" if self.call else self.instance.correlation_key
+
+
+def running_instances(
+    session: Session, version: ProcessVersion, *, phase: str = ""
+) -> list[RunningInstance]:
+    """The running instances on a version, with their case or call; `phase` filters cases."""
+    query = (
+        select(WorkflowInstance, Case, Call)
+        .outerjoin(Case, Case.instance_id == WorkflowInstance.id)
+        .outerjoin(Call, Call.instance_id == WorkflowInstance.id)
+        .where(WorkflowInstance.version_id == version.id, WorkflowInstance.status == "running")
+        .order_by(WorkflowInstance.id)
+    )
+    if phase:
+        query = query.where(Case.phase == phase)
+    return [RunningInstance(*row) for row in session.execute(query)]
+
+
+def rehearsal_calls(session: Session) -> list[Call]:
+    return list(
+        session.scalars(
+            select(Call)
+            .where(Call.version_id.is_not(None), Call.discarded_at.is_(None))
+            .order_by(Call.created_at.desc())
+        )
+    )
+
+
+def real_calls(session: Session) -> list[Call]:
+    return list(
+        session.scalars(select(Call).where(Call.version_id.is_(None)).order_by(Call.created_at))
+    )

@@ -1,0 +1,42 @@
+"""The language switch in the header, in a real Chromium: Finnish, then Swedish."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.axe import violations
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_applicant_switches_the_task_list_to_finnish_then_swedish(as_user, screenshot):
+    applicant = as_user("applicant")
+    applicant.goto("/cases")
+    applicant.get_by_role("button", name="Start an application").click()
+    applicant.goto("/tasks")
+    expect(applicant.get_by_role("heading", level=1)).to_have_text("My tasks")
+
+    applicant.get_by_role("button", name="Suomi").click()
+
+    expect(applicant.locator("html")).to_have_attribute("lang", "fi")
+    expect(applicant.get_by_role("heading", level=1)).to_have_text("Omat tehtävät")
+    expect(applicant.get_by_role("heading", name="Minulle osoitetut")).to_be_visible()
+    expect(applicant.get_by_role("link", name="Omat tehtävät")).to_have_attribute(
+        "aria-current", "page"
+    )
+    expect(applicant.get_by_role("button", name="Kirjaudu ulos")).to_be_visible()
+    expect(applicant.get_by_role("button", name="Suomi")).to_have_attribute("aria-current", "true")
+    screenshot(applicant, "applicant-task-list-in-finnish", full_page=False)
+    assert violations(applicant) == []
+
+    applicant.get_by_role("button", name="Svenska").click()
+
+    expect(applicant.locator("html")).to_have_attribute("lang", "sv")
+    expect(applicant.get_by_role("heading", level=1)).to_have_text("Mina uppgifter")
+    expect(applicant.get_by_role("heading", name="Tilldelade mig")).to_be_visible()
+    expect(applicant.get_by_role("button", name="Logga ut")).to_be_visible()
+    screenshot(applicant, "applicant-task-list-in-swedish", full_page=False)
+
+    applicant.goto("/cases")  # the choice stays for the next pages
+    expect(applicant.get_by_role("heading", level=1)).to_have_text("Ärenden")
