@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -109,7 +111,7 @@ def save_file(draft_id: int, name: str) -> Response | tuple[Response, int]:
     db.session.commit()
     problems = check_bundle(dict(found.files), known_roles=KNOWN_ROLES)
     if not wants_json():
-        flash(f"{name} saved.", "success")
+        flash(_("%(name)s saved.", name=name), "success")
         return redirect(url_for("processes.draft", draft_id=draft_id))
     return jsonify({"saved": True, "problems": [problem_json(p) for p in problems]})
 
@@ -123,7 +125,7 @@ def delete_file(draft_id: int, name: str) -> Response:
     except FileRefused as err:
         abort(404, description=str(err))
     db.session.commit()
-    flash(f"{name} removed from the draft.", "success")
+    flash(_("%(name)s removed from the draft.", name=name), "success")
     return redirect(url_for("processes.draft", draft_id=draft_id))
 
 
@@ -133,14 +135,23 @@ def upload(draft_id: int) -> Response | tuple[str, int]:
     found = get_draft(draft_id)
     sent = request.files.get("file")
     if sent is None or not sent.filename:
-        return _draft_page(found, "Choose a file to upload.", 422)
+        return _draft_page(found, _("Choose a file to upload."), 422)
     try:
         uploaded = read_upload(sent.filename, sent.read(), request.form.get("model") or None)
     except FileRefused as err:
-        return _draft_page(found, f"{sent.filename} was not stored. {err}", 422)
+        message = _("%(name)s was not stored.", name=sent.filename)
+        return _draft_page(found, f"{message} {err}", 422)
     apply_upload(found, uploaded, current_user)
     db.session.commit()
-    flash(f"{sent.filename}: {len(uploaded.files)} file(s) stored in the draft.", "success")
+    flash(
+        ngettext(
+            "%(name)s: %(num)d file stored in the draft.",
+            "%(name)s: %(num)d files stored in the draft.",
+            len(uploaded.files),
+            name=sent.filename,
+        ),
+        "success",
+    )
     for remark in uploaded.remarks:
         flash(str(remark), "warning")
     return redirect(url_for("processes.draft", draft_id=found.id))
@@ -168,11 +179,17 @@ def deploy(draft_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         return _draft_page(found, str(refused), 422)
     db.session.commit()
+    version = deployed.content_hash[:12]
     flash(
-        f"Deployed: new cases get version {deployed.content_hash[:12]}; running cases stay on "
-        "their version until you migrate them."
+        _(
+            "Deployed: new cases get version %(version)s; running cases stay on their version "
+            "until you migrate them.",
+            version=version,
+        )
         if created
-        else f"These files were deployed before: version {deployed.content_hash[:12]} is current.",
+        else _(
+            "These files were deployed before: version %(version)s is current.", version=version
+        ),
         "success",
     )
     return redirect(url_for("processes.version", version_id=deployed.id))
@@ -184,7 +201,7 @@ def delete_draft(draft_id: int) -> Response:
     found = get_draft(draft_id)
     current_session().delete(found)
     db.session.commit()
-    flash(f"The draft “{found.title}” was deleted.", "success")
+    flash(_("The draft “%(title)s” was deleted.", title=found.title), "success")
     return redirect(url_for("processes.index"))
 
 
@@ -194,7 +211,8 @@ def rehearse(draft_id: int) -> Response | tuple[str, int]:
     found = get_draft(draft_id)
     source = db.session.get(Call, request.form.get("call", type=int) or 0)
     if source is None or source.version_id is not None:
-        return _draft_page(found, "Choose the real call whose settings the rehearsal copies.", 422)
+        message = _("Choose the real call whose settings the rehearsal copies.")
+        return _draft_page(found, message, 422)
     try:
         call = start_rehearsal(current_session(), found, source, current_user)
     except BundleRefused as refused:
@@ -202,7 +220,10 @@ def rehearse(draft_id: int) -> Response | tuple[str, int]:
         return _draft_page(found, str(refused), 422)
     db.session.commit()
     flash(
-        f"Rehearsal call “{call.title}” started on its own clock; real calls are untouched.",
+        _(
+            "Rehearsal call “%(title)s” started on its own clock; real calls are untouched.",
+            title=call.title,
+        ),
         "success",
     )
     return redirect(url_for("calls.clock", key=call.key))
@@ -218,7 +239,7 @@ def discard(key: str) -> Response:
         flash(str(err), "error")
         return redirect(url_for("processes.index"))
     db.session.commit()
-    flash(f"The rehearsal “{call.title}” was discarded.", "success")
+    flash(_("The rehearsal “%(title)s” was discarded.", title=call.title), "success")
     return redirect(url_for("processes.index"))
 
 

@@ -6,6 +6,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from workflows import Problem
 from workflows.bundles import MAX_FILE_BYTES
 
@@ -31,26 +33,33 @@ class Upload:
 def check_file_name(path: str) -> None:
     if not FILE_NAME.match(path):
         raise FileRefused(
-            f"“{path}” is not a process file name: use name.bpmn, name.dmn or forms/name.json "
-            "(letters, digits, '_', '-' and '.')."
+            _(
+                "“%(path)s” is not a process file name: use name.bpmn, name.dmn or "
+                "forms/name.json (letters, digits, '_', '-' and '.').",
+                path=path,
+            )
         )
 
 
 def check_text(path: str, text: str) -> None:
     if len(text.encode()) > MAX_FILE_BYTES:
-        raise FileRefused(f"{path}: the file is larger than {MAX_FILE_BYTES} bytes.")
+        raise FileRefused(
+            _("%(path)s: the file is larger than %(limit)d bytes.", path=path, limit=MAX_FILE_BYTES)
+        )
     if path.endswith(".json"):
         try:
             json.loads(text)
         except json.JSONDecodeError as err:
-            raise FileRefused(f"{path}: not valid JSON: {err}") from None
+            raise FileRefused(
+                _("%(path)s: not valid JSON: %(error)s", path=path, error=err)
+            ) from None
 
 
 def decode(name: str, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise FileRefused(f"{name}: the file is not UTF-8 text.") from None
+        raise FileRefused(_("%(name)s: the file is not UTF-8 text.", name=name)) from None
 
 
 def draft_path(filename: str) -> str:

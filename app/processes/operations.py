@@ -6,6 +6,7 @@ import copy
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,12 @@ from workflows.interop import find_models, import_bpmn_file, import_spiffarena, 
 from workflows.models import HumanTask, MessageWait, ProcessVersion, Timer, WorkflowInstance
 
 KNOWN_ROLES = frozenset(ROLES)
+# The title of a rehearsal call in each language of the call it copies.
+REHEARSAL_TITLES = {
+    "en": "Rehearsal of “{draft}”: {title}",
+    "fi": "Harjoitus luonnoksesta ”{draft}”: {title}",
+    "sv": "Övning av utkastet ”{draft}”: {title}",
+}
 
 
 def create_draft(session: Session, version: ProcessVersion, user: User, title: str) -> ProcessDraft:
@@ -65,7 +72,7 @@ def save_draft_file(draft: ProcessDraft, path: str, text: str, user: User) -> No
 
 def remove_draft_file(draft: ProcessDraft, path: str, user: User) -> None:
     if path not in draft.files:
-        raise FileRefused(f"The draft has no file “{path}”.")
+        raise FileRefused(_("The draft has no file “%(path)s”.", path=path))
     _touch(draft, user, {name: text for name, text in draft.files.items() if name != path})
 
 
@@ -77,7 +84,7 @@ def read_upload(filename: str, data: bytes, model: str | None = None) -> Upload:
     if lower.endswith(".zip"):
         return _read_zip(data, model)
     if not lower.endswith((".bpmn", ".dmn", ".json")):
-        raise FileRefused(f"{filename}: upload a .bpmn, .dmn, .json or .zip file.")
+        raise FileRefused(_("%(name)s: upload a .bpmn, .dmn, .json or .zip file.", name=filename))
     path = draft_path(filename)
     check_file_name(path)
     text = decode(filename, data)
@@ -100,8 +107,10 @@ def _read_zip(data: bytes, model: str | None) -> Upload:
             model = paths[0]
         if model not in paths:
             raise FileRefused(
-                "The zip holds several SpiffArena process models; choose one of: "
-                + ", ".join(paths)
+                _(
+                    "The zip holds several SpiffArena process models; choose one of: %(models)s",
+                    models=", ".join(paths),
+                )
             )
         imported = import_spiffarena(tree, model)
         return _accepted(imported.files, imported.problems, replaces_all=True)
@@ -112,7 +121,7 @@ def _read_zip(data: bytes, model: str | None) -> Upload:
             files[name] = decode(name, raw if isinstance(raw, bytes) else raw.encode())
             check_text(name, files[name])
     if not any(name.endswith(".bpmn") for name in files):
-        raise FileRefused("The zip holds no .bpmn file (nor a SpiffArena process_model.json).")
+        raise FileRefused(_("The zip holds no .bpmn file (nor a SpiffArena process_model.json)."))
     return Upload(files, replaces_all=True)
 
 
@@ -128,17 +137,24 @@ def apply_upload(draft: ProcessDraft, upload: Upload, user: User) -> None:
     _touch(draft, user, files)
 
 
-def deploy_draft(session: Session, draft: ProcessDraft, user: User) -> tuple[ProcessVersion, bool]:
-    """Deploy the draft as the version new cases get; running cases stay on theirs. The draft
-    is used up. Raises BundleRefused with every problem when the files are not valid."""
-    version, created = deploy_bundle(
+def _deploy(
+    session: Session, files: dict[str, str], bundle: str, user: User, *, make_current: bool = True
+) -> tuple[ProcessVersion, bool]:
+    return deploy_bundle(
         session,
-        dict(draft.files),
-        bundle=draft.bundle,
+        dict(files),
+        bundle=bundle,
         deployed_by=user.username,
         now=wall_now(),
         known_roles=KNOWN_ROLES,
+        make_current=make_current,
     )
+
+
+def deploy_draft(session: Session, draft: ProcessDraft, user: User) -> tuple[ProcessVersion, bool]:
+    """Deploy the draft as the version new cases get; running cases stay on theirs. The draft
+    is used up. Raises BundleRefused with every problem when the files are not valid."""
+    version, created = _deploy(session, draft.files, draft.bundle, user)
     record_event(
         session,
         actor=user.username,
@@ -159,14 +175,7 @@ def deploy_draft(session: Session, draft: ProcessDraft, user: User) -> tuple[Pro
 
 def make_version_current(session: Session, version: ProcessVersion, user: User) -> None:
     """New cases get this (earlier) version again: the way back after a deploy."""
-    deploy_bundle(
-        session,
-        dict(version.files),
-        bundle=version.bundle,
-        deployed_by=user.username,
-        now=wall_now(),
-        known_roles=KNOWN_ROLES,
-    )
+    _deploy(session, version.files, version.bundle, user)
     record_event(
         session,
         actor=user.username,
@@ -179,22 +188,16 @@ def make_version_current(session: Session, version: ProcessVersion, user: User) 
 def start_rehearsal(session: Session, draft: ProcessDraft, source: Call, user: User) -> Call:
     """A rehearsal call of the draft: the source call's configuration on a rehearsal clock set
     two weeks before its idea deadline, pinned to the draft's files. Real calls are untouched."""
-    version, _ = deploy_bundle(
-        session,
-        dict(draft.files),
-        bundle=draft.bundle,
-        deployed_by=user.username,
-        now=wall_now(),
-        known_roles=KNOWN_ROLES,
-        make_current=False,
-    )
+    version, _ = _deploy(session, draft.files, draft.bundle, user, make_current=False)
     count = session.scalar(
         select(func.count()).select_from(Call).where(Call.version_id.is_not(None))
     )
     config: dict[str, Any] = copy.deepcopy(source.config)
     config["key"] = f"rehearsal-{draft.id}-{(count or 0) + 1}"
     config["title"] = {
-        language: f"Rehearsal of “{draft.title}”: {title}"
+        language: REHEARSAL_TITLES.get(language, REHEARSAL_TITLES["en"]).format(
+            draft=draft.title, title=title
+        )
         for language, title in source.config["title"].items()
     }
     config["rehearsal_clock_start"] = (source.idea_deadline - timedelta(days=14)).isoformat()
@@ -214,7 +217,7 @@ def discard_rehearsal(session: Session, call: Call, user: User) -> None:
     """Throw a rehearsal call away: its tasks, timers and notices go; its cases and the call
     disappear from every list. The audit log keeps what happened (it is append-only)."""
     if call.version_id is None or call.discarded_at is not None:
-        raise ValueError("Only a running rehearsal of a draft can be discarded.")
+        raise ValueError(_("Only a running rehearsal of a draft can be discarded."))
     instance_ids = select(WorkflowInstance.id).where(WorkflowInstance.group_key == call.key)
     for index in (HumanTask, Timer, MessageWait):
         session.execute(delete(index).where(index.instance_id.in_(instance_ids)))

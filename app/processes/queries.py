@@ -32,19 +32,19 @@ class BundleEntry:
         return next((row for row in self.versions if row.version.is_current), None)
 
 
-def instance_counts(session: Session) -> dict[int, tuple[int, int]]:
-    """Per version id: (running instances, all instances)."""
+def case_counts(session: Session) -> dict[int, tuple[int, int]]:
+    """Per version id: (running cases, all cases). A call's own process is not a case."""
     running = func.sum(sql_case((WorkflowInstance.status == "running", 1), else_=0))
     rows = session.execute(
-        select(WorkflowInstance.version_id, running, func.count()).group_by(
-            WorkflowInstance.version_id
-        )
+        select(WorkflowInstance.version_id, running, func.count())
+        .join(Case, Case.instance_id == WorkflowInstance.id)
+        .group_by(WorkflowInstance.version_id)
     )
     return {version_id: (int(run or 0), int(total)) for version_id, run, total in rows}
 
 
 def process_library(session: Session) -> list[BundleEntry]:
-    counts = instance_counts(session)
+    counts = case_counts(session)
     versions = session.scalars(
         select(ProcessVersion).order_by(ProcessVersion.bundle, ProcessVersion.deployed_at)
     ).all()
@@ -90,13 +90,6 @@ class RunningInstance:
     instance: WorkflowInstance
     case: Case | None
     call: Call | None
-
-    @property
-    def label(self) -> str:
-        if self.case is not None:
-            name = self.case.project_name or "(no project name yet)"
-            return f"{name} – {self.case.organisation.name}"
-        return f"Call process of {self.call.title}" if self.call else self.instance.correlation_key
 
 
 def running_instances(

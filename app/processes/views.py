@@ -9,6 +9,7 @@ import zipfile
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -131,7 +132,7 @@ def make_current(version_id: int) -> Response:
     found = get_version(version_id)
     make_version_current(current_session(), found, current_user)
     db.session.commit()
-    flash(f"New cases now get version {found.content_hash[:12]}.", "success")
+    flash(_("New cases now get version %(version)s.", version=found.content_hash[:12]), "success")
     return redirect(url_for("processes.version", version_id=found.id))
 
 
@@ -141,7 +142,7 @@ def compare() -> str:
     old = get_version(request.args.get("old", type=int) or 0)
     new = get_version(request.args.get("new", type=int) or 0)
     if old.bundle != new.bundle:
-        abort(400, description="Compare two versions of the same process.")
+        abort(400, description=_("Compare two versions of the same process."))
     return render_template(
         "processes/compare.html",
         old=old,
@@ -163,6 +164,9 @@ def migrate(version_id: int) -> str | Response:
     )
     target = next((v for v in targets if v.id == target_id), None)
     phase = request.values.get("phase", "")
+    phases = sorted(
+        {row.case.phase for row in queries.running_instances(session, source) if row.case}
+    )
     running = queries.running_instances(session, source, phase=phase)
     results: dict[int, Any] = {}
     if target is not None and request.method == "POST":
@@ -182,6 +186,7 @@ def migrate(version_id: int) -> str | Response:
         targets=targets,
         target=target,
         phase=phase,
+        phases=phases,
         running=running,
         checks=checks,
         results=results,
@@ -193,11 +198,11 @@ def _migrate_one(instance_id: int, target: ProcessVersion) -> str:
     session = current_session()
     instance = session.get(WorkflowInstance, instance_id)
     if instance is None:
-        return "The instance no longer exists."
+        return _("The instance no longer exists.")
     try:
         migrate_instance(session, instance, target, actor=current_user.username, now=wall_now())
         db.session.commit()
     except WorkflowError as err:
         db.session.rollback()
-        return f"Not migrated: {err}"
-    return f"Migrated to version {target.content_hash[:12]}."
+        return _("Not migrated: %(reason)s", reason=str(err))
+    return _("Migrated to version %(version)s.", version=target.content_hash[:12])

@@ -93,8 +93,8 @@ def test_the_owner_edits_deploys_and_migrates_while_a_running_case_stays_on_its_
     assert versions_of_cases(app) == {1: first_hash, 2: new_hash}
 
     owner.goto("/processes/")
-    # running / all: the call process and case 1 on version 1; case 2 on version 2
-    assert version_row(owner, 1)[3:5] == ["2", "2"]
+    # running cases / all cases: case 1 on version 1, case 2 on version 2
+    assert version_row(owner, 1)[3:5] == ["1", "1"]
     assert version_row(owner, 2)[3:6] == ["1", "1", "current"]
 
     owner.get_by_role("rowheader", name="Version 1").get_by_role("link").click()

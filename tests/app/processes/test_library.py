@@ -8,7 +8,7 @@ from workflows.models import ProcessVersion
 
 
 def test_the_library_lists_each_version_with_its_hash_deployer_and_cases(
-    owner, csrf_token, current_version_id, app
+    owner, csrf_token, current_version_id, app, signed_in
 ):
     page = owner.get("/processes/").get_data(as_text=True)
     with app.app_context():
@@ -18,8 +18,15 @@ def test_the_library_lists_each_version_with_its_hash_deployer_and_cases(
     assert digest[:12] in page
     assert f"<td>{deployed_by}</td>" in page
     assert "<strong>current</strong>" in page
-    # the demo's call process runs on it: one running instance
-    assert "<td>1</td>" in page
+    assert "<td>0</td>\n        <td>0</td>" in page  # the call's own process is not a case
+    applicant = signed_in("applicant")
+    start = applicant.post(
+        "/calls/regional-networks-2021/applications",
+        data={"csrf_token": csrf_token(applicant, "/cases")},
+    )
+    assert start.status_code == 302
+    page = owner.get("/processes/").get_data(as_text=True)
+    assert "<td>1</td>\n        <td>1</td>" in page
 
 
 def test_only_process_owners_and_admins_open_the_workbench(signed_in, client, current_version_id):
