@@ -9,10 +9,11 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.models import ROLES, Organisation, User
+from app.auth.models import Organisation, User
 from app.auth.operations import create_organisation, create_user
 from app.calls.models import BUNDLE
 from app.calls.operations import setup_call
+from app.processes.checks import KNOWN_ROLES, START_DATA
 from workflows import SYSTEM, deploy_bundle, read_bundle, wall_now
 from workflows.models import ProcessVersion
 
@@ -50,7 +51,8 @@ def deploy_folder(session: Session, folder: Path, deployed_by: str) -> tuple[Pro
         bundle=BUNDLE,
         deployed_by=deployed_by,
         now=wall_now(),
-        known_roles=frozenset(ROLES),
+        known_roles=KNOWN_ROLES,
+        start_data=START_DATA,
     )
 
 

@@ -337,6 +337,7 @@ def deploy_bundle(
     deployed_by: str,
     now: datetime,
     known_roles: frozenset[str] | None = None,
+    start_data: Mapping[str, Collection[str]] | None = None,
     make_current: bool = True,
 ) -> tuple[ProcessVersion, bool]:
     """Validate and store a bundle; (version, created). With `make_current` (the default) it
@@ -353,7 +354,7 @@ def deploy_bundle(
         if make_current and not existing.is_current:
             _make_current(session, existing)
         return existing, False
-    parsed_bundle = parse_bundle(files, known_roles=known_roles)
+    parsed_bundle = parse_bundle(files, known_roles=known_roles, start_data=start_data)
     version = ProcessVersion(
         bundle=bundle,
         content_hash=digest,

@@ -22,6 +22,15 @@ from workflows import (
 from workflows.models import Clock, ProcessVersion, Timer
 
 CALL_PROCESS = "funding_call"
+# The data the call process starts with (setup_call): the names its timers and scripts may read.
+CALL_START_DATA = (
+    "call_key",
+    "idea_deadline",
+    "application_deadline",
+    "budget_total",
+    "regional_city_reserve",
+    "webinar",
+)
 
 
 def setup_call(

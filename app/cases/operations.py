@@ -13,6 +13,16 @@ from workflows import Actor, InstanceSummary, current_version, start_instance, s
 from workflows.models import WorkflowInstance
 
 APPLICATION_PROCESS = "funding_application"
+# The data an application process starts with (start_case).
+CASE_START_DATA = (
+    "case_key",
+    "call_key",
+    "idea_deadline",
+    "application_deadline",
+    "evaluators",
+    "evaluation_criteria",
+    "lead_organisation",
+)
 
 
 def actor_of(user: User) -> Actor:

@@ -19,10 +19,10 @@ from app.calls.models import Call
 from app.extensions import current_session, db
 from app.loaders import get_call
 from app.processes import queries
+from app.processes.checks import check_draft
 from app.processes.files import FileRefused
 from app.processes.models import ProcessDraft
 from app.processes.operations import (
-    KNOWN_ROLES,
     apply_upload,
     create_draft,
     deploy_draft,
@@ -35,7 +35,6 @@ from app.processes.operations import (
 from app.processes.views import OWNERS, bp, get_draft, get_version
 from app.timefmt import format_helsinki
 from workflows import BundleRefused, Problem
-from workflows.lint import check_bundle
 
 
 def problem_json(problem: Problem) -> dict[str, Any]:
@@ -68,7 +67,7 @@ def draft(draft_id: int) -> str:
     return render_template(
         "processes/draft.html",
         draft=found,
-        problems=check_bundle(dict(found.files), known_roles=KNOWN_ROLES),
+        problems=check_draft(found),
         calls=queries.real_calls(current_session()),
         format_helsinki=format_helsinki,
     )
@@ -78,7 +77,7 @@ def draft(draft_id: int) -> str:
 @role_required(*OWNERS)
 def draft_problems(draft_id: int) -> Response:
     found = get_draft(draft_id)
-    problems = check_bundle(dict(found.files), known_roles=KNOWN_ROLES)
+    problems = check_draft(found)
     return jsonify([problem_json(p) for p in problems])
 
 
@@ -109,7 +108,7 @@ def save_file(draft_id: int, name: str) -> Response | tuple[Response, int]:
             return redirect(url_for("processes.draft", draft_id=draft_id))
         return jsonify({"saved": False, "error": str(err)}), 422
     db.session.commit()
-    problems = check_bundle(dict(found.files), known_roles=KNOWN_ROLES)
+    problems = check_draft(found)
     if not wants_json():
         flash(_("%(name)s saved.", name=name), "success")
         return redirect(url_for("processes.draft", draft_id=draft_id))
@@ -161,7 +160,7 @@ def _draft_page(found: ProcessDraft, error: str, status: int) -> tuple[str, int]
     page = render_template(
         "processes/draft.html",
         draft=found,
-        problems=check_bundle(dict(found.files), known_roles=KNOWN_ROLES),
+        problems=check_draft(found),
         calls=queries.real_calls(current_session()),
         error=error,
         format_helsinki=format_helsinki,

@@ -10,12 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.auth.models import ROLES, User
+from app.auth.models import User
 from app.calls.models import Call
 from app.calls.operations import setup_call
 from app.cases.models import Case
 from app.cases.operations import actor_of
 from app.notifications.models import Notice
+from app.processes.checks import KNOWN_ROLES, START_DATA
 from app.processes.files import (
     FileRefused,
     Upload,
@@ -30,7 +31,6 @@ from workflows.audit import record_event
 from workflows.interop import find_models, import_bpmn_file, import_spiffarena, zip_tree
 from workflows.models import HumanTask, MessageWait, ProcessVersion, Timer, WorkflowInstance
 
-KNOWN_ROLES = frozenset(ROLES)
 # The title of a rehearsal call in each language of the call it copies.
 REHEARSAL_TITLES = {
     "en": "Rehearsal of “{draft}”: {title}",
@@ -147,6 +147,7 @@ def _deploy(
         deployed_by=user.username,
         now=wall_now(),
         known_roles=KNOWN_ROLES,
+        start_data=START_DATA,
         make_current=make_current,
     )
 
