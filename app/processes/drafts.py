@@ -62,15 +62,8 @@ def new_draft(version_id: int) -> Response:
 
 @bp.get("/drafts/<int:draft_id>", endpoint="draft")
 @role_required(*OWNERS)
-def draft(draft_id: int) -> str:
-    found = get_draft(draft_id)
-    return render_template(
-        "processes/draft.html",
-        draft=found,
-        problems=check_draft(found),
-        calls=queries.real_calls(current_session()),
-        format_helsinki=format_helsinki,
-    )
+def draft(draft_id: int) -> tuple[str, int]:
+    return _draft_page(get_draft(draft_id))
 
 
 @bp.get("/drafts/<int:draft_id>/problems", endpoint="draft_problems")
@@ -92,7 +85,7 @@ def draft_file(draft_id: int, name: str) -> Response:
 
 @bp.post("/drafts/<int:draft_id>/files/<path:name>", endpoint="save_file")
 @role_required(*OWNERS)
-def save_file(draft_id: int, name: str) -> Response | tuple[Response, int]:
+def save_file(draft_id: int, name: str) -> Response | tuple[Response | str, int]:
     """Save one file of the draft (the modeler and the editors post here). The answer lists the
     problems of the whole draft, each naming its file and element."""
     found = get_draft(draft_id)
@@ -103,9 +96,11 @@ def save_file(draft_id: int, name: str) -> Response | tuple[Response, int]:
         save_draft_file(found, name, text, current_user)
     except FileRefused as err:
         db.session.rollback()
-        if not wants_json():
-            flash(str(err), "error")
-            return redirect(url_for("processes.draft", draft_id=draft_id))
+        if not wants_json():  # the text editor: keep what was typed, say what is wrong
+            page = render_template(
+                "processes/edit_text.html", draft=found, name=name, text=text, error=str(err)
+            )
+            return page, 422
         return jsonify({"saved": False, "error": str(err)}), 422
     db.session.commit()
     problems = check_draft(found)
@@ -156,7 +151,7 @@ def upload(draft_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("processes.draft", draft_id=found.id))
 
 
-def _draft_page(found: ProcessDraft, error: str, status: int) -> tuple[str, int]:
+def _draft_page(found: ProcessDraft, error: str = "", status: int = 200) -> tuple[str, int]:
     page = render_template(
         "processes/draft.html",
         draft=found,

@@ -98,3 +98,21 @@ def test_a_zip_bundle_replaces_every_file_of_the_draft(owner, csrf_token, new_dr
     assert draft_files(draft_id) == kept
     page = owner.get(f"/processes/drafts/{draft_id}").get_data(as_text=True)
     assert "eligibility" in page  # the business rule task now names a missing decision
+
+
+def test_the_text_editor_keeps_what_was_typed_when_the_file_is_refused(
+    owner, csrf_token, new_draft, draft_files
+):
+    draft_id = new_draft()
+    before = draft_files(draft_id)
+    url = f"/processes/drafts/{draft_id}/edit/forms/screening.json"
+    typed = '{"type": "object", "properties": {'
+    response = owner.post(
+        f"/processes/drafts/{draft_id}/files/forms/screening.json",
+        data={"content": typed, "csrf_token": csrf_token(owner, url)},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "forms/screening.json: not valid JSON" in page
+    assert "{&#34;type&#34;: &#34;object&#34;, &#34;properties&#34;: {</textarea>" in page
+    assert draft_files(draft_id) == before
