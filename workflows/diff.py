@@ -323,7 +323,8 @@ def _bpmn_fields(
         "documentation": _text(element, f"{BPMN}documentation"),
         "default flow": element.get("default"),
         "attached to": element.get("attachedToRef"),
-        "interrupting": element.get("cancelActivity") if tag == "boundaryEvent" else None,
+        # BPMN's default is interrupting; bpmn-js leaves cancelActivity="true" out on save
+        "interrupting": element.get("cancelActivity", "true") if tag == "boundaryEvent" else None,
         "script": _text(element, f"{BPMN}script"),
         "message": messages.get(element.get("messageRef")) if element.get("messageRef") else None,
     }

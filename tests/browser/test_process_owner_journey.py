@@ -56,6 +56,7 @@ def test_the_owner_edits_deploys_and_migrates_while_a_running_case_stays_on_its_
     owner.get_by_label("Start a draft from the current version").fill("Shorter screening name")
     owner.get_by_role("button", name="New draft").click()
     draft_url = owner.url
+    assert violations(owner) == []
 
     open_modeler(owner, "funding_application.bpmn")
     click_on_diagram(owner, "screen_idea")
@@ -82,6 +83,14 @@ def test_the_owner_edits_deploys_and_migrates_while_a_running_case_stays_on_its_
     expect(owner.get_by_role("heading", level=1)).to_have_text("Version 2 of grantflow")
     expect(owner.locator(".flash-success")).to_contain_text("running cases stay on their version")
     screenshot(owner, "process-version")
+    assert violations(owner) == []
+    owner.get_by_role("button", name="Compare").click()
+    # the renamed task and the new form field; nothing the modeler merely re-wrote
+    expect(owner.locator(".diff-table caption")).to_have_text("2 elements differ")
+    expect(owner.locator(".diff-table")).to_contain_text("Screen the idea")
+    expect(owner.locator(".diff-table")).to_contain_text("meeting_notes")
+    screenshot(owner, "process-compare")
+    assert violations(owner) == []
 
     second = as_user("applicant2")
     start_application(second)  # case 2, on the new version
@@ -103,6 +112,7 @@ def test_the_owner_edits_deploys_and_migrates_while_a_running_case_stays_on_its_
     expect(rows.filter(has_text="City of Tampere")).to_contain_text("Can move")
     owner.get_by_label("Call process of").uncheck()  # only the case moves
     screenshot(owner, "process-migration-check")
+    assert violations(owner) == []
     owner.get_by_role("button", name="Migrate the chosen cases").click()
     expect(owner.get_by_role("status").filter(has_text="Result")).to_contain_text(
         f"Migrated to version {new_hash[:12]}"

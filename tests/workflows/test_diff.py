@@ -34,6 +34,20 @@ def test_moving_the_diagram_alone_is_no_difference(files):
     assert diff_versions(files, moved).empty
 
 
+def test_leaving_out_a_default_as_the_modeler_does_is_no_difference(files):
+    saved = dict(files, **{APPLICATION: files[APPLICATION].replace(' cancelActivity="true"', "")})
+    assert saved[APPLICATION] != files[APPLICATION]
+    assert diff_versions(files, saved).empty
+    not_interrupting = edited(
+        files,
+        APPLICATION,
+        'attachedToRef="send_idea_proposal" cancelActivity="true"',
+        'attachedToRef="send_idea_proposal" cancelActivity="false"',
+    )
+    [change] = diff_versions(files, not_interrupting).elements
+    assert change.changes == (Change("interrupting", "true", "false"),)
+
+
 def test_a_renamed_task_is_one_change_of_its_name(files):
     new = edited(files, APPLICATION, 'name="Screen the idea proposal"', 'name="Screen the idea"')
 
