@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -27,6 +27,7 @@ from app.cases.queries import (
 from app.extensions import current_session, db
 from app.forms.display import render_values
 from app.loaders import get_call, get_case
+from app.responses import process_file
 from app.timefmt import format_helsinki
 from workflows import clock_now, summarize, timeline
 from workflows.models import HumanTask
@@ -101,10 +102,10 @@ def show(case_id: int) -> str:
 
 @bp.get("/cases/<int:case_id>/diagram.bpmn", endpoint="diagram")
 @login_required
-def diagram(case_id: int) -> Response:
+def diagram(case_id: int) -> BaseResponse:
     case = get_case(case_id)
     assert case.instance is not None
-    return Response(diagram_xml(case.instance), mimetype="application/xml")
+    return process_file(diagram_xml(case.instance))
 
 
 @bp.get("/cases/<int:case_id>/documents/<int:document_id>", endpoint="document")

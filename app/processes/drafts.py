@@ -33,6 +33,7 @@ from app.processes.operations import (
     start_rehearsal,
 )
 from app.processes.views import OWNERS, bp, get_draft, get_version
+from app.responses import process_file
 from app.timefmt import format_helsinki
 from workflows import BundleRefused, Problem
 
@@ -80,7 +81,7 @@ def draft_file(draft_id: int, name: str) -> Response:
     text = get_draft(draft_id).files.get(name)
     if text is None:
         abort(404)
-    return Response(text, mimetype="application/json" if name.endswith(".json") else "text/xml")
+    return process_file(text)
 
 
 @bp.post("/drafts/<int:draft_id>/files/<path:name>", endpoint="save_file")

@@ -18,6 +18,7 @@ from app.extensions import current_session, db
 from app.processes import queries
 from app.processes.models import ProcessDraft
 from app.processes.operations import make_version_current
+from app.responses import process_file
 from app.timefmt import format_helsinki
 from workflows import WorkflowError, wall_now
 from workflows.diff import diff_versions
@@ -84,11 +85,7 @@ def version_file(version_id: int, name: str) -> Response:
     text = get_version(version_id).files.get(name)
     if text is None:
         abort(404)
-    mimetype = "application/json" if name.endswith(".json") else "application/xml"
-    response = Response(text, mimetype=mimetype)
-    if request.args.get("download"):
-        response.headers["Content-Disposition"] = f'attachment; filename="{name.rsplit("/")[-1]}"'
-    return response
+    return process_file(text, name.rsplit("/")[-1] if request.args.get("download") else None)
 
 
 @bp.get("/versions/<int:version_id>/bundle.zip", endpoint="version_zip")

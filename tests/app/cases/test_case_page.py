@@ -58,7 +58,10 @@ def test_diagram_route_serves_the_version_bpmn_to_who_may_see_the_case(signed_in
     open_case(applicant, csrf_token)
     response = applicant.get("/cases/1/diagram.bpmn")
     assert response.status_code == 200
-    assert response.mimetype == "application/xml"
+    # read by the viewer, never run: plain text, not sniffed, sandboxed
+    assert response.mimetype == "text/plain"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert '<bpmn:process id="funding_application"' in response.get_data(as_text=True)
     assert signed_in("specialist").get("/cases/1/diagram.bpmn").status_code == 200
     assert signed_in("applicant2").get("/cases/1/diagram.bpmn").status_code == 403
