@@ -6,13 +6,8 @@ A grantflow bundle is flat: ``*.bpmn`` and ``*.dmn`` at the top, forms as ``form
 ``<name>-schema.json`` and ``<name>-uischema.json``; process groups are folders with
 ``process_group.json``. User tasks name forms by bare file name in both layouts.
 
-Form names map one to one, so that import(export(bundle)) gives back the bundle byte for byte:
-
-    forms/<name>.json           <->  <name>-schema.json
-    forms/<name>-uischema.json  <->  <name>-uischema.json
-
-and the ``formJsonSchemaFilename`` references inside the BPMN are rewritten in the text (never
-by re-serializing the XML), so nothing else in the file changes.
+Form names map one to one, so that import(export(bundle)) gives back the bundle byte for byte;
+workflows.spiffarena_layout holds that mapping and the rewrite of form references in the BPMN.
 
 Importing one model also brings in, transitively, the BPMN files of other models of the upload
 that define the processes its call activities call, with their forms and the DMN files their
@@ -23,19 +18,15 @@ lists every rename so the page can show it. Identical files are taken once. Two 
 files defining the same process or decision id are a Problem: ids cannot be renamed safely.
 
 Uploaded zips are unpacked by workflows.uploads and Camunda Modeler files are checked by
-workflows.camunda; zip_tree and check_camunda are re-exported here for callers.
+workflows.camunda; the export lives in workflows.spiffarena_export. zip_tree, check_camunda,
+export_spiffarena and the form-name helpers are re-exported here for callers.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import re
-import stat
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html import escape, unescape
 from posixpath import basename, dirname
 from typing import Any
 
@@ -44,6 +35,17 @@ from lxml import etree
 from workflows.bundles import FORMS_FOLDER, MAX_FILE_BYTES, parse_xml
 from workflows.camunda import BPMN_NS, camunda_problems, check_camunda, owner_id
 from workflows.errors import BundleRefused, Problem
+from workflows.spiffarena_export import export_spiffarena
+from workflows.spiffarena_layout import (
+    FORM_PROPERTIES,
+    GROUP_FILE,
+    MODEL_FILE,
+    SCHEMA_SUFFIX,
+    UI_SUFFIX,
+    form_bundle_name,
+    form_spiff_name,
+    rewrite_form_references,
+)
 from workflows.uploads import clean_path, zip_tree
 
 __all__ = [
@@ -60,14 +62,7 @@ __all__ = [
     "zip_tree",
 ]
 
-MODEL_FILE = "process_model.json"
-GROUP_FILE = "process_group.json"
-SCHEMA_SUFFIX = "-schema.json"
-UI_SUFFIX = "-uischema.json"
-FORM_PROPERTIES = ("formJsonSchemaFilename", "formUiSchemaFilename")
-
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -156,21 +151,6 @@ def _json_object(content: bytes | str) -> dict[str, Any]:
 
 def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def form_bundle_name(spiff_name: str) -> str:
-    """SpiffArena form file name -> bundle path: x-schema.json -> forms/x.json."""
-    if spiff_name.endswith(UI_SUFFIX) or not spiff_name.endswith(SCHEMA_SUFFIX):
-        return FORMS_FOLDER + spiff_name
-    return FORMS_FOLDER + spiff_name.removesuffix(SCHEMA_SUFFIX) + ".json"
-
-
-def form_spiff_name(bundle_path: str) -> str:
-    """Bundle path -> SpiffArena form file name: forms/x.json -> x-schema.json."""
-    name = bundle_path.removeprefix(FORMS_FOLDER)
-    if name.endswith(UI_SUFFIX):
-        return name
-    return name.removesuffix(".json") + SCHEMA_SUFFIX
 
 
 def import_spiffarena(tree: Mapping[str, bytes | str], model_path: str) -> ImportResult:
@@ -468,130 +448,6 @@ def _parse(root: etree._Element) -> _Parsed:
         if prop.get("name") in FORM_PROPERTIES and prop.get("value"):
             parsed.forms.append((owner_id(prop) or "", prop.get("value", "")))
     return parsed
-
-
-_PROPERTY_TAG = re.compile(r"<(?:[\w.-]+:)?property\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
-_ATTRIBUTE = re.compile(r"([\w.:-]+)\s*=\s*(\"([^\"]*)\"|'([^']*)')")
-
-
-def rewrite_form_references(text: str, mapping: Mapping[str, str]) -> str:
-    """Replace form file names in formJsonSchemaFilename/formUiSchemaFilename values.
-
-    Works on the text, so every other byte of the file stays as it was.
-    """
-    if not mapping:
-        return text
-
-    def tag(match: re.Match[str]) -> str:
-        source = match.group(0)
-        attributes = {m.group(1): m for m in _ATTRIBUTE.finditer(source)}
-        name, value = attributes.get("name"), attributes.get("value")
-        if name is None or value is None or unescape(_value(name)) not in FORM_PROPERTIES:
-            return source
-        new = mapping.get(unescape(_value(value)))
-        if new is None:
-            return source
-        quote = value.group(2)[0]
-        start, end = value.span(2)
-        return source[:start] + quote + escape(new, quote=True) + quote + source[end:]
-
-    return _PROPERTY_TAG.sub(tag, text)
-
-
-def _value(attribute: re.Match[str]) -> str:
-    return attribute.group(3) if attribute.group(3) is not None else attribute.group(4)
-
-
-# --- export --------------------------------------------------------------------------------
-
-
-def export_spiffarena(
-    files: Mapping[str, str],
-    *,
-    model_id: str,
-    display_name: str,
-    primary_process_id: str,
-    description: str = "",
-) -> bytes:
-    """A zip of the bundle as a SpiffArena process model folder ``<model_id>/``.
-
-    model_id may name enclosing process groups ('grants/funding-call'); each group folder gets
-    a process_group.json. The zip is deterministic: same files, same bytes.
-    """
-    segments = model_id.split("/")
-    if not all(_IDENTIFIER.fullmatch(segment) for segment in segments):
-        raise ValueError(f"'{model_id}' is not a process model id (letters, digits, - and _)")
-    if not display_name.strip():
-        raise ValueError("a process model needs a display name")
-    entries: dict[str, str] = {}
-    problems: list[Problem] = []
-    forms = {p: form_spiff_name(p) for p in files if _is_form_path(p)}
-    references = {p.removeprefix(FORMS_FOLDER): n for p, n in forms.items()}
-    references = {old: new for old, new in references.items() if old != new}
-    primary_file = None
-    for path in sorted(files):
-        if path in forms:
-            entries[forms[path]] = files[path]
-        elif path.endswith((".bpmn", ".dmn")) and "/" not in path:
-            text = files[path]
-            if path.endswith(".bpmn"):
-                text = rewrite_form_references(text, references)
-                if primary_file is None and _defines_process(path, text, primary_process_id):
-                    primary_file = path
-            entries[path] = text
-        else:
-            problems.append(Problem(path, None, "is not a process file and cannot be exported"))
-    if primary_file is None:
-        problems.append(
-            Problem(model_id, None, f"no BPMN file defines process '{primary_process_id}'")
-        )
-    if problems:
-        raise BundleRefused(problems)
-    entries[MODEL_FILE] = _spiff_json(
-        {
-            "description": description,
-            "display_name": display_name,
-            "exception_notification_addresses": [],
-            "fault_or_suspend_on_exception": "fault",
-            "metadata_extraction_paths": None,
-            "primary_file_name": primary_file,
-            "primary_process_id": primary_process_id,
-        }
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for depth in range(1, len(segments)):
-            group = "/".join(segments[:depth])
-            meta = {"description": "", "display_name": segments[depth - 1]}
-            _write(archive, f"{group}/{GROUP_FILE}", _spiff_json(meta))
-        for name in sorted(entries):
-            _write(archive, f"{model_id}/{name}", entries[name])
-    return buffer.getvalue()
-
-
-def _is_form_path(path: str) -> bool:
-    name = path.removeprefix(FORMS_FOLDER)
-    return path.startswith(FORMS_FOLDER) and name.endswith(".json") and "/" not in name
-
-
-def _spiff_json(value: dict[str, Any]) -> str:
-    """JSON as SpiffArena writes its metadata files: indent 4, sorted keys."""
-    return json.dumps(value, indent=4, sort_keys=True)
-
-
-def _write(archive: zipfile.ZipFile, name: str, text: str) -> None:
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = (stat.S_IFREG | 0o644) << 16
-    archive.writestr(info, text.encode("utf-8"))
-
-
-def _defines_process(name: str, text: str, process_id: str) -> bool:
-    try:
-        root = parse_xml(name, text)
-    except BundleRefused:
-        return False
-    return any(p.get("id") == process_id for p in root.iter(f"{{{BPMN_NS}}}process"))
 
 
 # --- single BPMN files ---------------------------------------------------------------------

@@ -1,0 +1,72 @@
+"""The SpiffArena process-model layout that import and export share: file names and form names.
+
+Form names map one to one between a grantflow bundle and a SpiffArena process model, so that
+import(export(bundle)) gives back the bundle byte for byte:
+
+    forms/<name>.json           <->  <name>-schema.json
+    forms/<name>-uischema.json  <->  <name>-uischema.json
+
+and the ``formJsonSchemaFilename`` references inside the BPMN are rewritten in the text (never
+by re-serializing the XML), so nothing else in the file changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from html import escape, unescape
+
+from workflows.bundles import FORMS_FOLDER
+
+MODEL_FILE = "process_model.json"
+GROUP_FILE = "process_group.json"
+SCHEMA_SUFFIX = "-schema.json"
+UI_SUFFIX = "-uischema.json"
+FORM_PROPERTIES = ("formJsonSchemaFilename", "formUiSchemaFilename")
+
+
+def form_bundle_name(spiff_name: str) -> str:
+    """SpiffArena form file name -> bundle path: x-schema.json -> forms/x.json."""
+    if spiff_name.endswith(UI_SUFFIX) or not spiff_name.endswith(SCHEMA_SUFFIX):
+        return FORMS_FOLDER + spiff_name
+    return FORMS_FOLDER + spiff_name.removesuffix(SCHEMA_SUFFIX) + ".json"
+
+
+def form_spiff_name(bundle_path: str) -> str:
+    """Bundle path -> SpiffArena form file name: forms/x.json -> x-schema.json."""
+    name = bundle_path.removeprefix(FORMS_FOLDER)
+    if name.endswith(UI_SUFFIX):
+        return name
+    return name.removesuffix(".json") + SCHEMA_SUFFIX
+
+
+_PROPERTY_TAG = re.compile(r"<(?:[\w.-]+:)?property\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+_ATTRIBUTE = re.compile(r"([\w.:-]+)\s*=\s*(\"([^\"]*)\"|'([^']*)')")
+
+
+def rewrite_form_references(text: str, mapping: Mapping[str, str]) -> str:
+    """Replace form file names in formJsonSchemaFilename/formUiSchemaFilename values.
+
+    Works on the text, so every other byte of the file stays as it was.
+    """
+    if not mapping:
+        return text
+
+    def tag(match: re.Match[str]) -> str:
+        source = match.group(0)
+        attributes = {m.group(1): m for m in _ATTRIBUTE.finditer(source)}
+        name, value = attributes.get("name"), attributes.get("value")
+        if name is None or value is None or unescape(_value(name)) not in FORM_PROPERTIES:
+            return source
+        new = mapping.get(unescape(_value(value)))
+        if new is None:
+            return source
+        quote = value.group(2)[0]
+        start, end = value.span(2)
+        return source[:start] + quote + escape(new, quote=True) + quote + source[end:]
+
+    return _PROPERTY_TAG.sub(tag, text)
+
+
+def _value(attribute: re.Match[str]) -> str:
+    return attribute.group(3) if attribute.group(3) is not None else attribute.group(4)
