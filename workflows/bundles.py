@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from workflows.errors import BundleRefused, Problem
 from workflows.lint import lint_bundle
 from workflows.models import ProcessVersion
 from workflows.sandbox import Mode, ScriptRefused, check_source
+from workflows.translations import load_catalogs
 
 MAX_FILE_BYTES = 2_000_000
 FORMS_FOLDER = "forms/"
@@ -65,8 +66,14 @@ def lane_role(lane: str | None) -> str | None:
 
 
 def read_bundle(folder: Path) -> dict[str, str]:
-    """The process files of a folder: *.bpmn, *.dmn and forms/*.json, by relative path."""
-    paths = [*folder.glob("*.bpmn"), *folder.glob("*.dmn"), *folder.glob("forms/*.json")]
+    """The process files of a folder, by relative path: *.bpmn, *.dmn, forms/*.json and the
+    translation catalogs translations/*.json."""
+    paths = [
+        *folder.glob("*.bpmn"),
+        *folder.glob("*.dmn"),
+        *folder.glob("forms/*.json"),
+        *folder.glob("translations/*.json"),
+    ]
     return {path.relative_to(folder).as_posix(): path.read_text("utf-8") for path in sorted(paths)}
 
 
@@ -81,6 +88,8 @@ def content_hash(files: dict[str, str]) -> str:
 class ParsedBundle:
     specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]]
     forms: dict[str, dict[str, Any]]
+    # language -> English text as the process files write it -> its translation
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def form(self, filename: str | None) -> dict[str, Any] | None:
         return self.forms.get(filename) if filename else None
@@ -131,9 +140,18 @@ def examine_bundle(
     parser = SpiffBpmnParser(validator=VALIDATOR)
     problems: list[Problem] = []
     forms = _load_forms(files, problems)
+    translations = load_catalogs(files, problems)
     documents, refused = _add_documents(parser, files, problems)
     if lint:
-        problems.extend(lint_bundle(documents, refused=refused, forms=forms, start_data=start_data))
+        problems.extend(
+            lint_bundle(
+                documents,
+                refused=refused,
+                forms=forms,
+                start_data=start_data,
+                translations=translations,
+            )
+        )
     if refused:
         return None, problems
     specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = {}
@@ -156,7 +174,7 @@ def examine_bundle(
     for spec, subprocesses in specs.values():
         for process in (spec, *subprocesses.values()):
             _connect_loop_children(process)
-    return ParsedBundle(specs=specs, forms=forms), problems
+    return ParsedBundle(specs=specs, forms=forms, translations=translations), problems
 
 
 def _connect_loop_children(process: BpmnProcessSpec) -> None:

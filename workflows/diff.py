@@ -16,6 +16,7 @@ from typing import Any
 from lxml import etree
 
 from workflows.bundles import FORMS_FOLDER, parse_xml
+from workflows.translations import TRANSLATIONS_FOLDER
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
@@ -46,6 +47,7 @@ KIND_ORDER = (
     "decision rule",
     "form",
     "form field",
+    "translation",
 )
 _SPIFF_FIELDS = {
     "instructionsForEndUser": "instructions",
@@ -68,8 +70,9 @@ class Change:
 class ElementChange:
     """One element added, removed or changed.
 
-    ``process`` is the BPMN process id, the DMN decision id, or for a form field the form file;
-    ``element_id`` is the BPMN or DMN id, the form file, or a form field's JSON pointer.
+    ``process`` is the BPMN process id, the DMN decision id, for a form field the form file, or
+    for a translation its language; ``element_id`` is the BPMN or DMN id, the form file, a form
+    field's JSON pointer, or for a translation the English text (its one field: "translation").
     """
 
     kind: str
@@ -166,6 +169,8 @@ class _Elements:
                 elements._add_dmn(name, parse_xml(name, files[name]))
             elif name.startswith(FORMS_FOLDER) and name.endswith(".json"):
                 elements._add_form(name, files[name])
+            elif name.startswith(TRANSLATIONS_FOLDER) and name.endswith(".json"):
+                elements._add_translations(name, files[name])
         return elements
 
     def _add(self, item: _Item, group: str) -> None:
@@ -289,6 +294,20 @@ class _Elements:
             )
             label = str(field.get("title") or key)
             self._add(_Item("form field", file, form, pointer, label, fields), "form")
+
+    # -- translations --------------------------------------------------------------------------
+
+    def _add_translations(self, file: str, text: str) -> None:
+        """One item per key of a catalog: English text -> its translation."""
+        language = file.removeprefix(TRANSLATIONS_FOLDER).removesuffix(".json")
+        try:
+            catalog = json.loads(text)
+        except json.JSONDecodeError:
+            catalog = {}
+        for english, translated in catalog.items() if isinstance(catalog, dict) else ():
+            value = translated if isinstance(translated, str) else _json(translated)
+            item = _Item("translation", file, language, english, english, {"translation": value})
+            self._add(item, "translation")
 
 
 def _bpmn_kind(element: etree._Element) -> str | None:

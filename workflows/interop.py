@@ -4,7 +4,9 @@ A grantflow bundle is flat: ``*.bpmn`` and ``*.dmn`` at the top, forms as ``form
 (JSON Schema) and ``forms/<name>-uischema.json``. A SpiffArena process model is a folder with
 ``process_model.json``, its BPMN and DMN files, and forms beside them named
 ``<name>-schema.json`` and ``<name>-uischema.json``; process groups are folders with
-``process_group.json``. User tasks name forms by bare file name in both layouts.
+``process_group.json``. User tasks name forms by bare file name in both layouts. Translation
+catalogs are ``translations/<lang>.json`` in both: a model's own catalogs are imported with it
+(those of a model it calls are not: the catalogs are the imported model's).
 
 Form names map one to one, so that import(export(bundle)) gives back the bundle byte for byte;
 workflows.spiffarena_layout holds that mapping and the rewrite of form references in the BPMN.
@@ -44,6 +46,7 @@ from workflows.spiffarena_layout import (
     UI_SUFFIX,
     form_bundle_name,
     form_spiff_name,
+    is_translations_file,
     rewrite_form_references,
 )
 from workflows.uploads import clean_path, zip_tree
@@ -267,6 +270,10 @@ class _Builder:
                 self.skipped.append(path)
         for path in bpmns:
             self.add_bpmn(path, mapping)
+        for path in sorted(p for p in self.tree if p.startswith(prefix)):
+            name = path.removeprefix(prefix)
+            if is_translations_file(name):
+                self.add_file(path, name)
 
     def add_called(self, path: str) -> None:
         """A BPMN file of another model, with the forms its user tasks name."""

@@ -203,6 +203,13 @@ def form_schema(instance: WorkflowInstance, filename: str) -> dict[str, Any] | N
     return bundles.parsed(instance.version).form(filename)
 
 
+def process_texts_for(version: ProcessVersion, language: str) -> dict[str, str]:
+    """The version's catalog for a page language: English text as the process files write it ->
+    its translation. Empty for English and for a language the version has no catalog for; a
+    text missing from the catalog is shown as written."""
+    return dict(bundles.parsed(version).translations.get(language, {}))
+
+
 def waiting_counts(session: Session, version_id: int, *, file: str | None = None) -> dict[str, int]:
     """Per BPMN element id, how many running instances of a version wait there: the heat map.
 

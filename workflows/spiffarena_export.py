@@ -17,6 +17,7 @@ from workflows.spiffarena_layout import (
     GROUP_FILE,
     MODEL_FILE,
     form_spiff_name,
+    is_translations_file,
     rewrite_form_references,
 )
 
@@ -34,7 +35,8 @@ def export_spiffarena(
     """A zip of the bundle as a SpiffArena process model folder ``<model_id>/``.
 
     model_id may name enclosing process groups ('grants/funding-call'); each group folder gets
-    a process_group.json. The zip is deterministic: same files, same bytes.
+    a process_group.json. Translation catalogs go unchanged into ``<model_id>/translations/``.
+    The zip is deterministic: same files, same bytes.
     """
     segments = model_id.split("/")
     if not all(_IDENTIFIER.fullmatch(segment) for segment in segments):
@@ -48,8 +50,8 @@ def export_spiffarena(
     references = {old: new for old, new in references.items() if old != new}
     primary_file = None
     for path in sorted(files):
-        if path in forms:
-            entries[forms[path]] = files[path]
+        if path in forms or is_translations_file(path):
+            entries[forms.get(path, path)] = files[path]
         elif path.endswith((".bpmn", ".dmn")) and "/" not in path:
             text = files[path]
             if path.endswith(".bpmn"):

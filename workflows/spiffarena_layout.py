@@ -5,6 +5,7 @@ import(export(bundle)) gives back the bundle byte for byte:
 
     forms/<name>.json           <->  <name>-schema.json
     forms/<name>-uischema.json  <->  <name>-uischema.json
+    translations/<lang>.json    <->  translations/<lang>.json
 
 and the ``formJsonSchemaFilename`` references inside the BPMN are rewritten in the text (never
 by re-serializing the XML), so nothing else in the file changes.
@@ -17,12 +18,19 @@ from collections.abc import Mapping
 from html import escape, unescape
 
 from workflows.bundles import FORMS_FOLDER
+from workflows.translations import TRANSLATIONS_FOLDER
 
 MODEL_FILE = "process_model.json"
 GROUP_FILE = "process_group.json"
 SCHEMA_SUFFIX = "-schema.json"
 UI_SUFFIX = "-uischema.json"
 FORM_PROPERTIES = ("formJsonSchemaFilename", "formUiSchemaFilename")
+
+
+def is_translations_file(path: str) -> bool:
+    """A translation catalog's path in a bundle, and in a model folder: translations/x.json."""
+    name = path.removeprefix(TRANSLATIONS_FOLDER)
+    return path.startswith(TRANSLATIONS_FOLDER) and name.endswith(".json") and "/" not in name
 
 
 def form_bundle_name(spiff_name: str) -> str:

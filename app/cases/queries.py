@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from app.auth.models import Organisation, User
 from app.calls.models import Call
 from app.cases.models import Case, Document
+from app.i18n.process_texts import Source, process_texts, translate, translate_names
 from workflows import form_schema
 from workflows.models import HumanTask, WorkflowInstance
 from workflows.queries import InstanceSummary
@@ -162,14 +163,18 @@ def countdown_texts() -> dict[str, Any]:
     }
 
 
-def waiting_texts(summary: InstanceSummary) -> list[str]:
-    """What the case waits for besides people: 'Waiting for the webinar invitation'."""
+def waiting_texts(summary: InstanceSummary, source: Source = None) -> list[str]:
+    """What the case waits for besides people: 'Waiting for the webinar invitation'. Event
+    names are those of `source`'s process files, in the page language when translated."""
     texts = []
+    catalog = process_texts(source)
     for event in summary.waiting_events:
         if event.boundary:
             continue  # a deadline on a task: shown as the task's due time
         name = event.name
-        if event.kind == "message":
+        if name in catalog:  # the translated name as a whole: no English grammar around it
+            texts.append(_("Waiting for “%(name)s”", name=catalog[name]))
+        elif event.kind == "message":
             message = name.removesuffix(" received").lower()
             texts.append(_("Waiting for the %(message)s", message=message))
         elif event.kind == "timer":
@@ -181,12 +186,16 @@ def waiting_texts(summary: InstanceSummary) -> list[str]:
 
 def position_text(case: Case, summary: InstanceSummary) -> str:
     """Where the case is, in words: the diagram's text alternative."""
+    source = case.instance
     if summary.end_event:
-        return _("the case has ended at “%(place)s”", place=summary.end_event)
+        return _("the case has ended at “%(place)s”", place=translate(summary.end_event, source))
     places = summary.ready_tasks + [e.name for e in summary.waiting_events if not e.boundary]
     if not places:
-        return _("the case is at “%(place)s”", place=case.phase)
-    return _("the case is at %(places)s", places=", ".join(f"“{place}”" for place in places))
+        return _("the case is at “%(place)s”", place=translate_names(case.phase, source))
+    return _(
+        "the case is at %(places)s",
+        places=", ".join(f"“{translate(place, source)}”" for place in places),
+    )
 
 
 def document_schema(instance: WorkflowInstance, kind: str) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from app.cases.queries import (
 )
 from app.extensions import current_session, db
 from app.forms.display import render_values
+from app.i18n.process_texts import process_texts
 from app.loaders import get_call, get_case
 from app.responses import process_file
 from app.timefmt import format_helsinki
@@ -88,7 +89,7 @@ def show(case_id: int) -> str:
         call=case.call,
         summary=summary,
         tasks=human_tasks_of(current_session(), case),
-        waiting=waiting_texts(summary),
+        waiting=waiting_texts(summary, case.instance),
         position=position_text(case, summary),
         marks=diagram_marks(summary),
         deadline_in=countdown(summary.next_timer, now) if summary.next_timer else None,
@@ -116,9 +117,9 @@ def document(case_id: int, document_id: int) -> str:
     if doc is None:
         abort(404)
     assert case.instance is not None
-    values = (
-        None if doc.outgoing else render_values(document_schema(case.instance, doc.kind), doc.data)
-    )
+    schema = document_schema(case.instance, doc.kind)
+    texts = process_texts(case.instance)
+    values = None if doc.outgoing else render_values(schema, doc.data, texts=texts)
     return render_template(
         "cases/document.html",
         case=case,

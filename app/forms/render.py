@@ -5,10 +5,15 @@ Every field has a visible label tied to it, its hint and error tied with `aria-d
 rather than `required`: drafts may be saved half-filled, and the server's messages (next to each
 field and in the summary) are the ones people see. Give the <form> a `novalidate` attribute.
 Names are dotted paths ("partners.0.name"); `parse_form` reads them back.
+
+`texts` translates the schema's own texts (titles, descriptions, option titles, `ui:title`,
+`ui:help`, `ui:placeholder`): English as written in the process files to the page language.
+Values are shown as they are: what people typed is never translated.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -28,23 +33,31 @@ from app.forms.schema import (
     value_text,
 )
 
+Texts = Mapping[str, str]
+
 
 def render_form(
-    schema: Schema, ui_schema: Schema | None, data: dict[str, Any], errors: dict[str, str]
+    schema: Schema,
+    ui_schema: Schema | None,
+    data: dict[str, Any],
+    errors: dict[str, str],
+    texts: Texts | None = None,
 ) -> Markup:
     """The fields of `schema` filled with `data`, each with its message from `errors`."""
-    renderer = _Renderer(schema, errors)
+    renderer = _Renderer(schema, errors, texts or {})
     root = resolve(schema, schema)
     return renderer.properties(root, ui_schema or {}, data or {}, "")
 
 
-def render_error_summary(schema: Schema, errors: dict[str, str]) -> Markup:
+def render_error_summary(
+    schema: Schema, errors: dict[str, str], texts: Texts | None = None
+) -> Markup:
     """A summary box linking to each field in error; empty when there are no errors."""
     if not errors:
         return Markup("")
     items = []
     for path, message in errors.items():
-        text = f"{field_label(schema, path)}: {message}" if path else message
+        text = f"{field_label(schema, path, texts)}: {message}" if path else message
         link = _tag("a", {"href": "#" + field_id(path)}, text) if path else escape(text)
         items.append(_tag("li", {}, link))
     return _tag(
@@ -82,7 +95,7 @@ def field_id(path: str) -> str:
     return "f-" + path.replace(".", "-") if path else "f-form"
 
 
-def field_label(schema: Schema, path: str) -> str:
+def field_label(schema: Schema, path: str, texts: Texts | None = None) -> str:
     """A readable name for a path: "Partners, row 2, Name"."""
     parts = path.split(".")
     labels = []
@@ -91,7 +104,7 @@ def field_label(schema: Schema, path: str) -> str:
             labels.append(_("row %(number)d", number=int(part) + 1))
             continue
         node = subschema_at(schema, ".".join(parts[: i + 1]))
-        labels.append(_title(node or {}, {}, part))
+        labels.append(_title(node or {}, {}, part, texts or {}))
     return ", ".join(labels)
 
 
@@ -103,10 +116,15 @@ def _with_range_choices(node: Schema) -> Schema:
     return node
 
 
-def _title(node: Schema, ui: Schema, key: str) -> str:
+def _text(texts: Texts, text: Any) -> str:
+    """A text of the schema in the page language (as written when it has no translation)."""
+    return texts.get(str(text), str(text))
+
+
+def _title(node: Schema, ui: Schema, key: str, texts: Texts) -> str:
     title = ui.get("ui:title") or node.get("title")
     if title:
-        return str(title)
+        return _text(texts, title)
     return key.replace("_", " ").strip().capitalize() or key
 
 
@@ -123,9 +141,20 @@ def _tag(name: str, attrs: dict[str, Any], content: Any = None) -> Markup:
 
 
 class _Renderer:
-    def __init__(self, root: Schema, errors: dict[str, str]) -> None:
+    def __init__(self, root: Schema, errors: dict[str, str], texts: Texts) -> None:
         self.root = root
         self.errors = errors
+        self.texts = texts
+
+    def text(self, text: Any) -> str:
+        return _text(self.texts, text)
+
+    def title(self, node: Schema, ui: Schema, key: str) -> str:
+        return _title(node, ui, key, self.texts)
+
+    def choices(self, node: Schema) -> list[tuple[Any, str]]:
+        """The options of a choice with their titles in the page language."""
+        return [(value, self.text(title)) for value, title in choices(node) or []]
 
     # Containers
 
@@ -180,7 +209,7 @@ class _Renderer:
                 "id": fid,
                 "aria-describedby": described,
             },
-            _tag("legend", {}, _title(node, ui, key))
+            _tag("legend", {}, self.title(node, ui, key))
             + hint
             + error
             + self.properties(node, ui, value, path),
@@ -194,7 +223,8 @@ class _Renderer:
         max_items = node.get("maxItems")
         addable = options.get("addable", True) and (max_items is None or len(rows) < max_items)
         count = max(len(rows) + (1 if addable else 0), node.get("minItems", 0))
-        item_title = str(item_ui.get("ui:title") or items.get("title") or _("Row"))
+        item_title = item_ui.get("ui:title") or items.get("title")
+        item_title = self.text(item_title) if item_title else _("Row")
         body = Markup("")
         for index in range(count):
             row_path = join_path(path, index)
@@ -222,7 +252,7 @@ class _Renderer:
                 "id": field_id(path),
                 "aria-describedby": described,
             },
-            _tag("legend", {}, _title(node, ui, key)) + hint + error + body,
+            _tag("legend", {}, self.title(node, ui, key)) + hint + error + body,
         )
 
     def remove_box(self, row_path: str, label: str) -> Markup:
@@ -247,10 +277,13 @@ class _Renderer:
     def notes(self, node: Schema, ui: Schema, path: str) -> tuple[Markup, Markup, str | None]:
         """The hint and error paragraphs of a field, and the ids for aria-describedby."""
         fid = field_id(path)
-        texts = [ui.get("ui:description") or node.get("description"), ui.get("ui:help")]
+        texts = [
+            self.text(t)
+            for t in (ui.get("ui:description") or node.get("description"), ui.get("ui:help"))
+            if t
+        ]
         if ui.get("ui:widget") == "textarea" and node.get("maxLength"):
             texts.append(_("At most %(count)s characters.", count=node["maxLength"]))
-        texts = [str(t) for t in texts if t]
         hint = Markup("")
         ids = []
         if texts:
@@ -268,7 +301,7 @@ class _Renderer:
         return hint, error, " ".join(ids) or None
 
     def label_text(self, node: Schema, ui: Schema, key: str, required: bool) -> Markup:
-        text = escape(_title(node, ui, key))
+        text = escape(self.title(node, ui, key))
         if required:
             text += Markup(' <span class="required">%s</span>') % _("(required)")
         return text
@@ -307,6 +340,7 @@ class _Renderer:
 
     def input(self, node: Schema, ui: Schema, value: Any, attrs: dict[str, Any]) -> Markup:
         readonly = bool(ui.get("ui:readonly") or node.get("readOnly"))
+        placeholder = ui.get("ui:placeholder")
         if ui.get("ui:widget") == "textarea":
             rows = ui_for(ui, "ui:options").get("rows", 6)
             return _tag(
@@ -334,7 +368,7 @@ class _Renderer:
                 **extra,
                 **attrs,
                 "value": value_text(value),
-                "placeholder": ui.get("ui:placeholder"),
+                "placeholder": self.text(placeholder) if placeholder else None,
                 "autocomplete": ui.get("ui:autocomplete"),
                 "readonly": readonly,
             },
@@ -343,7 +377,7 @@ class _Renderer:
     def select(self, node: Schema, ui: Schema, value: Any, attrs: dict[str, Any]) -> Markup:
         current = value_text(value)
         options = _tag("option", {"value": ""}, _("Choose…"))
-        for option, title in choices(node) or []:
+        for option, title in self.choices(node):
             options += _tag(
                 "option",
                 {
@@ -389,13 +423,13 @@ class _Renderer:
         multiple: bool,
     ) -> Markup:
         if multiple:
-            options = choices(resolve(node["items"], self.root)) or []
+            options = self.choices(resolve(node["items"], self.root))
             selected = {value_text(v) for v in value} if isinstance(value, list) else set()
         elif schema_type(node) == "boolean":
             options = [(True, _("Yes")), (False, _("No"))]
             selected = {value_text(value)} if isinstance(value, bool) else set()
         else:
-            options = choices(node) or []
+            options = self.choices(node)
             selected = {value_text(value)} if value is not None else set()
         hint, error, described = self.notes(node, ui, path)
         disabled = bool(ui.get("ui:readonly") or node.get("readOnly"))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale
 
-from app.i18n import labels
+from app.i18n import labels, process_texts
 
 if TYPE_CHECKING:
     from app.calls.models import Call
@@ -63,4 +63,6 @@ def init_app(app: Flask) -> None:
         object_name=labels.object_name,
         document_name=labels.document_name,
         phase_name=labels.phase_name,
+        process_text=process_texts.translate,
+        timeline_text=labels.timeline_text,
     )

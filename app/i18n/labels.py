@@ -3,10 +3,13 @@ languages), in the language of the page. The names are lazy: looked up when a pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+
+from app.i18n.process_texts import Source, translate, translate_names
 
 ROLE_NAMES = {
     "applicant": _l("applicant"),
@@ -36,6 +39,11 @@ DOCUMENT_KIND_NAMES = {
 # The language of a person's cases (their emails and letters), named in itself and in the page's.
 WAITING_FOR = "Waiting for: "  # app.cases.operations.phase_of stores the phase in English
 
+# The timeline entries that name a task, as workflows writes them (in English).
+_COMPLETED = re.compile(r"Completed “(?P<task>.+)”")
+_CLAIMED = re.compile(r"Claimed “(?P<task>.+)”")
+_RELEASED = re.compile(r"Released “(?P<task>.+)” claimed by (?P<name>.+)")
+
 LANGUAGE_TITLES = {
     "fi": _l("Suomi (Finnish)"),
     "sv": _l("Svenska (Swedish)"),
@@ -64,14 +72,16 @@ def language_name(code: str) -> str:
     return str(LANGUAGE_TITLES.get(code, code))
 
 
-def phase_name(phase: str) -> str:
+def phase_name(phase: str, source: Source = None) -> str:
     """A case's phase in the page language: the phase is stored as the engine names it (task and
-    event names of the process files), with "Waiting for: ..." or "In progress" around them."""
+    event names of the process files of `source`, the case's instance), with "Waiting for: ..."
+    or "In progress" around them."""
     if phase.startswith(WAITING_FOR):
-        return gettext("Waiting for: %(names)s", names=phase.removeprefix(WAITING_FOR))
+        names = translate_names(phase.removeprefix(WAITING_FOR), source)
+        return gettext("Waiting for: %(names)s", names=names)
     if phase == "In progress":
         return gettext("In progress")
-    return phase
+    return translate_names(phase, source)
 
 
 def for_group(group: str | None, lane: str | None) -> str:
@@ -79,3 +89,16 @@ def for_group(group: str | None, lane: str | None) -> str:
     if group in FOR_GROUP:
         return str(FOR_GROUP[group])
     return str(gettext("for a %(group)s", group=(lane or group or "").lower()))
+
+
+def timeline_text(summary: str, source: Source = None) -> str:
+    """A timeline entry in the page language when it names a task of `source`'s process files
+    ("Completed “Screen the idea proposal”"); other entries as the engine wrote them."""
+    if completed := _COMPLETED.fullmatch(summary):
+        return gettext("Completed “%(task)s”", task=translate(completed["task"], source))
+    if claimed := _CLAIMED.fullmatch(summary):
+        return gettext("Claimed “%(task)s”", task=translate(claimed["task"], source))
+    if released := _RELEASED.fullmatch(summary):
+        task = translate(released["task"], source)
+        return gettext("Released “%(task)s” claimed by %(name)s", task=task, name=released["name"])
+    return summary

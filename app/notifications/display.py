@@ -2,7 +2,8 @@
 
 A notice is stored once per person as the English text the app wrote when it was created
 ("New task: <task> – <case>"). The parts the app writes are said again in the page language;
-the names that come from the process files and the case stay as they are.
+the names that come from the process files (tasks, messages) are said in the page language as
+the catalogs of the notice's process version give them; the case's name stays as it is.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import re
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+
+from app.i18n.process_texts import Source, translate
 
 SEPARATOR = " – "
 NEW_TASK = "New task: "
@@ -23,14 +26,14 @@ _OTHER_MESSAGE = re.compile(r"Message “(?P<name>.+)” received")
 _UNTITLED = re.compile(r"Untitled application \((?P<key>case-\d+)\)")
 
 
-def _head(text: str) -> str:
+def _head(text: str, source: Source) -> str:
     if text.startswith(NEW_TASK):
-        return gettext("New task: %(task)s", task=text.removeprefix(NEW_TASK))
+        return gettext("New task: %(task)s", task=translate(text.removeprefix(NEW_TASK), source))
     if text in MESSAGE_HEADS:
         return str(MESSAGE_HEADS[text])
     other = _OTHER_MESSAGE.fullmatch(text)
     if other is not None:
-        return gettext("Message “%(name)s” received", name=other["name"])
+        return gettext("Message “%(name)s” received", name=translate(other["name"], source))
     return text
 
 
@@ -41,7 +44,8 @@ def _where(text: str) -> str:
     return text
 
 
-def notice_text(text: str) -> str:
-    """'New task: Screen the idea proposal – Lakeland' as 'Uusi tehtävä: Screen ... – Lakeland'."""
+def notice_text(text: str, source: Source = None) -> str:
+    """'New task: Screen the idea proposal – Lakeland' as 'Uusi tehtävä: Seulo ... – Lakeland';
+    `source` is the notice's instance (its id), whose process files name the task."""
     head, separator, where = text.partition(SEPARATOR)
-    return _head(head) + separator + _where(where)
+    return _head(head, source) + separator + _where(where)

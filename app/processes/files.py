@@ -12,8 +12,11 @@ from workflows import Problem
 from workflows.bundles import MAX_FILE_BYTES
 
 _NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}"
-FILE_NAME = re.compile(rf"^(?:{_NAME}\.(?:bpmn|dmn)|forms/{_NAME}\.json)$")
+FILE_NAME = re.compile(
+    rf"^(?:{_NAME}\.(?:bpmn|dmn)|forms/{_NAME}\.json|translations/(?:fi|sv)\.json)$"
+)
 UPLOAD_KINDS = (".bpmn", ".dmn", ".json", ".zip")
+BUNDLE_FOLDERS = ("forms/", "translations/")
 
 
 class FileRefused(ValueError):
@@ -41,6 +44,12 @@ def check_file_name(path: str) -> None:
         )
 
 
+def is_bundle_file(name: str) -> bool:
+    """A file of an uploaded grantflow bundle zip that goes into the draft (its name is then
+    checked): BPMN, DMN, forms/ and translations/."""
+    return name.endswith((".bpmn", ".dmn")) or name.startswith(BUNDLE_FOLDERS)
+
+
 def check_text(path: str, text: str) -> None:
     if len(text.encode()) > MAX_FILE_BYTES:
         raise FileRefused(
@@ -63,6 +72,7 @@ def decode(name: str, data: bytes) -> str:
 
 
 def draft_path(filename: str) -> str:
-    """Where an uploaded single file goes: BPMN and DMN at the top, JSON forms in forms/."""
+    """Where an uploaded single file goes: BPMN and DMN at the top, JSON forms in forms/ (also
+    a single fi.json: translation catalogs come in a zip bundle's translations/ folder)."""
     base = filename.replace("\\", "/").rsplit("/", 1)[-1]
     return f"forms/{base}" if base.endswith(".json") else base

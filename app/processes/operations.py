@@ -24,6 +24,7 @@ from app.processes.files import (
     check_text,
     decode,
     draft_path,
+    is_bundle_file,
 )
 from app.processes.models import ProcessDraft
 from workflows import BundleRefused, Problem, deploy_bundle, wall_now
@@ -116,7 +117,7 @@ def _read_zip(data: bytes, model: str | None) -> Upload:
         return _accepted(imported.files, imported.problems, replaces_all=True)
     files = {}
     for name, raw in tree.items():
-        if name.endswith((".bpmn", ".dmn")) or name.startswith("forms/"):
+        if is_bundle_file(name):
             check_file_name(name)
             files[name] = decode(name, raw if isinstance(raw, bytes) else raw.encode())
             check_text(name, files[name])

@@ -5,10 +5,15 @@ task's data, written in Markdown. ``{{ idea_deadline | helsinki }}`` shows an IS
 Helsinki time with its offset. The template runs in Jinja's sandbox and the resulting
 HTML is cleaned to a safelist of tags, so neither a process file nor form data can inject
 script into the page.
+
+The text is translated first, as a whole: a catalog of the process version maps the English
+instructions (without leading and trailing whitespace) to the page language's, placeholders
+and Markdown included.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import markdown
@@ -27,7 +32,10 @@ _TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "h4", "a", "co
 _TAGS |= {"table", "thead", "tbody", "tr", "th", "td"}
 
 
-def render_instructions(text: str, data: dict[str, Any]) -> Markup:
+def render_instructions(
+    text: str, data: dict[str, Any], texts: Mapping[str, str] | None = None
+) -> Markup:
+    text = (texts or {}).get(text.strip(), text)
     try:
         rendered = _ENVIRONMENT.from_string(text).render(**data)
     except TemplateError as err:

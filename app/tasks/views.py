@@ -20,6 +20,7 @@ from app.forms.parse import parse_form
 from app.forms.render import ADD_ROW_ACTION, field_id, render_error_summary, render_form
 from app.forms.sanitize import sanitize_for_engine
 from app.forms.validate import validate_form
+from app.i18n.process_texts import process_texts, translate
 from app.i18n.refusals import translate_refusal
 from app.loaders import get_case, get_instance
 from app.tasks import hooks
@@ -93,7 +94,7 @@ def _change_claim(
         db.session.rollback()
         flash(translate_refusal(str(refused)), "error")
     else:
-        flash(str(done) % {"title": row.title}, "success")
+        flash(str(done) % {"title": translate(row.title, instance)}, "success")
     return redirect(safe_next_url(request.form.get("next")) or url_for("tasks.inbox"))
 
 
@@ -189,7 +190,7 @@ def _send(
         db.session.rollback()
         errors[""] = translate_refusal(str(err))
         return None
-    return _receipt(owner, row.title, received_before)
+    return _receipt(owner, translate(row.title, instance), received_before)
 
 
 def _receipt(owner: Owner, title: str, received_before: set[int]) -> Response:
@@ -230,6 +231,7 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
     if not may_act(actor, row) or not may_work_on(current_user, owner, row):
         abort(403)
     schema = view.schema or {"type": "object", "properties": {}}
+    texts = process_texts(instance)
     draft = draft_of(current_session(), instance.id, task_id)
     data = hooks.prefill(
         current_session(),
@@ -262,13 +264,13 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
         owner=owner,
         instance=instance,
         form_html=render_form(
-            hooks.displayed_schema(row.spec_name, schema), view.ui_schema, data, errors
+            hooks.displayed_schema(row.spec_name, schema), view.ui_schema, data, errors, texts
         ),
         data=data,
         call=owner.call,
-        error_summary=render_error_summary(schema, errors),
+        error_summary=render_error_summary(schema, errors, texts),
         errors=errors,
-        instructions=render_instructions(view.instructions, view.data),
+        instructions=render_instructions(view.instructions, view.data, texts),
         draft=draft,
         can_claim=may_claim(actor, row),
         can_unclaim=may_unclaim(actor, row),

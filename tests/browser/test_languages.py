@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import violations
 
 pytestmark = pytest.mark.browser
+SHIPPED_FINNISH = Path(__file__).resolve().parents[2] / "bpmn" / "translations" / "fi.json"
+
+
+def shipped_finnish() -> dict[str, str]:
+    """The Finnish catalog of the shipped process (bpmn/translations/fi.json)."""
+    assert SHIPPED_FINNISH.is_file(), f"the shipped Finnish catalog {SHIPPED_FINNISH} is missing"
+    catalog: dict[str, str] = json.loads(SHIPPED_FINNISH.read_text("utf-8"))
+    return catalog
 
 
 def test_an_applicant_switches_the_task_list_to_finnish_then_swedish(as_user, screenshot):
@@ -29,6 +40,17 @@ def test_an_applicant_switches_the_task_list_to_finnish_then_swedish(as_user, sc
     expect(applicant.get_by_role("button", name="Suomi")).to_have_attribute("aria-current", "true")
     screenshot(applicant, "applicant-task-list-in-finnish", full_page=False)
     assert violations(applicant) == []
+
+    finnish = shipped_finnish()
+    task = finnish["Write and send the idea proposal"]
+    applicant.get_by_role("link", name=task, exact=True).click()
+    expect(applicant.get_by_role("heading", level=1)).to_have_text(task)
+    expect(applicant.locator('label[for="f-project_name"]')).to_contain_text(
+        finnish["Project name"]
+    )
+    screenshot(applicant, "applicant-idea-form-in-finnish")
+    assert violations(applicant) == []
+    applicant.goto("/tasks")
 
     applicant.get_by_role("button", name="Svenska").click()
 

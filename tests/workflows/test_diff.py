@@ -269,3 +269,41 @@ def test_a_changed_dmn_rule_names_the_column_and_both_cells(files):
             changes=(Change("if Municipalities", ">= 4", ">= 5"),),
         ),
     )
+
+
+def test_translations_are_compared_per_english_text(files):
+    old = files | {"translations/fi.json": json.dumps({"Start": "Alku", "Done": "Valmis"})}
+    new = files | {"translations/fi.json": json.dumps({"Start": "Aloitus", "Approve": "Hyväksy"})}
+
+    diff = diff_versions(old, new)
+
+    assert diff.of_kind("translation") == [
+        ElementChange(
+            "translation",
+            "added",
+            "translations/fi.json",
+            "fi",
+            "Approve",
+            "Approve",
+            (Change("translation", None, "Hyväksy"),),
+        ),
+        ElementChange(
+            "translation",
+            "removed",
+            "translations/fi.json",
+            "fi",
+            "Done",
+            "Done",
+            (Change("translation", "Valmis", None),),
+        ),
+        ElementChange(
+            "translation",
+            "changed",
+            "translations/fi.json",
+            "fi",
+            "Start",
+            "Start",
+            (Change("translation", "Alku", "Aloitus"),),
+        ),
+    ]
+    assert diff.elements == tuple(diff.of_kind("translation"))

@@ -196,6 +196,19 @@ def test_import_spiffarena_brings_the_called_models_bpmn_dmn_and_forms(tree):
     assert 'value="review.json"' in result.files["review.bpmn"]
 
 
+def test_a_models_translations_are_imported_and_a_called_models_are_not(tree):
+    tree["grants/apply/translations/fi.json"] = '{"apply_process": "Hae"}'
+    tree["grants/apply/translations/notes.txt"] = "not imported"
+    tree["shared/review/translations/fi.json"] = '{"review_process": "Arvioi"}'
+    result = import_spiffarena(tree, "grants/apply")
+    assert result.problems == []
+    assert result.files["translations/fi.json"] == '{"apply_process": "Hae"}'
+    assert result.sources["translations/fi.json"] == "grants/apply/translations/fi.json"
+    assert [name for name in result.files if name.startswith("translations/")] == [
+        "translations/fi.json"
+    ]
+
+
 def test_an_imported_spiffarena_model_passes_parse_bundle(tree):
     result = import_spiffarena(tree, "grants/apply")
     parsed = parse_bundle(result.files, known_roles=ROLES)
@@ -289,3 +302,21 @@ def test_export_refuses_a_primary_process_no_file_defines():
         export_spiffarena(
             read_bundle(BPMN), model_id="m", display_name="M", primary_process_id="nothing"
         )
+
+
+def test_translations_go_unchanged_into_the_export_and_come_back_from_it():
+    catalogs = {
+        "translations/fi.json": '{\n  "Start": "Alku"\n}\n',
+        "translations/sv.json": '{"Start": "Början"}',
+    }
+    bundle = read_bundle(BPMN) | catalogs
+    data = export_spiffarena(
+        bundle,
+        model_id="grants/funding-call",
+        display_name="Call",
+        primary_process_id="funding_call",
+    )
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for name, text in catalogs.items():
+        assert archive.read(f"grants/funding-call/{name}").decode() == text
+    assert import_spiffarena(zip_tree(data), "funding-call").files == bundle

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from workflows.errors import Problem
@@ -12,12 +12,14 @@ from workflows.lint.elements import Element
 
 @dataclass(frozen=True)
 class Bundle:
-    """What the rules read: the well-formed XML files and what the parser made of them."""
+    """What the rules read: the well-formed XML files, what the parser made of them, and the
+    translation catalogs (language -> English text -> translation) that loaded."""
 
     documents: Mapping[str, Element]
     refused: Collection[str]
     forms: Mapping[str, Any]
     start_data: Mapping[str, Collection[str]] | None
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def bpmn(self) -> Iterator[tuple[str, Element]]:
         """BPMN files the engine accepted: a refused file is reported by the engine's own error."""
