@@ -32,7 +32,7 @@ messages: venv
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 \
 	  --no-location --sort-output \
 	  -o app/translations/messages.pot app
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
 
 node_modules/.installed: package.json
 	npm install --no-audit --no-fund && touch $@

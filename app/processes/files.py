@@ -37,8 +37,9 @@ def check_file_name(path: str) -> None:
     if not FILE_NAME.match(path):
         raise FileRefused(
             _(
-                "“%(path)s” is not a process file name: use name.bpmn, name.dmn or "
-                "forms/name.json (letters, digits, '_', '-' and '.').",
+                "“%(path)s” is not a process file name: use name.bpmn, name.dmn, "
+                "forms/name.json (letters, digits, '_', '-' and '.') or translations/fi.json "
+                "and translations/sv.json.",
                 path=path,
             )
         )
