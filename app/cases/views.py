@@ -26,7 +26,7 @@ from app.cases.queries import (
 )
 from app.extensions import current_session, db
 from app.forms.display import render_values
-from app.i18n.process_texts import process_texts
+from app.i18n.process_texts import prefetch_instances, process_texts
 from app.loaders import get_call, get_case
 from app.responses import process_file
 from app.timefmt import format_helsinki
@@ -45,9 +45,11 @@ def index() -> str:
     ).all()
     filters = CaseFilters.from_args(request.args)
     staff = is_staff(current_user)
+    cases = search_cases(current_session(), current_user, filters)
+    prefetch_instances(case.instance_id for case in cases)
     return render_template(
         "cases/index.html",
-        cases=search_cases(current_session(), current_user, filters),
+        cases=cases,
         filters=filters,
         phases=phases_of_cases(current_session(), current_user) if staff else [],
         application_objects=APPLICATION_OBJECTS,

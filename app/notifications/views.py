@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.extensions import current_session, db
+from app.i18n.process_texts import prefetch_instances
 from app.notifications.display import notice_text
 from app.notifications.models import Notice
 from app.notifications.operations import mark_all_notices_read, mark_notice_read
@@ -34,9 +35,11 @@ def notice_helpers() -> dict[str, Any]:
 @bp.get("/notices", endpoint="index")
 @login_required
 def index() -> str:
+    notices = notices_of(current_session(), current_user)
+    prefetch_instances(notice.instance_id for notice in notices)
     return render_template(
         "notifications/index.html",
-        notices=notices_of(current_session(), current_user),
+        notices=notices,
         format_helsinki=format_helsinki,
     )
 

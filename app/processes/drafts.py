@@ -6,7 +6,7 @@ size or encoding; the answer lists the problems of the whole draft, each with fi
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -35,16 +35,7 @@ from app.processes.operations import (
 from app.processes.views import OWNERS, bp, get_draft, get_version
 from app.responses import process_file
 from app.timefmt import format_helsinki
-from workflows import BundleRefused, Problem
-
-
-def problem_json(problem: Problem) -> dict[str, Any]:
-    return {
-        "file": problem.file,
-        "element": problem.element,
-        "message": problem.message,
-        "severity": problem.severity,
-    }
+from workflows import BundleRefused
 
 
 def wants_json() -> bool:
@@ -72,7 +63,7 @@ def draft(draft_id: int) -> tuple[str, int]:
 def draft_problems(draft_id: int) -> Response:
     found = get_draft(draft_id)
     problems = check_draft(found)
-    return jsonify([problem_json(p) for p in problems])
+    return jsonify([asdict(p) for p in problems])
 
 
 @bp.get("/drafts/<int:draft_id>/files/<path:name>", endpoint="draft_file")
@@ -108,7 +99,7 @@ def save_file(draft_id: int, name: str) -> Response | tuple[Response | str, int]
     if not wants_json():
         flash(_("%(name)s saved.", name=name), "success")
         return redirect(url_for("processes.draft", draft_id=draft_id))
-    return jsonify({"saved": True, "problems": [problem_json(p) for p in problems]})
+    return jsonify({"saved": True, "problems": [asdict(p) for p in problems]})
 
 
 @bp.post("/drafts/<int:draft_id>/files/<path:name>/delete", endpoint="delete_file")

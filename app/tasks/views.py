@@ -20,7 +20,7 @@ from app.forms.parse import parse_form
 from app.forms.render import ADD_ROW_ACTION, field_id, render_error_summary, render_form
 from app.forms.sanitize import sanitize_for_engine
 from app.forms.validate import validate_form
-from app.i18n.process_texts import process_texts, translate
+from app.i18n.process_texts import prefetch_instances, process_texts, translate
 from app.i18n.refusals import translate_refusal
 from app.loaders import get_case, get_instance
 from app.tasks import hooks
@@ -64,6 +64,7 @@ ALREADY_DONE = _l(
 def inbox_page() -> str:
     filters = InboxFilters.from_args(request.args)
     rows = inbox(current_session(), current_user, filters)
+    prefetch_instances(row.task.instance_id for row in rows)
     return render_template(
         "tasks/inbox.html",
         mine=[row for row in rows if row.task.assignee == current_user.username],

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from sqlalchemy import event
 
 from app.calls.models import BUNDLE
 from app.extensions import db
@@ -169,3 +170,31 @@ def test_the_form_renderer_translates_schema_texts_but_not_values():
     assert "<p>Nimesi</p>" in html
     assert 'value="Name"' in html
     assert '<option value="a" selected>Ensimmäinen</option>' in html
+
+
+def test_the_finnish_task_list_reads_the_process_versions_in_one_query_not_one_per_row(
+    app, translated, signed_in, csrf_token
+):
+    applicant = signed_in("applicant")
+
+    def statements_for_task_list() -> int:
+        seen: list[str] = []
+
+        def count(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            page = applicant.get("/tasks", headers=FINNISH).get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert "Kirjoita ja lähetä ideaehdotus" in page
+        return len(seen)
+
+    open_case(applicant, csrf_token)
+    one_task = statements_for_task_list()
+    open_case(applicant, csrf_token)
+    open_case(applicant, csrf_token)
+    assert statements_for_task_list() == one_task  # three tasks, the same statements
