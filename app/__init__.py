@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, current_app, redirect, render_template, url_for
+from flask import Flask, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -106,23 +106,25 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tasks_bp)
     cli.init_app(app)
 
+    from app.calls.public_views import bp as public_bp
     from app.calls.views import bp as calls_bp
     from app.notifications.views import bp as notifications_bp
-    from app.processes import drafts, editor  # noqa: F401 - register the draft and editor pages
+    from app.processes import drafts, editor, model_views  # noqa: F401 - register their pages
     from app.processes.views import bp as processes_bp
     from app.vendor import bp as vendor_bp
 
     app.register_blueprint(calls_bp)
+    app.register_blueprint(public_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(processes_bp)
     app.register_blueprint(vendor_bp)
 
 
 def index() -> Response:
-    """The start page: a signed-in user's task inbox once the lead's `tasks` module exists."""
-    if current_user.is_authenticated and "tasks.inbox" in current_app.view_functions:
+    """The start page: a signed-in person's task list; for everyone else the open calls."""
+    if current_user.is_authenticated:
         return redirect(url_for("tasks.inbox"))
-    return redirect(url_for("auth.account"))
+    return redirect(url_for("public.calls"))
 
 
 def message_for_people(error: HTTPException) -> str | None:

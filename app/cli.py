@@ -16,8 +16,10 @@ from app.calls.models import Call
 from app.calls.operations import move_rehearsal_clock, next_timer_at
 from app.demo import deploy_folder, setup_demo
 from app.extensions import current_session, db
+from app.processes.operations import deploy_files
 from app.timefmt import format_helsinki
-from workflows import BundleRefused, clock_now
+from workflows import BundleRefused, clock_now, read_bundle
+from workflows.models import ProcessModel
 
 BPMN_FOLDER = Path(__file__).resolve().parent.parent / "bpmn"
 _ONE_SECOND = timedelta(seconds=1)
@@ -38,10 +40,22 @@ def setup_demo_command() -> None:
 
 @grantflow.command("deploy")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def deploy_command(folder: Path) -> None:
-    """Validate and deploy the process files of FOLDER as the current version."""
+@click.option("--model", "model_id", help="The process model (default: FOLDER/model.json).")
+def deploy_command(folder: Path, model_id: str | None) -> None:
+    """Validate and deploy the process files of FOLDER as the current version of its model."""
+    session = current_session()
     try:
-        version, created = deploy_folder(current_session(), folder, "cli")
+        if model_id is None:
+            version, created = deploy_folder(session, folder, "cli")
+        else:
+            model = session.get(ProcessModel, model_id)
+            if model is None:
+                raise click.ClickException(f"there is no process model {model_id!r}")
+            version, created = deploy_files(session, read_bundle(folder), model, "cli")
+    except FileNotFoundError:
+        raise click.ClickException(
+            f"{folder} has no model.json: name the process model with --model"
+        ) from None
     except BundleRefused as refused:
         raise click.ClickException(str(refused)) from None
     db.session.commit()

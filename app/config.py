@@ -12,6 +12,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False  # set True (GRANTFLOW_SESSION_COOKIE_SECURE=true) behind HTTPS
 
+# werkzeug's password hashing; the test suite sets a cheap one ("pbkdf2:sha256:1000").
+PASSWORD_HASH_METHOD = "scrypt"
+
 # A CSRF token stays valid for a working day: applicants fill long forms slowly, and an expired
 # token would throw away what they typed. The token is bound to the session anyway.
 WTF_CSRF_TIME_LIMIT = 12 * 60 * 60

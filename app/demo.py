@@ -1,23 +1,32 @@
-"""The demo: the 2021 call from the press release and one account per role. Idempotent."""
+"""The demo: the shipped process model, one account per role, the 2021 call of the press release
+on its rehearsal clock, and the 2022 round copied from it on a clock of its own. Idempotent."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import Organisation, User
 from app.auth.operations import create_organisation, create_user
-from app.calls.models import BUNDLE
-from app.calls.operations import setup_call
-from app.processes.checks import KNOWN_ROLES, START_DATA
-from workflows import SYSTEM, deploy_bundle, read_bundle, wall_now
-from workflows.models import ProcessVersion
+from app.calls.operations import (
+    SettingsRefused,
+    copied_data,
+    create_call,
+    publish_call,
+    setup_call,
+)
+from app.calls.queries import get_call_by_key
+from app.processes.model_operations import load_model
+from app.processes.operations import deploy_files
+from workflows import SYSTEM, read_bundle
+from workflows.models import ProcessModel, ProcessVersion
 
 DEMO_PASSWORD = "demo"
+DEMO_CALL = "regional-networks-2021"
+COPIED_CALL = "regional-networks-2022"
 DEMO_ORGANISATIONS = [
     {
         "name": "City of Tampere",
@@ -44,16 +53,17 @@ DEMO_USERS = [
 ]
 
 
+def load_folder_model(session: Session, folder: Path) -> ProcessModel:
+    """The process model a folder describes in its model.json (created when missing)."""
+    definition = json.loads((folder / "model.json").read_text("utf-8"))
+    model, _created = load_model(session, definition, SYSTEM.username)
+    return model
+
+
 def deploy_folder(session: Session, folder: Path, deployed_by: str) -> tuple[ProcessVersion, bool]:
-    return deploy_bundle(
-        session,
-        read_bundle(folder),
-        bundle=BUNDLE,
-        deployed_by=deployed_by,
-        now=wall_now(),
-        known_roles=KNOWN_ROLES,
-        start_data=START_DATA,
-    )
+    """Deploy a folder's process files as a version of its model (model.json)."""
+    model = load_folder_model(session, folder)
+    return deploy_files(session, read_bundle(folder), model, deployed_by)
 
 
 def load_demo_accounts(session: Session) -> int:
@@ -79,18 +89,31 @@ def load_demo_accounts(session: Session) -> int:
 
 
 def setup_demo(session: Session, bpmn_folder: Path) -> list[str]:
-    """Deploy the process files, load the demo accounts and the demo call; say what changed."""
+    """Deploy the process files, load the demo accounts and the demo calls; say what changed."""
     said = []
     version, created = deploy_folder(session, bpmn_folder, SYSTEM.username)
     said.append(
-        f"process version {version.content_hash[:12]} "
+        f"process model {version.model_id}: version {version.content_hash[:12]} "
         + ("deployed" if created else "already deployed")
     )
     said.append(f"{load_demo_accounts(session)} demo account(s) created")
     for path in sorted((bpmn_folder / "calls").glob("*.json")):
         try:
             call, created = setup_call(session, json.loads(path.read_text("utf-8")), actor=SYSTEM)
-        except (ValueError, ValidationError) as err:
-            raise ValueError(f"{path.name}: {err}") from err
+        except SettingsRefused as refused:
+            raise ValueError(f"{path.name}: {refused}") from refused
         said.append(f"call {call.key} " + ("set up" if created else "already set up"))
+    said.append(copy_demo_call(session))
     return said
+
+
+def copy_demo_call(session: Session) -> str:
+    """The 2022 round: the 2021 call copied one year on, as a process owner would copy it."""
+    if get_call_by_key(session, COPIED_CALL) is not None:
+        return f"call {COPIED_CALL} already set up"
+    source = get_call_by_key(session, DEMO_CALL)
+    if source is None:
+        return f"call {COPIED_CALL} not copied: there is no {DEMO_CALL}"
+    call = create_call(session, copied_data(source, years=1), SYSTEM)
+    publish_call(session, call, SYSTEM)
+    return f"call {call.key} copied from {DEMO_CALL} and set up"

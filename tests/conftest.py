@@ -57,6 +57,8 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": "test",
             "WTF_CSRF_ENABLED": True,
+            # scrypt costs ~50 ms a hash: most of the suite's fixture time. Not in production.
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             # Tests read the English text unless they choose a language.
             "DEFAULT_LANGUAGE": "en",

@@ -4,9 +4,17 @@ The application calls the functions re-exported here; it never sees a SpiffWorkf
 """
 
 from workflows import clock as _clock  # noqa: F401 - installs the clock seam before any run
-from workflows.bundles import content_hash, current_version, deploy_bundle, lane_role, read_bundle
+from workflows.bundles import (
+    content_hash,
+    contract_problems,
+    current_version,
+    deploy_bundle,
+    lane_role,
+    read_bundle,
+)
 from workflows.claims import claim_task, may_claim, may_unclaim, unclaim_task
 from workflows.clock import clock_now, set_rehearsal_time, wall_now
+from workflows.contract import BoundCall, Contract
 from workflows.engine import complete_task, fire_due_timers, lock_instance, may_act, start_instance
 from workflows.errors import (
     BundleRefused,
@@ -33,6 +41,9 @@ from workflows.services import SYSTEM, Actor, ServiceCall, register_operator
 __all__ = [
     "SYSTEM",
     "Actor",
+    "BoundCall",
+    "Contract",
+    "contract_problems",
     "BundleRefused",
     "DeadlinePassed",
     "EngineStepFailed",

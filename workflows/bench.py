@@ -29,7 +29,15 @@ from sqlalchemy.orm import Session
 from workflows import bundles
 from workflows.clock import running_on, set_rehearsal_time, wall_now
 from workflows.engine import complete_task, deliver_message, start_instance
-from workflows.models import AuditEvent, Base, Clock, HumanTask, ProcessVersion, WorkflowInstance
+from workflows.models import (
+    AuditEvent,
+    Base,
+    Clock,
+    HumanTask,
+    ProcessModel,
+    ProcessVersion,
+    WorkflowInstance,
+)
 from workflows.services import SCRIPT_ENGINE, Actor, ServiceCall, register_operator, serving
 
 BPMN = Path(__file__).resolve().parent.parent / "bpmn"
@@ -98,6 +106,29 @@ STEPS: list[tuple[str, Actor, dict[str, Any]]] = [
 ]
 
 
+def _shipped_model(session: Session) -> ProcessModel:
+    """The process model the shipped files describe (bpmn/model.json)."""
+    definition = json.loads((BPMN / "model.json").read_text("utf-8"))
+    now = wall_now()
+    model = ProcessModel(
+        id=definition["id"],
+        names=definition["names"],
+        descriptions=definition["descriptions"],
+        case_process=definition["case_process"],
+        call_process=definition["call_process"],
+        case_start_data=definition["case_start_data"],
+        call_start_data=definition["call_start_data"],
+        messages=definition["messages"],
+        created_by="bench",
+        created_at=now,
+        updated_by="bench",
+        updated_at=now,
+    )
+    session.add(model)
+    session.flush()
+    return model
+
+
 @register_operator("register_document")
 def _register(call: ServiceCall) -> dict[str, Any]:
     return {"registry_number": f"BENCH/{call.instance.id}", "received_at": call.now.isoformat()}
@@ -115,7 +146,10 @@ def _initial_data(key: str) -> dict[str, Any]:
         "idea_deadline": "2021-04-15T16:15:00+03:00",
         "application_deadline": "2021-06-02T16:15:00+03:00",
         "evaluators": ["specialist", "evaluator"],
-        "evaluation_criteria": [{"key": k, "title": k} for k in SCORES],
+        "evaluation_criteria": [{"key": k, "title": k, "weight": 1} for k in SCORES],
+        "eligible_applicant_types": ["municipality"],
+        "application_object_options": [{"value": "theme_network", "label": "Theme network"}],
+        "application_object_rules": {"theme_network": {"min_municipalities": 4, "min_regions": 2}},
         "lead_organisation": {
             "name": "Lead",
             "type": "municipality",
@@ -136,7 +170,11 @@ def run_persisted(url: str, cases: int) -> dict[str, float]:
     completions: list[float] = []
     with Session(engine) as session:
         version, _ = bundles.deploy_bundle(
-            session, bundles.read_bundle(BPMN), bundle="bench", deployed_by="bench", now=wall_now()
+            session,
+            bundles.read_bundle(BPMN),
+            model=_shipped_model(session),
+            deployed_by="bench",
+            now=wall_now(),
         )
         clock = Clock(name="bench", rehearsal=True)
         set_rehearsal_time(clock, datetime.fromisoformat("2021-03-16T09:00:00+02:00"))
@@ -205,7 +243,11 @@ def run_in_memory(cases: int) -> float:
     with Session(create_engine("sqlite://")) as session:
         Base.metadata.create_all(session.get_bind())
         version, _ = bundles.deploy_bundle(
-            session, bundles.read_bundle(BPMN), bundle="bench", deployed_by="bench", now=wall_now()
+            session,
+            bundles.read_bundle(BPMN),
+            model=_shipped_model(session),
+            deployed_by="bench",
+            now=wall_now(),
         )
         spec, subprocess_specs = bundles.parsed(version).specs[PROCESS]
         clock = Clock(name="bench", rehearsal=True)

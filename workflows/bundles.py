@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,9 +26,10 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from workflows.contract import BoundCall, Contract, check_contract
 from workflows.errors import BundleRefused, Problem
 from workflows.lint import lint_bundle
-from workflows.models import ProcessVersion
+from workflows.models import ProcessModel, ProcessVersion
 from workflows.sandbox import Mode, ScriptRefused, check_source
 from workflows.translations import load_catalogs
 
@@ -113,15 +114,18 @@ def parse_bundle(
     files: dict[str, str],
     *,
     known_roles: frozenset[str] | None = None,
-    start_data: Mapping[str, Collection[str]] | None = None,
+    contract: Contract | None = None,
+    bound: Sequence[BoundCall] = (),
     lint: bool = True,
 ) -> ParsedBundle:
     """Parse and check a bundle; raise BundleRefused listing every error (warnings pass).
 
-    ``lint=False`` skips the rules of workflows/lint/: for versions already deployed, which
-    keep working even if a later rule would have refused them.
+    ``lint=False`` skips the rules of workflows/lint/ and the contract: for versions already
+    deployed, which keep working even if a later rule would have refused them.
     """
-    parsed_bundle, problems = examine_bundle(files, known_roles, start_data=start_data, lint=lint)
+    parsed_bundle, problems = examine_bundle(
+        files, known_roles, contract=contract, bound=bound, lint=lint
+    )
     errors = [problem for problem in problems if problem.is_error]
     if errors or parsed_bundle is None:
         raise BundleRefused(errors)
@@ -132,16 +136,22 @@ def examine_bundle(
     files: dict[str, str],
     known_roles: frozenset[str] | None = None,
     *,
+    contract: Contract | None = None,
+    bound: Sequence[BoundCall] = (),
     start_data: Mapping[str, Collection[str]] | None = None,
     lint: bool = True,
 ) -> tuple[ParsedBundle | None, list[Problem]]:
     """The parsed bundle (None when the engine refused a file) and every problem found, errors
-    and warnings. ``start_data``: see workflows.lint.lint_bundle."""
+    and warnings. With a ``contract`` (a model's: see workflows.contract) the bundle must keep
+    it, for the ``bound`` calls too; its start data is what the timer rule assumes, unless
+    ``start_data`` (see workflows.lint.lint_bundle) is given."""
     parser = SpiffBpmnParser(validator=VALIDATOR)
     problems: list[Problem] = []
     forms = _load_forms(files, problems)
     translations = load_catalogs(files, problems)
     documents, refused = _add_documents(parser, files, problems)
+    if start_data is None and contract is not None:
+        start_data = contract.start_data
     if lint:
         problems.extend(
             lint_bundle(
@@ -169,6 +179,8 @@ def examine_bundle(
                 problems.append(Problem(file or "?", element, _readable(err)))
     for spec, _ in specs.values():
         problems.extend(_check_spec(spec, forms, files, known_roles))
+    if lint and contract is not None:
+        problems.extend(check_contract(documents, specs, forms, contract, bound))
     if len(specs) < len(parser.get_process_ids()):
         return None, problems
     for spec, subprocesses in specs.values():
@@ -262,12 +274,39 @@ def _load_forms(files: dict[str, str], problems: list[Problem]) -> dict[str, dic
             continue
         if not name.endswith("-uischema.json"):
             try:
-                Draft202012Validator.check_schema(schema)
+                Draft202012Validator.check_schema(_checkable(schema))
             except SchemaError as err:
                 problems.append(Problem(name, "/".join(map(str, err.path)) or None, err.message))
                 continue
         forms[name.removeprefix(FORMS_FOLDER)] = schema
     return forms
+
+
+OPTIONS_FROM_DATA = "options_from_task_data_var:"
+
+
+def _checkable(schema: Any) -> Any:
+    """The schema with SpiffArena's ``["options_from_task_data_var:<name>"]`` choices (filled
+    from the task data when the form is shown) as a valid placeholder, for the meta-schema."""
+    if isinstance(schema, list):
+        return [_checkable(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    found: dict[str, Any] = {}
+    for key, value in schema.items():
+        dynamic = (
+            isinstance(value, list)
+            and len(value) == 1
+            and isinstance(value[0], str)
+            and value[0].startswith(OPTIONS_FROM_DATA)
+        )
+        if dynamic and key in ("anyOf", "oneOf"):
+            found[key] = [{"const": ""}]
+        elif dynamic and key == "enum":
+            found[key] = [""]
+        else:
+            found[key] = _checkable(value)
+    return found
 
 
 def _check_spec(
@@ -341,40 +380,69 @@ _PARSED: dict[str, ParsedBundle] = {}
 
 def parsed(version: ProcessVersion) -> ParsedBundle:
     """The parsed specs of a stored version, parsed once per process (versions are few)."""
-    found = _PARSED.get(version.content_hash)
+    return parsed_files(version.files, version.content_hash)
+
+
+def parsed_files(files: dict[str, str], digest: str | None = None) -> ParsedBundle:
+    """Deployed files, parsed once per content (without the lint rules, see parse_bundle)."""
+    digest = digest or content_hash(files)
+    found = _PARSED.get(digest)
     if found is None:
-        found = _PARSED[version.content_hash] = parse_bundle(version.files, lint=False)
+        found = _PARSED[digest] = parse_bundle(files, lint=False)
     return found
+
+
+def contract_problems(
+    files: dict[str, str], contract: Contract, bound: Sequence[BoundCall] = ()
+) -> list[Problem]:
+    """The errors of deployed files against a contract (a contract edited after the deploy, or
+    a version made current again)."""
+    bundle = parsed_files(files)
+    found = check_contract(bpmn_documents(files), bundle.specs, bundle.forms, contract, bound)
+    return [problem for problem in found if problem.is_error]
+
+
+def bpmn_documents(files: Mapping[str, str]) -> dict[str, etree._Element]:
+    """The BPMN files of deployed files, parsed: for the contract check of bound calls."""
+    return {name: parse_xml(name, text) for name, text in files.items() if name.endswith(".bpmn")}
 
 
 def deploy_bundle(
     session: Session,
     files: dict[str, str],
     *,
-    bundle: str,
+    model: ProcessModel,
     deployed_by: str,
     now: datetime,
     known_roles: frozenset[str] | None = None,
-    start_data: Mapping[str, Collection[str]] | None = None,
+    bound: Sequence[BoundCall] = (),
     make_current: bool = True,
 ) -> tuple[ProcessVersion, bool]:
-    """Validate and store a bundle; (version, created). With `make_current` (the default) it
-    becomes the version new cases get; without, it is stored for a rehearsal only.
+    """Validate and store a bundle as a version of ``model``; (version, created). With
+    `make_current` (the default) it becomes the version new cases get; without, it is stored
+    for a rehearsal only. Either way it must keep the model's contract (for the ``bound`` calls
+    too): see workflows.contract.
 
     Files stored before are not stored again: deploying them returns that version, and makes it
     current again if it was not (going back to an earlier version).
     """
+    contract = Contract.of(model)
     digest = content_hash(files)
-    existing = session.scalar(select(ProcessVersion).where(ProcessVersion.content_hash == digest))
+    existing = session.scalar(
+        select(ProcessVersion).where(
+            ProcessVersion.model_id == model.id, ProcessVersion.content_hash == digest
+        )
+    )
     if existing is not None:
-        if existing.bundle != bundle:
-            raise ValueError(f"These files are deployed under the process {existing.bundle!r}.")
         if make_current and not existing.is_current:
+            problems = contract_problems(existing.files, contract, bound)
+            if problems:
+                raise BundleRefused(problems)
             _make_current(session, existing)
         return existing, False
-    parsed_bundle = parse_bundle(files, known_roles=known_roles, start_data=start_data)
+    parsed_bundle = parse_bundle(files, known_roles=known_roles, contract=contract, bound=bound)
     version = ProcessVersion(
-        bundle=bundle,
+        model_id=model.id,
         content_hash=digest,
         files=files,
         process_ids=sorted(parsed_bundle.specs),
@@ -392,14 +460,14 @@ def deploy_bundle(
 def _make_current(session: Session, version: ProcessVersion) -> None:
     session.execute(
         update(ProcessVersion)
-        .where(ProcessVersion.bundle == version.bundle, ProcessVersion.id != version.id)
+        .where(ProcessVersion.model_id == version.model_id, ProcessVersion.id != version.id)
         .values(is_current=False)
     )
     version.is_current = True
     session.flush()
 
 
-def current_version(session: Session, bundle: str) -> ProcessVersion | None:
+def current_version(session: Session, model_id: str) -> ProcessVersion | None:
     return session.scalar(
-        select(ProcessVersion).where(ProcessVersion.bundle == bundle, ProcessVersion.is_current)
+        select(ProcessVersion).where(ProcessVersion.model_id == model_id, ProcessVersion.is_current)
     )

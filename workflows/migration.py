@@ -1,9 +1,10 @@
-"""Move a running instance to another version of its bundle: checked, logged, one case per call.
+"""Move a running instance to another version of its process model: checked, logged, one case
+per call.
 
 SpiffWorkflow aligns the old and the new spec by BPMN id (``SpecDiff``) and swaps the task specs
 of an instance's task tree (``migrate_workflow``). Whether that is safe is decided here. A
 migration is refused when
-- the target is the instance's own version or a version of another bundle, lacks the instance's
+- the target is the instance's own version or a version of another model, lacks the instance's
   process, or the instance is finished;
 - a task that was completed, or is active (ready, started, waiting), was changed or removed in
   the target version. For a user task, a changed form file counts as a change of the task. A
@@ -146,8 +147,11 @@ def _version_refusals(instance: WorkflowInstance, target: ProcessVersion) -> lis
     source = instance.version
     if target.id == source.id:
         return [f"the case already runs version {target.id}"]
-    if target.bundle != source.bundle:
-        return [f"version {target.id} belongs to bundle '{target.bundle}', not '{source.bundle}'"]
+    if target.model_id != source.model_id:
+        return [
+            f"version {target.id} belongs to the process model '{target.model_id}', "
+            f"not '{source.model_id}'"
+        ]
     if instance.status != "running":
         return [f"the case is {instance.status}, not running"]
     if instance.process_id not in target.process_ids:

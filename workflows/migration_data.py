@@ -26,6 +26,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent, ThrowingEvent
 from SpiffWorkflow.bpmn.util.diff import WorkflowDiff
 from SpiffWorkflow.util.task import TaskState
@@ -96,10 +97,29 @@ def _unmet_reads(
     return {name: sorted(set(reads[name])) for name in unmet}
 
 
-def _data_use(spec: Any, forms: dict[str, dict[str, Any]]) -> tuple[set[str], set[str]]:
+def unset_reads(
+    spec: BpmnProcessSpec, forms: dict[str, dict[str, Any]], given: Iterable[str]
+) -> dict[str, list[Any]]:
+    """Names the process reads that nothing in it sets and ``given`` (its start data) lacks ->
+    the task specs that read each. Flow-insensitive: a name set anywhere in the process counts
+    as set. Timer expressions are left to the timer lint rule, which says more about them."""
+    reads: dict[str, list[Any]] = {}
+    written: set[str] = set()
+    for task_spec in spec.task_specs.values():
+        task_reads, task_writes = _data_use(task_spec, forms, timers=False)
+        written |= task_writes
+        for name in task_reads - task_writes:
+            reads.setdefault(name, []).append(task_spec)
+    unset = set(reads) - written - set(given) - _GLOBAL_NAMES
+    return {name: reads[name] for name in sorted(unset)}
+
+
+def _data_use(
+    spec: Any, forms: dict[str, dict[str, Any]], *, timers: bool = True
+) -> tuple[set[str], set[str]]:
     reads: set[str] = set()
     writes: set[str] = set()
-    for source, mode in _sources(spec):
+    for source, mode in _sources(spec, timers=timers):
         source_reads, source_writes = _names(source, mode)
         reads |= source_reads
         writes |= source_writes
@@ -124,12 +144,14 @@ def _data_use(spec: Any, forms: dict[str, dict[str, Any]]) -> tuple[set[str], se
     return reads, writes
 
 
-def _sources(spec: Any) -> Iterator[tuple[str, str]]:
+def _sources(spec: Any, *, timers: bool = True) -> Iterator[tuple[str, str]]:
     for attribute in ("script", "prescript", "postscript"):
         value = getattr(spec, attribute, None)
         if isinstance(value, str):
             yield value, "exec"
     definition = getattr(spec, "event_definition", None)
+    if not timers and isinstance(definition, TimerEventDefinition):
+        definition = None
     for value in (
         getattr(definition, "expression", None),
         getattr(spec, "cardinality", None),

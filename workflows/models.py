@@ -67,19 +67,64 @@ class Clock(Base):
     set_at: Mapped[datetime | None]
 
 
+class ProcessModel(Base):
+    """A process model: its names, and its contract with the application.
+
+    The contract says which process of the model's files runs once per case and which (if any)
+    once per call, the names each receives in its start data, and the messages the call process
+    sends to the cases. Every version deployed under the model must keep it
+    (workflows.contract checks that), so that no deploy breaks a call bound to the model.
+    """
+
+    __tablename__ = "process_models"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    names: Mapped[dict[str, Any]]  # language -> name
+    descriptions: Mapped[dict[str, Any]]  # language -> description
+    case_process: Mapped[str] = mapped_column(String(100))
+    call_process: Mapped[str | None] = mapped_column(String(100))
+    case_start_data: Mapped[list[Any]]
+    call_start_data: Mapped[list[Any]]
+    messages: Mapped[list[Any]]  # names of the messages the call process sends to the cases
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime]
+
+    def name_in(self, language: str) -> str:
+        """The name in ``language``, else in English, Finnish or Swedish, else the id."""
+        for code in (language, "en", "fi", "sv"):
+            if self.names.get(code):
+                return str(self.names[code])
+        return self.id
+
+    def description_in(self, language: str) -> str:
+        for code in (language, "en", "fi", "sv"):
+            if self.descriptions.get(code):
+                return str(self.descriptions[code])
+        return ""
+
+
 class ProcessVersion(Base):
     """A deployed bundle of process files (BPMN, DMN, forms), stored once by content hash."""
 
     __tablename__ = "process_versions"
+    __table_args__ = (
+        UniqueConstraint(
+            "model_id", "content_hash", name="uq_process_versions_model_id_content_hash"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    bundle: Mapped[str] = mapped_column(String(100), index=True)
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    model_id: Mapped[str] = mapped_column(ForeignKey("process_models.id"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
     files: Mapped[dict[str, Any]]
     process_ids: Mapped[list[Any]]
     deployed_by: Mapped[str] = mapped_column(String(100))
     deployed_at: Mapped[datetime]
     is_current: Mapped[bool] = mapped_column(default=False)
+
+    model: Mapped[ProcessModel] = relationship()
 
 
 class WorkflowInstance(Base):

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
@@ -201,6 +202,26 @@ def timeline(session: Session, instance_ids: list[int]) -> list[AuditEvent]:
 def form_schema(instance: WorkflowInstance, filename: str) -> dict[str, Any] | None:
     """A form file of the instance's process version (None when the version has no such form)."""
     return bundles.parsed(instance.version).form(filename)
+
+
+@dataclass(frozen=True)
+class StartEvent:
+    """How a process starts: whether a person can start it, and the lane of its start event."""
+
+    by_person: bool
+    lane: str | None
+
+
+def start_event(version: ProcessVersion, process_id: str) -> StartEvent:
+    """A process a person can start has a plain start event (no timer, message or signal)."""
+    specs = bundles.parsed(version).specs
+    if process_id not in specs:
+        return StartEvent(False, None)
+    events = specs[process_id][0].start.outputs
+    plain = [e for e in events if isinstance(e.event_definition, NoneEventDefinition)]
+    if len(plain) != 1:
+        return StartEvent(False, None)
+    return StartEvent(True, plain[0].lane)
 
 
 def process_texts_for(version: ProcessVersion, language: str) -> dict[str, str]:

@@ -18,7 +18,9 @@ class Case(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # The applicant organisation; None for a case a member of staff started (e.g. a request
+    # for information of a model without a call).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     instance_id: Mapped[int | None] = mapped_column(
         ForeignKey("workflow_instances.id"), unique=True
     )
@@ -36,7 +38,7 @@ class Case(Base):
     updated_at: Mapped[datetime]
 
     call: Mapped[Call] = relationship()
-    organisation: Mapped[Organisation] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
     instance: Mapped[WorkflowInstance | None] = relationship()
     documents: Mapped[list[Document]] = relationship(
         back_populates="case", order_by="Document.received_at"
@@ -45,6 +47,11 @@ class Case(Base):
     @property
     def key(self) -> str:
         return f"case-{self.id}"
+
+    @property
+    def applicant_name(self) -> str:
+        """The applicant organisation, or the person who started a case without one."""
+        return self.organisation.name if self.organisation is not None else self.created_by
 
     @property
     def received(self) -> list[Document]:
@@ -75,10 +82,12 @@ class Document(Base):
 
 
 class RegistrySequence(Base):
-    """The running number of the registry, per year of arrival."""
+    """The running number of the registry, per prefix (a call's, see Call.registry_prefix) and
+    year of arrival."""
 
     __tablename__ = "registry_sequences"
 
+    prefix: Mapped[str] = mapped_column(String(30), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_number: Mapped[int] = mapped_column(default=0)
 

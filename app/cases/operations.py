@@ -1,28 +1,31 @@
-"""Writes on cases. Operations flush; the view or job that called them commits once."""
+"""Writes on cases. Operations flush; the view or job that called them commits once.
+
+A case runs the case process of its call's process model, with the start data the model's
+contract asks for (app/calls/start_data). A model that needs no call (its contract asks for
+nothing a call gives) runs its cases in a standing call of its own, started from "Start a case".
+"""
 
 from __future__ import annotations
 
+import re
+
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
-from app.calls.models import BUNDLE, Call
+from app.calls.models import Call
+from app.calls.queries import accepts_new_cases
+from app.calls.start_data import call_values, missing, pick
 from app.cases.models import Case
+from app.cases.queries import case_version, starting_roles
 from app.notifications.operations import create_notices
-from workflows import Actor, InstanceSummary, current_version, start_instance, summarize, wall_now
-from workflows.models import WorkflowInstance
+from workflows import Actor, InstanceSummary, start_instance, summarize, wall_now
+from workflows.models import Clock, ProcessModel, WorkflowInstance
 
-APPLICATION_PROCESS = "funding_application"
-# The data an application process starts with (start_case).
-CASE_START_DATA = (
-    "case_key",
-    "call_key",
-    "idea_deadline",
-    "application_deadline",
-    "evaluators",
-    "evaluation_criteria",
-    "lead_organisation",
-)
+
+class CaseRefused(Exception):
+    """A case that cannot be started; the message says why, in the page language."""
 
 
 def actor_of(user: User) -> Actor:
@@ -30,12 +33,20 @@ def actor_of(user: User) -> Actor:
 
 
 def start_case(session: Session, call: Call, user: User) -> Case:
-    """Open a case for the user's organisation and start its application process."""
-    if user.organisation is None:
-        raise ValueError("Only a member of an applicant organisation can start an application.")
-    version = call.version or current_version(session, BUNDLE)
+    """Open a case in ``call`` for the user and start the model's case process.
+
+    Refused (CaseRefused) when the call takes no new cases, the user's roles do not match the
+    start lane, or the model needs an applicant organisation the user does not have."""
+    model = call.model
+    version = case_version(session, call)
     if version is None:
-        raise ValueError("No process version is deployed.")
+        raise CaseRefused(_("The process of this call has not been deployed yet."))
+    if not accepts_new_cases(call):
+        raise CaseRefused(_("The call has closed: new applications can no longer be started."))
+    if not user.roles & starting_roles(version, model):
+        raise CaseRefused(_("Your role cannot start a case of this process."))
+    if "lead_organisation" in model.case_start_data and user.organisation is None:
+        raise CaseRefused(_("Only a member of an applicant organisation can start an application."))
     now = wall_now()
     case = Case(
         call=call,
@@ -47,26 +58,17 @@ def start_case(session: Session, call: Call, user: User) -> Case:
     )
     session.add(case)
     session.flush()
-    organisation = user.organisation
-    config = call.config
+    values = call_values(call.key, call.config) | case_values(case, user)
+    lacking = missing(model.case_start_data, values)
+    if lacking:  # the call editor refuses such settings: a model changed since
+        raise CaseRefused(
+            _("The call lacks settings its process needs: %(names)s.", names=", ".join(lacking))
+        )
     case.instance = start_instance(
         session,
         version,
-        APPLICATION_PROCESS,
-        data={
-            "case_key": case.key,
-            "call_key": call.key,
-            "idea_deadline": config["idea_deadline"],
-            "application_deadline": config["application_deadline"],
-            "evaluators": list(config["evaluators"]),
-            "evaluation_criteria": list(config["evaluation_criteria"]),
-            "lead_organisation": {
-                "name": organisation.name,
-                "type": organisation.org_type,
-                "region": organisation.region,
-                "municipality": organisation.municipality or "",
-            },
-        },
+        model.case_process,
+        data=pick(model.case_start_data, values),
         clock=call.clock,
         group_key=call.key,
         correlation_key=case.key,
@@ -75,6 +77,45 @@ def start_case(session: Session, call: Call, user: User) -> Case:
     sync_case(session, case)
     create_notices(session, call)
     return case
+
+
+def case_values(case: Case, user: User) -> dict[str, object]:
+    values: dict[str, object] = {"case_key": case.key, "started_by": user.username}
+    organisation = user.organisation
+    if organisation is not None:
+        values["lead_organisation"] = {
+            "name": organisation.name,
+            "type": organisation.org_type,
+            "region": organisation.region,
+            "municipality": organisation.municipality or "",
+        }
+    return values
+
+
+def standing_call(session: Session, model: ProcessModel) -> Call:
+    """The call-less context of a model's cases: its clock (real time) and its key."""
+    key = "model-" + re.sub(r"[^a-z0-9]+", "-", model.id.lower()).strip("-")[:90]
+    found = session.scalar(select(Call).where(Call.key == key))
+    if found is not None:
+        return found
+    now = wall_now()
+    clock = session.scalar(select(Clock).where(Clock.name == f"model:{model.id}"))
+    call = Call(
+        key=key,
+        title=model.name_in("en")[:300],
+        config={},
+        kind="standing",
+        status="published",
+        model=model,
+        clock=clock or Clock(name=f"model:{model.id}", rehearsal=False),
+        created_by="system",
+        created_at=now,
+        updated_at=now,
+        published_at=now,
+    )
+    session.add(call)
+    session.flush()
+    return call
 
 
 def phase_of(summary: InstanceSummary) -> str:
@@ -108,8 +149,12 @@ def sync_case(session: Session, case: Case) -> None:
 
 
 def sync_changed_cases(session: Session, call: Call) -> None:
-    """Sync every case of the call whose engine state changed since its last sync, and tell
-    people about the tasks and messages that arrived meanwhile."""
+    """Sync every case of the call whose engine state changed since its last sync, follow the
+    call's life (closed at its last deadline, decided when its process ended), and tell people
+    about the tasks and messages that arrived meanwhile."""
+    from app.calls.operations import sync_call_status
+    from workflows import SYSTEM
+
     cases = session.scalars(
         select(Case)
         .join(WorkflowInstance, Case.instance_id == WorkflowInstance.id)
@@ -117,4 +162,5 @@ def sync_changed_cases(session: Session, call: Call) -> None:
     ).all()
     for case in cases:
         sync_case(session, case)
+    sync_call_status(session, call, SYSTEM)
     create_notices(session, call)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from app.auth.models import Organisation, User
 from app.calls.models import Call
+from app.calls.start_data import CASE_DATA
 from app.cases.models import Case, Document
 from app.i18n.process_texts import Source, process_texts, translate, translate_names
-from workflows import form_schema
-from workflows.models import HumanTask, WorkflowInstance
-from workflows.queries import InstanceSummary
+from workflows import current_version, form_schema, lane_role
+from workflows.models import HumanTask, ProcessModel, ProcessVersion, WorkflowInstance
+from workflows.queries import InstanceSummary, start_event
 
 SelectT = TypeVar("SelectT", bound=Select[Any])
 STAFF_ROLES = frozenset({"specialist", "decision_maker", "process_owner", "admin"})
@@ -30,8 +31,9 @@ def is_staff(user: User) -> bool:
 
 
 def may_view_case(user: User, case: Case) -> bool:
-    """Staff see every case; an applicant sees only its own organisation's cases."""
-    if is_staff(user):
+    """Staff see every case; an applicant sees its own organisation's cases (and any case it
+    started itself)."""
+    if is_staff(user) or case.created_by == user.username:
         return True
     return user.organisation_id is not None and case.organisation_id == user.organisation_id
 
@@ -46,7 +48,12 @@ def case_of_instance(session: Session, instance_id: int) -> Case:
 def _visible_to(query: SelectT, user: User) -> SelectT:
     if is_staff(user):
         return query
-    return query.where(Case.organisation_id == (user.organisation_id or -1))
+    return query.where(
+        or_(
+            Case.organisation_id == (user.organisation_id or -1),
+            Case.created_by == user.username,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,7 @@ def _like(text: str) -> str:
 def search_cases(session: Session, user: User, filters: CaseFilters) -> list[Case]:
     """The cases the user may see that match: project, applicant or registry number contain
     the search text (case-insensitive); call, phase, application object and open/closed."""
-    query = select(Case).join(Organisation, Case.organisation_id == Organisation.id)
+    query = select(Case).outerjoin(Organisation, Case.organisation_id == Organisation.id)
     if filters.q:
         pattern = _like(filters.q)
         registry = exists().where(
@@ -201,3 +208,65 @@ def position_text(case: Case, summary: InstanceSummary) -> str:
 def document_schema(instance: WorkflowInstance, kind: str) -> dict[str, Any]:
     """The form a document was sent with: forms/<kind>.json of the case's process version."""
     return form_schema(instance, f"{kind}.json") or {"properties": {}}
+
+
+# Starting cases
+
+
+def case_version(session: Session, call: Call) -> ProcessVersion | None:
+    """The version a new case of the call gets: the pinned one, or the model's current one."""
+    return call.version or current_version(session, call.model_id)
+
+
+def starting_roles(version: ProcessVersion, model: ProcessModel) -> frozenset[str]:
+    """Who may start a case: the role of the start event's lane; staff when it has no lane;
+    nobody when a person cannot start the process (a timer or message start)."""
+    start = start_event(version, model.case_process)
+    if not start.by_person:
+        return frozenset()
+    role = lane_role(start.lane)
+    return frozenset({role}) if role else STAFF_ROLES
+
+
+def may_start_in(session: Session, call: Call, user: User) -> bool:
+    version = case_version(session, call)
+    return version is not None and bool(user.roles & starting_roles(version, call.model))
+
+
+def needs_no_call(model: ProcessModel) -> bool:
+    """A model whose cases need nothing from a call can be started without one."""
+    return not model.call_process and all(name in CASE_DATA for name in model.case_start_data)
+
+
+def startable_calls(session: Session, user: User) -> list[Call]:
+    """Published calls taking new cases that the user's role may start a case in."""
+    from app.calls.queries import accepts_new_cases, public_calls
+
+    return [
+        call
+        for call in public_calls(session)
+        if accepts_new_cases(call) and may_start_in(session, call, user)
+    ]
+
+
+def startable_models(session: Session, user: User) -> list[ProcessModel]:
+    """Deployed models that need no call and whose start lane is one of the user's roles."""
+    found = []
+    for model in session.scalars(select(ProcessModel).order_by(ProcessModel.id)):
+        version = current_version(session, model.id) if needs_no_call(model) else None
+        if version is None or not user.roles & starting_roles(version, model):
+            continue
+        if "lead_organisation" in model.case_start_data and user.organisation_id is None:
+            continue
+        found.append(model)
+    return found
+
+
+def application_objects(calls: Iterable[Call], language: str) -> list[tuple[str, str]]:
+    """The application objects of the calls, for a filter: (key, name), each key once."""
+    found: dict[str, str] = {}
+    for call in calls:
+        for item in call.config.get("application_objects") or []:
+            key = str(item.get("key"))
+            found.setdefault(key, call.object_title(key, language) or key)
+    return list(found.items())

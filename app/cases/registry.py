@@ -20,18 +20,21 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 DOCUMENT_KINDS = ("idea_proposal", "application", "supplement")  # received from applicants
 
 
-def next_registry_number(session: Session, received_at: datetime) -> str:
-    """'VN/<n>/<year>', numbered per year of arrival in Helsinki time; locked against races."""
+def next_registry_number(session: Session, prefix: str, received_at: datetime) -> str:
+    """'<prefix>/<n>/<year>' (VN/1/2021): numbered per prefix and year of arrival in Helsinki
+    time; locked against races."""
     year = received_at.astimezone(HELSINKI).year
     sequence = session.scalar(
-        select(RegistrySequence).where(RegistrySequence.year == year).with_for_update()
+        select(RegistrySequence)
+        .where(RegistrySequence.prefix == prefix, RegistrySequence.year == year)
+        .with_for_update()
     )
     if sequence is None:
-        sequence = RegistrySequence(year=year, last_number=0)
+        sequence = RegistrySequence(prefix=prefix, year=year, last_number=0)
         session.add(sequence)
     sequence.last_number += 1
     session.flush()
-    return f"VN/{sequence.last_number}/{year}"
+    return f"{prefix}/{sequence.last_number}/{year}"
 
 
 def _sent_form(session: Session, instance_id: int) -> dict[str, Any]:
@@ -52,7 +55,7 @@ def register_document(call: ServiceCall) -> dict[str, Any]:
         raise ValueError(f"unknown document kind {kind!r}")
     session = call.session
     case = case_of_instance(session, call.instance.id)
-    number = next_registry_number(session, call.now)
+    number = next_registry_number(session, case.call.registry_prefix, call.now)
     document = Document(
         case=case,
         kind=kind,
@@ -79,7 +82,7 @@ def register_outgoing(
         case=case,
         kind=kind,
         outgoing=True,
-        registry_number=next_registry_number(session, now),
+        registry_number=next_registry_number(session, case.call.registry_prefix, now),
         received_at=now,
         data=letter,
         sent_by=sent_by,

@@ -8,30 +8,37 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.auth.decorators import role_required
 from app.calls.models import Call
-from app.calls.schemas import APPLICATION_OBJECTS
-from app.cases.operations import start_case
+from app.calls.start_data import call_values
+from app.cases.models import Case
+from app.cases.operations import CaseRefused, actor_of, standing_call, start_case
 from app.cases.queries import (
     CaseFilters,
+    application_objects,
     countdown,
     countdown_texts,
     document_schema,
     human_tasks_of,
     is_staff,
+    may_start_in,
+    needs_no_call,
     phases_of_cases,
     position_text,
     search_cases,
+    startable_calls,
+    startable_models,
     waiting_texts,
 )
 from app.extensions import current_session, db
 from app.forms.display import render_values
+from app.forms.dynamic import expand
+from app.i18n import current_language
 from app.i18n.process_texts import prefetch_instances, process_texts
 from app.loaders import get_call, get_case
 from app.responses import process_file
 from app.timefmt import format_helsinki
-from workflows import clock_now, summarize, timeline
-from workflows.models import HumanTask
+from workflows import clock_now, may_act, summarize, timeline
+from workflows.models import HumanTask, ProcessModel
 from workflows.queries import diagram_marks, diagram_xml
 
 bp = Blueprint("cases", __name__)
@@ -41,7 +48,9 @@ bp = Blueprint("cases", __name__)
 @login_required
 def index() -> str:
     calls = db.session.scalars(
-        select(Call).where(Call.discarded_at.is_(None)).order_by(Call.created_at)
+        select(Call)
+        .where(Call.discarded_at.is_(None), Call.status != "draft")
+        .order_by(Call.created_at)
     ).all()
     filters = CaseFilters.from_args(request.args)
     staff = is_staff(current_user)
@@ -52,7 +61,7 @@ def index() -> str:
         cases=cases,
         filters=filters,
         phases=phases_of_cases(current_session(), current_user) if staff else [],
-        application_objects=APPLICATION_OBJECTS,
+        application_objects=application_objects(calls, current_language()),
         calls=calls,
         call_now={call.id: clock_now(call.clock) for call in calls},
         staff=staff,
@@ -60,22 +69,69 @@ def index() -> str:
     )
 
 
-@bp.post("/calls/<key>/applications", endpoint="start")
-@role_required("applicant")
-def start(key: str) -> BaseResponse:
-    call = get_call(key)
-    if current_user.organisation is None:
-        abort(403)
-    if clock_now(call.clock) >= call.idea_deadline:
-        flash(_("The idea call has closed: new applications can no longer be started."), "error")
-        return redirect(url_for("cases.index"))
-    case = start_case(current_session(), call, current_user)
-    db.session.commit()
-    task = db.session.scalar(select(HumanTask).where(HumanTask.instance_id == case.instance_id))
-    flash(_("Your application was opened. Nothing is sent until you press “Send”."), "success")
-    if task is None:
+@bp.get("/start", endpoint="start_page")
+@login_required
+def start_page() -> str:
+    """What the person may start: open calls their role applies to, and processes that need
+    no call (a request for information)."""
+    session = current_session()
+    return render_template(
+        "cases/start.html",
+        calls=startable_calls(session, current_user),
+        models=startable_models(session, current_user),
+        format_helsinki=format_helsinki,
+    )
+
+
+def _opened(case: Case) -> BaseResponse:
+    """After starting a case: its first task when it is the starter's, else the case page."""
+    task = db.session.scalar(
+        select(HumanTask).where(HumanTask.instance_id == case.instance_id).order_by(HumanTask.id)
+    )
+    if case.call.kind == "standing":
+        flash(_("The case was opened. Nothing is sent until you press “Send”."), "success")
+    else:
+        flash(_("Your application was opened. Nothing is sent until you press “Send”."), "success")
+    if task is None or not may_act(actor_of(current_user), task):
         return redirect(url_for("cases.show", case_id=case.id))
     return redirect(url_for("tasks.task", instance_id=task.instance_id, task_id=task.task_id))
+
+
+@bp.post("/calls/<key>/applications", endpoint="start")
+@login_required
+def start(key: str) -> BaseResponse:
+    call = get_call(key)
+    if call.kind == "standing" or call.status == "draft":
+        abort(404)
+    if not may_start_in(current_session(), call, current_user):
+        abort(403, description=_("Your role cannot start a case of this process."))
+    try:
+        case = start_case(current_session(), call, current_user)
+    except CaseRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("public.call", key=call.key))
+    db.session.commit()
+    return _opened(case)
+
+
+@bp.post("/start/models/<path:model_id>", endpoint="start_model")
+@login_required
+def start_model(model_id: str) -> BaseResponse:
+    """Start a case of a model that needs no call, in the model's standing call."""
+    model = db.session.get(ProcessModel, model_id)
+    if model is None or not needs_no_call(model):
+        abort(404)
+    session = current_session()
+    call = standing_call(session, model)
+    try:
+        case = start_case(session, call, current_user)
+    except CaseRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("cases.start_page"))
+    db.session.commit()
+    return _opened(case)
 
 
 @bp.get("/cases/<int:case_id>", endpoint="show")
@@ -84,7 +140,7 @@ def show(case_id: int) -> str:
     case = get_case(case_id)
     assert case.instance is not None
     summary = summarize(current_session(), case.instance)
-    now = clock_now(case.call.clock)
+    now = clock_now(case.instance.clock)
     return render_template(
         "cases/show.html",
         case=case,
@@ -119,7 +175,12 @@ def document(case_id: int, document_id: int) -> str:
     if doc is None:
         abort(404)
     assert case.instance is not None
-    schema = document_schema(case.instance, doc.kind)
+    schema, _ui = expand(
+        document_schema(case.instance, doc.kind),
+        None,
+        call_values(case.call.key, case.call.config),
+        current_language(),
+    )
     texts = process_texts(case.instance)
     values = None if doc.outgoing else render_values(schema, doc.data, texts=texts)
     return render_template(
@@ -128,6 +189,6 @@ def document(case_id: int, document_id: int) -> str:
         call=case.call,
         doc=doc,
         values=values,
-        now=clock_now(case.call.clock),
+        now=clock_now(case.instance.clock),
         format_helsinki=format_helsinki,
     )

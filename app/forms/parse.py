@@ -17,6 +17,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from app.forms.schema import (
+    HELSINKI_DATETIME,
     REMOVE_KEY,
     Schema,
     choices,
@@ -27,6 +28,7 @@ from app.forms.schema import (
     ui_for,
     value_text,
 )
+from app.timefmt import helsinki_to_utc
 
 MISSING: Any = object()
 TRUE_VALUES = frozenset({"true", "on", "1", "yes"})
@@ -64,6 +66,8 @@ class _Parser:
             return self.rows(node, ui, path)
         if kind == "boolean":
             return self.boolean(ui, path)
+        if ui.get("ui:widget") == HELSINKI_DATETIME:
+            return self.helsinki_datetime(path)
         raw = self.form.get(path)
         if raw is None:
             return MISSING
@@ -130,6 +134,18 @@ class _Parser:
             if in_row and name != remove and value.strip():
                 return False
         return True
+
+    def helsinki_datetime(self, path: str) -> Any:
+        """A date and a time field in Helsinki time -> the moment in UTC (ISO 8601). What does
+        not make a moment is kept as typed, for validation to refuse."""
+        day = self.form.get(join_path(path, "date"), "").strip()
+        clock = self.form.get(join_path(path, "time"), "").strip()
+        if not day and not clock:
+            return MISSING
+        try:
+            return helsinki_to_utc(day, clock).isoformat()
+        except ValueError:
+            return f"{day} {clock}".strip()
 
     def boolean(self, ui: Schema, path: str) -> Any:
         raw = self.form.get(path)

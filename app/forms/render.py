@@ -14,12 +14,14 @@ Values are shown as they are: what people typed is never translated.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app.forms.schema import (
+    HELSINKI_DATETIME,
     REMOVE_KEY,
     Schema,
     choices,
@@ -32,6 +34,7 @@ from app.forms.schema import (
     ui_for,
     value_text,
 )
+from app.timefmt import HELSINKI, is_summer_time
 
 Texts = Mapping[str, str]
 
@@ -42,9 +45,13 @@ def render_form(
     data: dict[str, Any],
     errors: dict[str, str],
     texts: Texts | None = None,
+    *,
+    rows_save: bool = True,
 ) -> Markup:
-    """The fields of `schema` filled with `data`, each with its message from `errors`."""
-    renderer = _Renderer(schema, errors, texts or {})
+    """The fields of `schema` filled with `data`, each with its message from `errors`.
+    ``rows_save``: the "add another row" button keeps what was typed as a draft (a task form);
+    otherwise it only shows the form again with one more row (the caller does not save)."""
+    renderer = _Renderer(schema, errors, texts if texts is not None else {}, rows_save=rows_save)
     root = resolve(schema, schema)
     return renderer.properties(root, ui_schema or {}, data or {}, "")
 
@@ -76,8 +83,10 @@ def render_error_summary(
 ADD_ROW_ACTION = "add-row"
 
 
-def add_row_button(path: str, item_title: str) -> Markup:
-    """Keeps what was typed as a draft and shows the form again with one more empty row."""
+def add_row_button(path: str, item_title: str, *, saves: bool = True) -> Markup:
+    """Shows the form again with one more empty row (keeping what was typed as a draft when
+    ``saves``)."""
+    item = item_title.lower()
     return _tag(
         "button",
         {
@@ -86,7 +95,9 @@ def add_row_button(path: str, item_title: str) -> Markup:
             "value": f"{ADD_ROW_ACTION}:{path}",
             "class": "button button-secondary row-add",
         },
-        _("Save and add another %(item)s", item=item_title.lower()),
+        _("Save and add another %(item)s", item=item)
+        if saves
+        else _("Add another %(item)s", item=item),
     )
 
 
@@ -104,8 +115,39 @@ def field_label(schema: Schema, path: str, texts: Texts | None = None) -> str:
             labels.append(_("row %(number)d", number=int(part) + 1))
             continue
         node = subschema_at(schema, ".".join(parts[: i + 1]))
-        labels.append(_title(node or {}, {}, part, texts or {}))
+        labels.append(_title(node or {}, {}, part, texts if texts is not None else {}))
     return ", ".join(labels)
+
+
+def offset_texts() -> dict[str, str]:
+    return {
+        "summer": _("Helsinki time on that day: UTC+03:00 (summer time)."),
+        "winter": _("Helsinki time on that day: UTC+02:00 (winter time)."),
+        "unknown": _("Helsinki time: UTC+02:00 in winter, UTC+03:00 in summer."),
+    }
+
+
+def offset_text(moment: datetime | None) -> str:
+    """Which UTC offset Helsinki time has at ``moment``, in words."""
+    texts = offset_texts()
+    if moment is None:
+        return texts["unknown"]
+    return texts["summer"] if is_summer_time(moment) else texts["winter"]
+
+
+def _helsinki_parts(value: Any) -> tuple[str, str, datetime | None]:
+    """(date, time, moment) of a stored UTC value; a value typed wrong is shown back as typed."""
+    if not isinstance(value, str) or not value:
+        return "", "", None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        day, _space, clock = value.partition(" ")
+        return day, clock, None
+    if moment.tzinfo is None:
+        return "", "", None
+    local = moment.astimezone(HELSINKI)
+    return local.strftime("%Y-%m-%d"), local.strftime("%H:%M"), moment
 
 
 def _with_range_choices(node: Schema) -> Schema:
@@ -141,10 +183,13 @@ def _tag(name: str, attrs: dict[str, Any], content: Any = None) -> Markup:
 
 
 class _Renderer:
-    def __init__(self, root: Schema, errors: dict[str, str], texts: Texts) -> None:
+    def __init__(
+        self, root: Schema, errors: dict[str, str], texts: Texts, *, rows_save: bool = True
+    ) -> None:
         self.root = root
         self.errors = errors
         self.texts = texts
+        self.rows_save = rows_save
 
     def text(self, text: Any) -> str:
         return _text(self.texts, text)
@@ -181,6 +226,8 @@ class _Renderer:
         kind = schema_type(node)
         if widget == "hidden":
             return _tag("input", {"type": "hidden", "name": path, "value": value_text(value)})
+        if widget == HELSINKI_DATETIME:
+            return self.helsinki_datetime(node, ui, value, path, key, required)
         if kind == "object":
             return self.group(node, ui, value, path, key)
         if kind == "array":
@@ -243,7 +290,7 @@ class _Renderer:
                 _tag("legend", {}, label) + content,
             )
         if addable:
-            body += add_row_button(path, item_title)
+            body += add_row_button(path, item_title, saves=self.rows_save)
         hint, error, described = self.notes(node, ui, path)
         return _tag(
             "fieldset",
@@ -410,6 +457,71 @@ class _Renderer:
             "div",
             {"class": "field field--checkbox field--error" if error else "field field--checkbox"},
             error + _tag("div", {"class": "choice"}, box + label) + hint,
+        )
+
+    def helsinki_datetime(
+        self, node: Schema, ui: Schema, value: Any, path: str, key: str, required: bool
+    ) -> Markup:
+        """A date and a time field in Helsinki time, and the UTC offset that applies on that
+        day (static/helsinki_time.js keeps it right while the person types)."""
+        day, clock, moment = _helsinki_parts(value)
+        hint, error, described = self.notes(node, ui, path)
+        fid = field_id(path)
+        offset_id = f"{fid}-offset"
+        described = " ".join(filter(None, [described, offset_id]))
+        common = {
+            "aria-describedby": described,
+            "aria-invalid": "true" if path in self.errors else None,
+            "aria-required": "true" if required else None,
+            "readonly": bool(ui.get("ui:readonly") or node.get("readOnly")),
+        }
+        date_input = _tag(
+            "input",
+            {"type": "date", "id": fid, "name": join_path(path, "date"), "value": day, **common},
+        )
+        time_input = _tag(
+            "input",
+            {
+                "type": "time",
+                "id": f"{fid}-time",
+                "name": join_path(path, "time"),
+                "value": clock,
+                "step": "60",
+                **common,
+            },
+        )
+        texts = offset_texts()
+        offset = _tag(
+            "p",
+            {
+                "class": "hint datetime-offset",
+                "id": offset_id,
+                "aria-live": "polite",
+                "data-helsinki-offset": "",
+                "data-summer": texts["summer"],
+                "data-winter": texts["winter"],
+                "data-unknown": texts["unknown"],
+            },
+            offset_text(moment),
+        )
+        inputs = _tag(
+            "div",
+            {"class": "datetime-inputs"},
+            _tag("div", {}, _tag("label", {"for": fid}, _("Date")) + date_input)
+            + _tag(
+                "div",
+                {},
+                _tag("label", {"for": f"{fid}-time"}, _("Time (Helsinki)")) + time_input,
+            ),
+        )
+        return _tag(
+            "fieldset",
+            {"class": "field field--datetime field--error" if error else "field field--datetime"},
+            _tag("legend", {}, self.label_text(node, ui, key, required))
+            + hint
+            + error
+            + inputs
+            + offset,
         )
 
     def choice_group(

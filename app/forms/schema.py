@@ -8,6 +8,8 @@ Schema = dict[str, Any]
 
 # Name suffix of the "Remove" checkbox of an array row; property names start with a letter.
 REMOVE_KEY = "_remove"
+# The ui widget of a date-time entered as a Helsinki date and time (stored as UTC ISO 8601).
+HELSINKI_DATETIME = "helsinki-datetime"
 
 
 def value_text(value: Any) -> str:
@@ -86,8 +88,12 @@ def ordered_properties(node: Schema, ui: Schema) -> list[str]:
 
 
 def ui_for(ui: Schema | None, key: str) -> Schema:
+    """The ui schema of a child; a read-only parent makes its children read-only too."""
     value = (ui or {}).get(key)
-    return value if isinstance(value, dict) else {}
+    child = value if isinstance(value, dict) else {}
+    if (ui or {}).get("ui:readonly") and not key.startswith("ui:"):
+        child = {**child, "ui:readonly": True}
+    return child
 
 
 def join_path(prefix: str, key: str | int) -> str:

@@ -65,4 +65,10 @@ def init_app(app: Flask) -> None:
         phase_name=labels.phase_name,
         process_text=process_texts.translate,
         timeline_text=labels.timeline_text,
+        call_status=labels.call_status,
+        deciding_body=labels.deciding_body,
+        org_type=labels.org_type,
+        localized=labels.localized,
+        as_moment=labels.as_moment,
+        date_fi=labels.date_fi,
     )

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.i18n.process_texts import Source, translate, translate_names
+
+if TYPE_CHECKING:
+    from app.calls.models import Call
 
 ROLE_NAMES = {
     "applicant": _l("applicant"),
@@ -44,6 +49,18 @@ _COMPLETED = re.compile(r"Completed “(?P<task>.+)”")
 _CLAIMED = re.compile(r"Claimed “(?P<task>.+)”")
 _RELEASED = re.compile(r"Released “(?P<task>.+)” claimed by (?P<name>.+)")
 
+CALL_STATUS_NAMES = {
+    "draft": _l("draft"),
+    "published": _l("published"),
+    "closed": _l("closed"),
+    "decided": _l("decided"),
+    "archived": _l("archived"),
+}
+DECIDING_BODY_NAMES = {
+    "ministry": _l("The ministry"),
+    "government_plenary": _l("The Government plenary session"),
+}
+
 LANGUAGE_TITLES = {
     "fi": _l("Suomi (Finnish)"),
     "sv": _l("Svenska (Swedish)"),
@@ -60,8 +77,17 @@ def role_names(roles: Iterable[str]) -> str:
     return ", ".join(str(ROLE_NAMES.get(role, role.replace("_", " "))) for role in sorted(roles))
 
 
-def object_name(value: str | None) -> str:
-    return str(APPLICATION_OBJECT_NAMES.get(value, _readable(value))) if value else "–"
+def object_name(value: str | None, call: Call | None = None) -> str:
+    """An application object's name: as the call names it, else a known one, else its key."""
+    if not value:
+        return "–"
+    if call is not None:
+        from app.i18n import current_language
+
+        title = call.object_title(value, current_language())
+        if title:
+            return title
+    return str(APPLICATION_OBJECT_NAMES.get(value, _readable(value)))
 
 
 def document_name(kind: str) -> str:
@@ -102,3 +128,37 @@ def timeline_text(summary: str, source: Source = None) -> str:
         task = translate(released["task"], source)
         return gettext("Released “%(task)s” claimed by %(name)s", task=task, name=released["name"])
     return summary
+
+
+def call_status(status: str) -> str:
+    return str(CALL_STATUS_NAMES.get(status, status))
+
+
+def deciding_body(key: str) -> str:
+    return str(DECIDING_BODY_NAMES.get(key, key))
+
+
+def org_type(key: str) -> str:
+    from app.organisations.forms import ORG_TYPE_TITLES
+
+    return str(ORG_TYPE_TITLES.get(key, _readable(key)))
+
+
+def localized(texts: object) -> str:
+    """A {language: text} setting in the page language (or another it has)."""
+    from app.calls.models import in_language
+    from app.i18n import current_language
+
+    return in_language(texts, current_language())
+
+
+def as_moment(value: str | datetime) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def date_fi(value: str | date | None) -> str:
+    """'2021-06-30' -> '30.6.2021', as Finnish and Swedish texts write a date."""
+    if not value:
+        return ""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day}.{day.month}.{day.year}"

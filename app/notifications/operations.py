@@ -10,6 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
+from app.calls.models import in_language
+from app.i18n.labels import date_fi
 from app.notifications.calendar import webinar_ics
 from app.notifications.models import Notice
 from app.notifications.queries import (
@@ -29,27 +31,30 @@ if TYPE_CHECKING:
 
 
 def recipients(session: Session, case: Case) -> list[str]:
-    users = session.scalars(
-        select(User).where(User.organisation_id == case.organisation_id, User.is_active)
-    ).all()
+    """The active people of the case's organisation; for a case without one, who started it."""
+    if case.organisation_id is not None:
+        who = User.organisation_id == case.organisation_id
+    else:
+        who = User.username == case.created_by
+    users = session.scalars(select(User).where(who, User.is_active)).all()
     return sorted({user.email for user in users if user.email})
 
 
-def _period(config: dict[str, Any]) -> str:
-    period = config.get("period") or {}
-    return f"{period.get('start', '')} – {period.get('end', '')}"
+def _period(period: dict[str, Any]) -> str:
+    return f"{date_fi(period.get('start'))} – {date_fi(period.get('end'))}"
 
 
 def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     documents = [document for document in case.documents if not document.outgoing]
-    webinar = data.get("webinar") or case.call.config.get("webinar", {})
+    webinar = data.get("webinar") or case.call.webinar or {}
     decision = data.get("decision") or {}
     language = case.language
     context: dict[str, Any] = defaultdict(
         str,
         project_name=case.project_name or data.get("project_name", ""),
-        call_title=case.call.title,
+        call_title=case.call.title_in(language),
         registry_number=documents[-1].registry_number if documents else "",
+        webinar_title=in_language(webinar.get("title"), language),
         webinar_location=webinar.get("location", ""),
         supplement_request=data.get("supplement_request", ""),
         supplement_due=data.get("supplement_due", ""),
@@ -57,8 +62,8 @@ def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[st
         amount=f"{decision.get('amount', 0):,}".replace(",", " "),
         justification=decision.get("justification", ""),
         decision_text=DECISION_TEXTS[bool(decision.get("granted"))][language],
-        period=_period(case.call.config),
-        reporting_deadline=case.call.config.get("reporting_deadline", ""),
+        period=_period(case.call.config.get("funding_period") or {}),
+        reporting_deadline=date_fi(case.call.config.get("reporting_deadline")),
     )
     if webinar.get("starts_at"):
         starts = datetime.fromisoformat(webinar["starts_at"])
@@ -96,8 +101,8 @@ def notify_case(
         "case_id": case.id,
     }
     if template == "webinar_invitation":
-        webinar = (data or {}).get("webinar") or case.call.config["webinar"]
-        payload["ics"] = webinar_ics(webinar, uid=f"webinar-{case.call.key}")
+        webinar = (data or {}).get("webinar") or case.call.webinar or {}
+        payload["ics"] = webinar_ics(webinar, uid=f"webinar-{case.call.key}", language=language)
     if payload["to"]:
         queue_message(session, kind="email", payload=payload, instance=case.instance)
     return {"subject": payload["subject"], "body": payload["body"], "language": language}
@@ -132,7 +137,7 @@ def notify_new_tasks(
     now = wall_now()
     notices = []
     for task, case in new_human_tasks(session, call):
-        where = f" – {case_label(case)}" if case is not None else f" – {call.title}"
+        where = f" – {case_label(case)}" if case is not None else f" – {call.title_in('en')}"
         for user in people.for_task(task, case):
             notices.append(
                 Notice(
@@ -159,7 +164,7 @@ def notify_received_messages(
     for event, case in new_received_messages(session, call):
         message = str(event.data.get("message", ""))
         text = MESSAGE_NOTICES.get(message, f"Message “{message}” received")
-        for user in people.of_organisation(case.organisation_id):
+        for user in people.of_case(case):
             notices.append(
                 Notice(
                     user_id=user.id,

@@ -22,12 +22,16 @@ REGISTERED_LETTERS = {"webinar_invitation": "webinar_invitation", "decision_lett
 
 
 def _passed_deadline(data: dict[str, Any], now: datetime) -> datetime | None:
-    deadlines = [
-        datetime.fromisoformat(data[key])
-        for key in ("supplement_due_at", "application_deadline", "idea_deadline")
-        if data.get(key)
-    ]
-    return max((d for d in deadlines if d <= now), default=None)
+    """The latest deadline in the case data that has passed (names ending in _deadline or
+    _due_at, e.g. idea_deadline, supplement_due_at)."""
+    deadlines = []
+    for key, value in data.items():
+        if key.endswith(("_deadline", "_due_at")) and isinstance(value, str):
+            try:
+                deadlines.append(datetime.fromisoformat(value))
+            except ValueError:
+                continue
+    return max((d for d in deadlines if d.tzinfo is not None and d <= now), default=None)
 
 
 @register_operator("notify")

@@ -49,8 +49,16 @@ class PeopleOfCall:
     def __init__(self, session: Session) -> None:
         self.users = list(session.scalars(select(User).where(User.is_active).order_by(User.id)))
 
-    def of_organisation(self, organisation_id: int) -> list[User]:
+    def of_organisation(self, organisation_id: int | None) -> list[User]:
+        if organisation_id is None:
+            return []
         return [user for user in self.users if user.organisation_id == organisation_id]
+
+    def of_case(self, case: Case) -> list[User]:
+        """The people of the case's organisation; for a case without one, who started it."""
+        if case.organisation_id is None:
+            return [user for user in self.users if user.username == case.created_by]
+        return self.of_organisation(case.organisation_id)
 
     def for_task(self, task: HumanTask, case: Case | None) -> list[User]:
         if task.assignee:

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from app.auth.decorators import role_required
 from app.calls.models import Call
+from app.cases.queries import needs_no_call
 from app.extensions import current_session, db
 from app.loaders import get_call
 from app.processes import queries
@@ -62,7 +63,7 @@ def draft(draft_id: int) -> tuple[str, int]:
 @role_required(*OWNERS)
 def draft_problems(draft_id: int) -> Response:
     found = get_draft(draft_id)
-    problems = check_draft(found)
+    problems = check_draft(current_session(), found)
     return jsonify([asdict(p) for p in problems])
 
 
@@ -95,7 +96,7 @@ def save_file(draft_id: int, name: str) -> Response | tuple[Response | str, int]
             return page, 422
         return jsonify({"saved": False, "error": str(err)}), 422
     db.session.commit()
-    problems = check_draft(found)
+    problems = check_draft(current_session(), found)
     if not wants_json():
         flash(_("%(name)s saved.", name=name), "success")
         return redirect(url_for("processes.draft", draft_id=draft_id))
@@ -147,8 +148,9 @@ def _draft_page(found: ProcessDraft, error: str = "", status: int = 200) -> tupl
     page = render_template(
         "processes/draft.html",
         draft=found,
-        problems=check_draft(found),
-        calls=queries.real_calls(current_session()),
+        problems=check_draft(current_session(), found),
+        calls=queries.real_calls(current_session(), found.model_id),
+        needs_call=not needs_no_call(found.model),
         error=error,
         format_helsinki=format_helsinki,
     )
@@ -196,8 +198,10 @@ def delete_draft(draft_id: int) -> Response:
 def rehearse(draft_id: int) -> Response | tuple[str, int]:
     found = get_draft(draft_id)
     source = db.session.get(Call, request.form.get("call", type=int) or 0)
-    if source is None or source.version_id is not None:
-        message = _("Choose the real call whose settings the rehearsal copies.")
+    if source is not None and source.kind != "call":
+        source = None
+    if source is None and not needs_no_call(found.model):
+        message = _("Choose the call whose settings the rehearsal copies.")
         return _draft_page(found, message, 422)
     try:
         call = start_rehearsal(current_session(), found, source, current_user)

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.calls.models import Call
-from app.calls.operations import setup_call
+from app.calls.operations import create_call, publish_call
+from app.calls.queries import bound_calls
 from app.cases.models import Case
 from app.cases.operations import actor_of
 from app.notifications.models import Notice
-from app.processes.checks import KNOWN_ROLES, START_DATA
+from app.processes.checks import KNOWN_ROLES
 from app.processes.files import (
     FileRefused,
     Upload,
@@ -30,7 +31,14 @@ from app.processes.models import ProcessDraft
 from workflows import BundleRefused, Problem, deploy_bundle, wall_now
 from workflows.audit import record_event
 from workflows.interop import find_models, import_bpmn_file, import_spiffarena, zip_tree
-from workflows.models import HumanTask, MessageWait, ProcessVersion, Timer, WorkflowInstance
+from workflows.models import (
+    HumanTask,
+    MessageWait,
+    ProcessModel,
+    ProcessVersion,
+    Timer,
+    WorkflowInstance,
+)
 
 # The title of a rehearsal call in each language of the call it copies.
 REHEARSAL_TITLES = {
@@ -44,7 +52,7 @@ def create_draft(session: Session, version: ProcessVersion, user: User, title: s
     """A draft starting from the files of a deployed version."""
     now = wall_now()
     draft = ProcessDraft(
-        bundle=version.bundle,
+        model_id=version.model_id,
         title=title.strip() or f"Changes to {version.content_hash[:12]}",
         files=dict(version.files),
         base_version=version,
@@ -138,17 +146,24 @@ def apply_upload(draft: ProcessDraft, upload: Upload, user: User) -> None:
     _touch(draft, user, files)
 
 
-def _deploy(
-    session: Session, files: dict[str, str], bundle: str, user: User, *, make_current: bool = True
+def deploy_files(
+    session: Session,
+    files: dict[str, str],
+    model: ProcessModel,
+    deployed_by: str,
+    *,
+    make_current: bool = True,
 ) -> tuple[ProcessVersion, bool]:
+    """Check and store files as a version of ``model``: they must keep its contract, for the
+    calls that start their cases on its current version too."""
     return deploy_bundle(
         session,
         dict(files),
-        bundle=bundle,
-        deployed_by=user.username,
+        model=model,
+        deployed_by=deployed_by,
         now=wall_now(),
         known_roles=KNOWN_ROLES,
-        start_data=START_DATA,
+        bound=bound_calls(session, model.id) if make_current else (),
         make_current=make_current,
     )
 
@@ -156,12 +171,12 @@ def _deploy(
 def deploy_draft(session: Session, draft: ProcessDraft, user: User) -> tuple[ProcessVersion, bool]:
     """Deploy the draft as the version new cases get; running cases stay on theirs. The draft
     is used up. Raises BundleRefused with every problem when the files are not valid."""
-    version, created = _deploy(session, draft.files, draft.bundle, user)
+    version, created = deploy_files(session, draft.files, draft.model, user.username)
     record_event(
         session,
         actor=user.username,
         kind="process_deployed",
-        summary=f"Deployed {draft.bundle} version {version.content_hash[:12]}",
+        summary=f"Deployed {draft.model_id} version {version.content_hash[:12]}",
         data={
             "version_id": version.id,
             "content_hash": version.content_hash,
@@ -177,33 +192,39 @@ def deploy_draft(session: Session, draft: ProcessDraft, user: User) -> tuple[Pro
 
 def make_version_current(session: Session, version: ProcessVersion, user: User) -> None:
     """New cases get this (earlier) version again: the way back after a deploy."""
-    _deploy(session, version.files, version.bundle, user)
+    deploy_files(session, version.files, version.model, user.username)
     record_event(
         session,
         actor=user.username,
         kind="process_made_current",
-        summary=f"New cases of {version.bundle} get version {version.content_hash[:12]} again",
+        summary=f"New cases of {version.model_id} get version {version.content_hash[:12]} again",
         data={"version_id": version.id, "content_hash": version.content_hash},
     )
 
 
-def start_rehearsal(session: Session, draft: ProcessDraft, source: Call, user: User) -> Call:
-    """A rehearsal call of the draft: the source call's configuration on a rehearsal clock set
-    two weeks before its idea deadline, pinned to the draft's files. Real calls are untouched."""
-    version, _ = _deploy(session, draft.files, draft.bundle, user, make_current=False)
-    count = session.scalar(
-        select(func.count()).select_from(Call).where(Call.version_id.is_not(None))
-    )
-    config: dict[str, Any] = copy.deepcopy(source.config)
-    config["key"] = f"rehearsal-{draft.id}-{(count or 0) + 1}"
-    config["title"] = {
-        language: REHEARSAL_TITLES.get(language, REHEARSAL_TITLES["en"]).format(
-            draft=draft.title, title=title
+def start_rehearsal(session: Session, draft: ProcessDraft, source: Call | None, user: User) -> Call:
+    """A rehearsal call of the draft on a rehearsal clock, pinned to the draft's files: the
+    settings of ``source`` (a call) with its clock set two weeks before its first deadline, or,
+    for a model that needs nothing from a call, none. Real calls are untouched."""
+    version, _ = deploy_files(session, draft.files, draft.model, user.username, make_current=False)
+    count = session.scalar(select(func.count()).select_from(Call).where(Call.kind == "rehearsal"))
+    data: dict[str, Any] = copy.deepcopy(source.config) if source is not None else {}
+    start = wall_now()
+    if source is not None and source.first_deadline is not None:
+        start = source.first_deadline - timedelta(days=14)
+    data["key"] = f"rehearsal-{draft.id}-{(count or 0) + 1}"
+    titles = source.config.get("title") or {} if source is not None else {}
+    data["title"] = {
+        language: REHEARSAL_TITLES[language].format(
+            draft=draft.title, title=titles.get(language) or draft.model.name_in(language)
         )
-        for language, title in source.config["title"].items()
+        for language in REHEARSAL_TITLES
     }
-    config["rehearsal_clock_start"] = (source.idea_deadline - timedelta(days=14)).isoformat()
-    call, _ = setup_call(session, config, actor=actor_of(user), version=version)
+    data["process_model"] = draft.model_id
+    data["process_version"] = version.content_hash[:12]
+    data["rehearsal_clock_start"] = start.isoformat()
+    call = create_call(session, data, actor_of(user), kind="rehearsal", pin=version)
+    publish_call(session, call, actor_of(user))
     record_event(
         session,
         actor=user.username,
@@ -218,7 +239,7 @@ def start_rehearsal(session: Session, draft: ProcessDraft, source: Call, user: U
 def discard_rehearsal(session: Session, call: Call, user: User) -> None:
     """Throw a rehearsal call away: its tasks, timers and notices go; its cases and the call
     disappear from every list. The audit log keeps what happened (it is append-only)."""
-    if call.version_id is None or call.discarded_at is not None:
+    if call.kind != "rehearsal" or call.discarded_at is not None:
         raise ValueError(_("Only a running rehearsal of a draft can be discarded."))
     instance_ids = select(WorkflowInstance.id).where(WorkflowInstance.group_key == call.key)
     for index in (HumanTask, Timer, MessageWait):

@@ -5,31 +5,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from app.calls.models import Call
 from app.cases.models import Case
 from app.processes.models import ProcessDraft
-from workflows.models import ProcessVersion, WorkflowInstance
+from workflows.models import ProcessModel, ProcessVersion, WorkflowInstance
 
 
 @dataclass(frozen=True)
 class VersionRow:
     version: ProcessVersion
-    number: int  # 1 for the first version of the bundle
+    number: int  # 1 for the first version of the model
     running: int
     total: int
 
 
 @dataclass(frozen=True)
-class BundleEntry:
-    bundle: str
+class ModelEntry:
+    model: ProcessModel
     versions: list[VersionRow]  # newest first
 
     @property
     def current(self) -> VersionRow | None:
         return next((row for row in self.versions if row.version.is_current), None)
+
+    @property
+    def running(self) -> int:
+        return sum(row.running for row in self.versions)
 
 
 def case_counts(session: Session) -> dict[int, tuple[int, int]]:
@@ -43,17 +47,25 @@ def case_counts(session: Session) -> dict[int, tuple[int, int]]:
     return {version_id: (int(run or 0), int(total)) for version_id, run, total in rows}
 
 
-def process_library(session: Session) -> list[BundleEntry]:
+def process_library(session: Session, model_id: str | None = None) -> list[ModelEntry]:
+    """Every process model (or one) with its versions, newest first, and their case counts."""
     counts = case_counts(session)
-    versions = session.scalars(
-        select(ProcessVersion).order_by(ProcessVersion.bundle, ProcessVersion.deployed_at)
+    models = session.scalars(
+        select(ProcessModel)
+        .where(ProcessModel.id == model_id if model_id is not None else true())
+        .order_by(ProcessModel.id)
     ).all()
-    entries: dict[str, list[VersionRow]] = {}
+    versions = session.scalars(
+        select(ProcessVersion)
+        .where(ProcessVersion.model_id.in_([model.id for model in models]))
+        .order_by(ProcessVersion.deployed_at, ProcessVersion.id)
+    ).all()
+    entries: dict[str, list[VersionRow]] = {model.id: [] for model in models}
     for version in versions:
-        rows = entries.setdefault(version.bundle, [])
+        rows = entries[version.model_id]
         running, total = counts.get(version.id, (0, 0))
         rows.append(VersionRow(version, len(rows) + 1, running, total))
-    return [BundleEntry(bundle, rows[::-1]) for bundle, rows in entries.items()]
+    return [ModelEntry(model, entries[model.id][::-1]) for model in models]
 
 
 def version_number(session: Session, version: ProcessVersion) -> int:
@@ -62,7 +74,7 @@ def version_number(session: Session, version: ProcessVersion) -> int:
             select(func.count())
             .select_from(ProcessVersion)
             .where(
-                ProcessVersion.bundle == version.bundle,
+                ProcessVersion.model_id == version.model_id,
                 ProcessVersion.deployed_at <= version.deployed_at,
                 ProcessVersion.id <= version.id,
             )
@@ -71,15 +83,18 @@ def version_number(session: Session, version: ProcessVersion) -> int:
     )
 
 
-def drafts(session: Session) -> list[ProcessDraft]:
-    return list(session.scalars(select(ProcessDraft).order_by(ProcessDraft.updated_at.desc())))
+def drafts(session: Session, model_id: str | None = None) -> list[ProcessDraft]:
+    query = select(ProcessDraft).order_by(ProcessDraft.updated_at.desc())
+    if model_id is not None:
+        query = query.where(ProcessDraft.model_id == model_id)
+    return list(session.scalars(query))
 
 
 def other_versions(session: Session, version: ProcessVersion) -> list[ProcessVersion]:
     return list(
         session.scalars(
             select(ProcessVersion)
-            .where(ProcessVersion.bundle == version.bundle, ProcessVersion.id != version.id)
+            .where(ProcessVersion.model_id == version.model_id, ProcessVersion.id != version.id)
             .order_by(ProcessVersion.deployed_at.desc())
         )
     )
@@ -108,17 +123,16 @@ def running_instances(
     return [RunningInstance(*row) for row in session.execute(query)]
 
 
-def rehearsal_calls(session: Session) -> list[Call]:
-    return list(
-        session.scalars(
-            select(Call)
-            .where(Call.version_id.is_not(None), Call.discarded_at.is_(None))
-            .order_by(Call.created_at.desc())
-        )
-    )
+def rehearsal_calls(session: Session, model_id: str | None = None) -> list[Call]:
+    query = select(Call).where(Call.kind == "rehearsal", Call.discarded_at.is_(None))
+    if model_id is not None:
+        query = query.where(Call.model_id == model_id)
+    return list(session.scalars(query.order_by(Call.created_at.desc())))
 
 
-def real_calls(session: Session) -> list[Call]:
-    return list(
-        session.scalars(select(Call).where(Call.version_id.is_(None)).order_by(Call.created_at))
-    )
+def real_calls(session: Session, model_id: str | None = None) -> list[Call]:
+    """Calls a rehearsal can copy its settings from: those of the model first."""
+    calls = session.scalars(
+        select(Call).where(Call.kind == "call").order_by(Call.created_at, Call.id)
+    ).all()
+    return sorted(calls, key=lambda call: call.model_id != model_id)

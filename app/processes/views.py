@@ -24,7 +24,7 @@ from workflows import WorkflowError, wall_now
 from workflows.diff import diff_versions
 from workflows.interop import export_spiffarena
 from workflows.migration import check_migration, migrate_instance
-from workflows.models import ProcessVersion, WorkflowInstance
+from workflows.models import ProcessModel, ProcessVersion, WorkflowInstance
 from workflows.queries import waiting_counts
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
@@ -50,6 +50,10 @@ def index() -> str:
         rehearsals=queries.rehearsal_calls(session),
         format_helsinki=format_helsinki,
     )
+
+
+def get_model(model_id: str) -> ProcessModel:
+    return db.session.get(ProcessModel, model_id) or abort(404)
 
 
 @bp.get("/versions/<int:version_id>", endpoint="version")
@@ -101,7 +105,7 @@ def version_zip(version_id: int) -> Response:
         buffer,
         mimetype="application/zip",
         as_attachment=True,
-        download_name=f"{found.bundle}-{found.content_hash[:12]}.zip",
+        download_name=f"{_file_stem(found)}-{found.content_hash[:12]}.zip",
     )
 
 
@@ -111,16 +115,20 @@ def version_spiffarena(version_id: int) -> Response:
     found = get_version(version_id)
     data = export_spiffarena(
         dict(found.files),
-        model_id=found.bundle,
-        display_name=f"{found.bundle} {found.content_hash[:12]}",
-        primary_process_id=found.process_ids[-1] if found.process_ids else "",
+        model_id=found.model_id,
+        display_name=found.model.name_in("en"),
+        primary_process_id=found.model.case_process,
     )
     return send_file(
         io.BytesIO(data),
         mimetype="application/zip",
         as_attachment=True,
-        download_name=f"{found.bundle}-{found.content_hash[:12]}-spiffarena.zip",
+        download_name=f"{_file_stem(found)}-{found.content_hash[:12]}-spiffarena.zip",
     )
+
+
+def _file_stem(version: ProcessVersion) -> str:
+    return version.model_id.replace("/", "-")
 
 
 @bp.post("/versions/<int:version_id>/current", endpoint="make_current")
@@ -138,7 +146,7 @@ def make_current(version_id: int) -> Response:
 def compare() -> str:
     old = get_version(request.args.get("old", type=int) or 0)
     new = get_version(request.args.get("new", type=int) or 0)
-    if old.bundle != new.bundle:
+    if old.model_id != new.model_id:
         abort(400, description=_("Compare two versions of the same process."))
     return render_template(
         "processes/compare.html",

@@ -28,7 +28,7 @@ EVALUATION_FORM = "evaluation.json"
 @dataclass(frozen=True)
 class Criterion:
     key: str
-    title: str
+    title: Any  # a text, or {language: text} as the call's settings give it
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,12 @@ class EvaluationStatus:
         return [name for name in self.evaluators if name not in self.pending]
 
 
-def _criteria(case: Case) -> list[Criterion]:
+def _criteria(case: Case, data: dict[str, Any]) -> list[Criterion]:
+    """The criteria the case was evaluated on: the call's (in the case data), or those written
+    into the evaluation form of the case's process version."""
+    given = data.get("evaluation_criteria")
+    if isinstance(given, list) and given:
+        return [Criterion(item["key"], item.get("title") or item["key"]) for item in given]
     assert case.instance is not None
     schema = form_schema(case.instance, EVALUATION_FORM) or {}
     scores = schema.get("properties", {}).get("scores", {}).get("properties", {})
@@ -73,7 +78,7 @@ def evaluation_status(session: Session, case: Case) -> EvaluationStatus:
         evaluators=list(data.get("evaluators") or []),
         pending=pending,
         evaluations=evaluations,
-        criteria=_criteria(case),
+        criteria=_criteria(case, data),
     )
 
 

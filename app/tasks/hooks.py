@@ -36,7 +36,7 @@ def _waiting_for_decision(session: Session, call: Call) -> list[Case]:
 def _row(case: Case) -> dict[str, Any]:
     return {
         "case_key": case.key,
-        "applicant": case.organisation.name,
+        "applicant": case.applicant_name,
         "object": case.application_object or "",
         "regional_city_network": case.regional_city_network,
         "score": case.score or 0.0,
@@ -127,7 +127,7 @@ def check(
                 pending,
             ),
         )
-    reserve = call.regional_city_reserve
+    reserve = call.reserved_total
     city = sum(r.get("proposed_amount", 0) for r in rows if r["regional_city_network"])
     other = sum(r.get("proposed_amount", 0) for r in rows if not r["regional_city_network"])
     if city > reserve:

@@ -12,14 +12,15 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.auth.views import safe_next_url
-from app.calls.schemas import APPLICATION_OBJECTS
 from app.cases.operations import actor_of
-from app.cases.queries import is_staff
+from app.cases.queries import application_objects, is_staff
 from app.extensions import current_session, db
+from app.forms.dynamic import expand
 from app.forms.parse import parse_form
 from app.forms.render import ADD_ROW_ACTION, field_id, render_error_summary, render_form
 from app.forms.sanitize import sanitize_for_engine
 from app.forms.validate import validate_form
+from app.i18n import current_language
 from app.i18n.process_texts import prefetch_instances, process_texts, translate
 from app.i18n.refusals import translate_refusal
 from app.loaders import get_case, get_instance
@@ -65,13 +66,14 @@ def inbox_page() -> str:
     filters = InboxFilters.from_args(request.args)
     rows = inbox(current_session(), current_user, filters)
     prefetch_instances(row.task.instance_id for row in rows)
+    choices = inbox_choices(current_session(), current_user)
     return render_template(
         "tasks/inbox.html",
         mine=[row for row in rows if row.task.assignee == current_user.username],
         groups=[row for row in rows if row.task.assignee is None],
         filters=filters,
-        choices=inbox_choices(current_session(), current_user),
-        application_objects=APPLICATION_OBJECTS,
+        choices=choices,
+        application_objects=application_objects(choices.calls, current_language()),
         sorts=SORTS,
         format_helsinki=format_helsinki,
     )
@@ -231,7 +233,12 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
     actor = actor_of(current_user)
     if not may_act(actor, row) or not may_work_on(current_user, owner, row):
         abort(403)
-    schema = view.schema or {"type": "object", "properties": {}}
+    schema, ui_schema = expand(
+        view.schema or {"type": "object", "properties": {}},
+        view.ui_schema,
+        view.data,
+        current_language(),
+    )
     texts = process_texts(instance)
     draft = draft_of(current_session(), instance.id, task_id)
     data = hooks.prefill(
@@ -242,7 +249,7 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
     )
     errors: dict[str, str] = {}
     if request.method == "POST":
-        data = parse_form(schema, request.form, view.ui_schema)
+        data = parse_form(schema, request.form, ui_schema)
         action = request.form.get("action", "send")
         if action == "draft" or action.startswith(ADD_ROW_ACTION):
             save_draft(
@@ -265,7 +272,7 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
         owner=owner,
         instance=instance,
         form_html=render_form(
-            hooks.displayed_schema(row.spec_name, schema), view.ui_schema, data, errors, texts
+            hooks.displayed_schema(row.spec_name, schema), ui_schema, data, errors, texts
         ),
         data=data,
         call=owner.call,

@@ -24,8 +24,10 @@ def test_setup_demo_twice_duplicates_nothing(app):
     assert "7 demo account(s) created" in first.output
     assert "0 demo account(s) created" in second.output
     assert "already set up" in second.output
-    assert (count(app, ProcessVersion), count(app, Call), count(app, User)) == (1, 1, 7)
-    assert count(app, WorkflowInstance) == 1
+    assert "call regional-networks-2022 already set up" in second.output
+    # one version; the 2021 call and its 2022 copy, each with its call process
+    assert (count(app, ProcessVersion), count(app, Call), count(app, User)) == (1, 2, 7)
+    assert count(app, WorkflowInstance) == 2
 
 
 def test_deploy_refuses_a_folder_whose_script_imports_os(app, tmp_path):

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.auth.models import ROLES
-from app.calls.models import BUNDLE
+from app.processes.operations import deploy_files
 from app.tasks.hooks import check, prefill
 from tests.workflows.bundle_edits import edited, with_form, without_task
-from workflows import bundles, deploy_bundle, read_bundle, wall_now
+from workflows import bundles, read_bundle, wall_now
 from workflows.migration import check_migration, migrate_instance
 from workflows.models import ProcessVersion
 from workflows.queries import waiting_counts
@@ -25,14 +24,8 @@ SCORES = {"relevance": 5, "inter_regional_cooperation": 4, "impact": 4, "feasibi
 
 
 def deploy(rehearsal, files: dict[str, str]) -> ProcessVersion:
-    version, _ = deploy_bundle(
-        rehearsal.session,
-        files,
-        bundle=BUNDLE,
-        deployed_by="process_owner",
-        now=wall_now(),
-        known_roles=frozenset(ROLES),
-    )
+    model = rehearsal.call.model
+    version, _ = deploy_files(rehearsal.session, files, model, "process_owner")
     rehearsal.session.commit()
     return version
 
@@ -65,7 +58,7 @@ def test_a_case_moved_twice_mid_way_runs_on_the_new_versions_to_its_end(rehearsa
     v2 = deploy(rehearsal, second_version(files))
 
     assert waiting_counts(rehearsal.session, first.id) == {
-        "idea_deadline_passed": 1,  # the call
+        "idea_deadline_passed": 2,  # the calls of 2021 and 2022
         "webinar_invitation_received": 1,
     }
     migrate(rehearsal, case, v2)

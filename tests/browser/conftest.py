@@ -49,6 +49,9 @@ LOOPBACK = re.compile(r"^http://127\.0\.0\.1(:\d+)?/")
 DESKTOP = {"width": 1280, "height": 800}
 
 expect.set_options(timeout=10_000)
+DEMO_CALL = "regional-networks-2021"
+# The button that starts an application in the 2021 call (the 2022 round has one too).
+START_2021 = re.compile(r"^Start an application\W+Network cooperation.*2021–2023$")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -179,9 +182,9 @@ def move_clock(app: Flask) -> Callable[[str], None]:
     """`move_clock("2021-04-15T16:15:01+03:00")`: move the demo call's rehearsal clock as the
     CLI does: due timers fire and the cases are synced."""
 
-    def move(moment: str) -> None:
+    def move(moment: str, key: str = DEMO_CALL) -> None:
         with app.app_context():
-            call = db.session.scalar(select(Call))
+            call = db.session.scalar(select(Call).where(Call.key == key))
             assert call is not None
             move_rehearsal_clock(db.session, call, datetime.fromisoformat(moment))
             sync_changed_cases(db.session, call)
@@ -195,9 +198,9 @@ def set_clock(app: Flask) -> Callable[[str], None]:
     """`set_clock("2021-04-15T16:15:00+03:00")`: set the rehearsal time without firing timers,
     as if the worker had not yet run."""
 
-    def set_time(moment: str) -> None:
+    def set_time(moment: str, key: str = DEMO_CALL) -> None:
         with app.app_context():
-            call = db.session.scalar(select(Call))
+            call = db.session.scalar(select(Call).where(Call.key == key))
             assert call is not None
             set_rehearsal_time(call.clock, datetime.fromisoformat(moment))
             db.session.commit()

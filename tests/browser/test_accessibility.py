@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.axe import violations
+from tests.browser.conftest import START_2021
 
 
 @pytest.mark.parametrize(
@@ -17,6 +18,17 @@ from tests.browser.axe import violations
         ("specialist", "/tasks"),
         ("specialist", "/cases"),
         ("applicant", "/notices"),
+        (None, "/calls"),
+        (None, "/calls/regional-networks-2021"),
+        ("applicant", "/start"),
+        ("process_owner", "/calls/manage"),
+        ("process_owner", "/calls/regional-networks-2021/manage"),
+        ("process_owner", "/calls/regional-networks-2021/copy"),
+        ("process_owner", "/calls/new"),
+        ("process_owner", "/calls/import"),
+        ("process_owner", "/processes/"),
+        ("process_owner", "/processes/models/new"),
+        ("process_owner", "/processes/models/two-phase-funding"),
     ],
 )
 def test_main_pages_have_no_serious_accessibility_violations(
@@ -30,7 +42,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
 def test_the_idea_form_and_its_errors_have_no_serious_accessibility_violations(as_user):
     page = as_user("applicant")
     page.goto("/cases")
-    page.get_by_role("button", name="Start an application").click()
+    page.get_by_role("button", name=START_2021).click()
     assert violations(page) == []
     page.get_by_role("button", name="Send", exact=True).click()
     assert violations(page) == []
@@ -47,7 +59,7 @@ def test_the_check_does_find_a_violation(as_user):
 def test_the_receipt_case_and_clock_pages_have_no_serious_accessibility_violations(as_user):
     page = as_user("applicant")
     page.goto("/cases")
-    page.get_by_role("button", name="Start an application").click()
+    page.get_by_role("button", name=START_2021).click()
     page.get_by_role("button", name="Save draft").click()
     page.goto("/cases/1")
     page.wait_for_load_state("networkidle")  # the diagram is drawn

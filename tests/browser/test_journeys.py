@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.axe import violations
+from tests.browser.conftest import START_2021
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +26,7 @@ IDEA_TASK = "Write and send the idea proposal"
 
 def start_application(page: Page) -> None:
     page.goto("/cases")
-    page.get_by_role("button", name="Start an application").click()
+    page.get_by_role("button", name=START_2021).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(IDEA_TASK)
 
 
@@ -253,7 +254,7 @@ def test_the_idea_form_works_with_the_keyboard_alone_on_a_small_screen(as_user, 
     applicant = as_user("applicant", viewport={"width": 375, "height": 667})
     applicant.goto("/cases")
     assert_no_horizontal_scroll(applicant)
-    tab_to(applicant, applicant.get_by_role("button", name="Start an application"))
+    tab_to(applicant, applicant.get_by_role("button", name=START_2021))
     applicant.keyboard.press("Enter")
     expect(applicant.get_by_role("heading", level=1)).to_have_text(IDEA_TASK)
     assert_no_horizontal_scroll(applicant)

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import violations
+from tests.browser.conftest import START_2021
 
 pytestmark = pytest.mark.browser
 SHIPPED_FINNISH = Path(__file__).resolve().parents[2] / "bpmn" / "translations" / "fi.json"
@@ -24,7 +25,7 @@ def shipped_finnish() -> dict[str, str]:
 def test_an_applicant_switches_the_task_list_to_finnish_then_swedish(as_user, screenshot):
     applicant = as_user("applicant")
     applicant.goto("/cases")
-    applicant.get_by_role("button", name="Start an application").click()
+    applicant.get_by_role("button", name=START_2021).click()
     applicant.goto("/tasks")
     expect(applicant.get_by_role("heading", level=1)).to_have_text("My tasks")
 

@@ -50,7 +50,7 @@ def test_the_owner_edits_deploys_and_migrates_while_a_running_case_stays_on_its_
     start_application(applicant)  # case 1, on the first version
 
     owner = as_user("process_owner")
-    owner.goto("/processes/")
+    owner.goto("/processes/models/two-phase-funding")
     screenshot(owner, "process-library")
     assert violations(owner) == []
     owner.get_by_label("Start a draft from the current version").fill("Shorter screening name")
@@ -80,7 +80,8 @@ def test_the_owner_edits_deploys_and_migrates_while_a_running_case_stays_on_its_
     owner.goto(draft_url)
     expect(owner.get_by_role("status")).to_contain_text("The files pass every check")
     owner.get_by_role("button", name="Deploy").click()
-    expect(owner.get_by_role("heading", level=1)).to_have_text("Version 2 of grantflow")
+    heading = owner.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Version 2 of Two-phase funding call")
     expect(owner.locator(".flash-success")).to_contain_text("running cases stay on their version")
     screenshot(owner, "process-version")
     assert violations(owner) == []
@@ -101,7 +102,7 @@ def test_the_owner_edits_deploys_and_migrates_while_a_running_case_stays_on_its_
         )
     assert versions_of_cases(app) == {1: first_hash, 2: new_hash}
 
-    owner.goto("/processes/")
+    owner.goto("/processes/models/two-phase-funding")
     # running cases / all cases: case 1 on version 1, case 2 on version 2
     assert version_row(owner, 1)[3:5] == ["1", "1"]
     assert version_row(owner, 2)[3:6] == ["1", "1", "current"]
@@ -110,7 +111,8 @@ def test_the_owner_edits_deploys_and_migrates_while_a_running_case_stays_on_its_
     owner.get_by_role("link", name="Migrate running cases to another version").click()
     rows = owner.get_by_role("row")
     expect(rows.filter(has_text="City of Tampere")).to_contain_text("Can move")
-    owner.get_by_label("Call process of").uncheck()  # only the case moves
+    for box in owner.get_by_label("Call process of").all():  # only the case moves
+        box.uncheck()
     screenshot(owner, "process-migration-check")
     assert violations(owner) == []
     owner.get_by_role("button", name="Migrate the chosen cases").click()
@@ -124,18 +126,18 @@ def test_a_rehearsal_call_runs_a_draft_and_is_discarded(
     app: Flask, as_user: Callable[..., Page], screenshot: Callable[..., Any]
 ) -> None:
     owner = as_user("process_owner")
-    owner.goto("/processes/")
+    owner.goto("/processes/models/two-phase-funding")
     owner.get_by_role("button", name="New draft").click()
     owner.get_by_role("button", name="Start a rehearsal call").click()
     expect(owner.get_by_role("heading", level=1)).to_contain_text("Rehearsal of")
-    expect(owner.locator(".rehearsal-banner")).to_contain_text("Rehearsal time is")
+    expect(owner.locator(".rehearsal-banner")).to_contain_text("runs on a rehearsal clock")
 
     applicant = as_user("applicant")
     start_application(applicant, call_title="Rehearsal of")
     applicant.goto("/tasks")
     expect(applicant.get_by_role("link", name="Write and send the idea proposal")).to_have_count(1)
 
-    owner.goto("/processes/")
+    owner.goto("/processes/models/two-phase-funding")
     screenshot(owner, "process-library-with-rehearsal")
     owner.get_by_role("button", name="Discard").click()
     expect(owner.locator(".flash-success")).to_contain_text("was discarded")

@@ -112,7 +112,7 @@ def test_a_file_broken_against_a_rule_is_refused_with_its_element_named(
 ) -> None:
     (name, text), file, element, words = BROKEN[rule]
     page = as_user("process_owner")
-    page.goto("/processes/")
+    page.goto("/processes/models/two-phase-funding")
     page.get_by_role("button", name="New draft").click()
     expect(page.get_by_role("status")).to_contain_text("The files pass every check")
     upload(page, name, text)
@@ -137,7 +137,7 @@ def test_an_unsafe_or_broken_xml_file_is_not_stored(
     as_user: Callable[..., Page], text: str, words: str
 ) -> None:
     page = as_user("process_owner")
-    page.goto("/processes/")
+    page.goto("/processes/models/two-phase-funding")
     page.get_by_role("button", name="New draft").click()
     upload(page, APPLICATION, text)
     expect(page.get_by_role("alert").first).to_contain_text(f"{APPLICATION} was not stored")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import Session
 
-from workflows.models import Base, Clock
+from tests.workflows.factories import SHIPPED_MODEL, process_model
+from workflows.models import Base, Clock, ProcessModel
 
 
 @pytest.fixture
@@ -35,3 +36,12 @@ def rehearsal_clock(session: Session) -> Clock:
     session.add(clock)
     session.flush()
     return clock
+
+
+@pytest.fixture
+def make_model(session: Session) -> Callable[..., ProcessModel]:
+    """`make_model("grants")`: a process model with the shipped model's contract; keyword
+    arguments change it (`make_model("notes", case_process="minimal", case_start_data=[])`)."""
+    return lambda model_id=SHIPPED_MODEL["id"], **contract: process_model(
+        session, model_id, **contract
+    )

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from tests.workflows.factories import process_model
 from workflows.bundles import content_hash, deploy_bundle, parse_bundle, parse_xml, read_bundle
 from workflows.errors import BundleRefused
 
@@ -37,8 +38,11 @@ def test_the_shipped_bundle_parses_with_both_processes(files):
 
 def test_deploying_the_same_files_twice_stores_one_version(session, files):
     now = datetime.now(UTC)
-    first, created = deploy_bundle(session, files, bundle="b", deployed_by="t", now=now)
-    again, created_again = deploy_bundle(session, dict(files), bundle="b", deployed_by="t", now=now)
+    model = process_model(session, "b")
+    first, created = deploy_bundle(session, files, model=model, deployed_by="t", now=now)
+    again, created_again = deploy_bundle(
+        session, dict(files), model=model, deployed_by="t", now=now
+    )
     assert (created, created_again) == (True, False)
     assert again.id == first.id
     assert first.content_hash == content_hash(files)

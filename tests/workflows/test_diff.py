@@ -252,8 +252,8 @@ def test_a_changed_dmn_rule_names_the_column_and_both_cells(files):
     new = edited(
         files,
         "eligibility.dmn",
-        '"rule_2_in_2">\n          <text>&gt;= 4',
-        '"rule_2_in_2">\n          <text>&gt;= 5',
+        '"rule_regions_in_3">\n          <text>False',
+        '"rule_regions_in_3">\n          <text>-',
     )
 
     diff = diff_versions(files, new)
@@ -264,9 +264,9 @@ def test_a_changed_dmn_rule_names_the_column_and_both_cells(files):
             status="changed",
             file="eligibility.dmn",
             process="eligibility",
-            element_id="rule_2",
-            element_name="Theme network, enough participants",
-            changes=(Change("if Municipalities", ">= 4", ">= 5"),),
+            element_id="rule_regions",
+            element_name="Too few regions",
+            changes=(Change("if Enough regions", "False", "-"),),
         ),
     )
 

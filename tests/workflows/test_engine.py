@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError
 
+from tests.workflows.factories import process_model
 from workflows.bundles import deploy_bundle, read_bundle
 from workflows.clock import set_rehearsal_time
 from workflows.engine import fire_due_timers, load_workflow, start_instance
@@ -19,7 +20,7 @@ CALL_DATA = {
     "idea_deadline": "2021-04-15T16:15:00+03:00",
     "application_deadline": "2021-06-02T16:15:00+03:00",
     "budget_total": 7_000_000,
-    "regional_city_reserve": 1_000_000,
+    "reserved_total": 1_000_000,
     "webinar": {"title": "Webinar", "starts_at": "2021-04-20T12:30:00+03:00"},
 }
 
@@ -27,7 +28,11 @@ CALL_DATA = {
 @pytest.fixture
 def call_instance(session, rehearsal_clock):
     version, _ = deploy_bundle(
-        session, read_bundle(BPMN), bundle="t", deployed_by="test", now=datetime.now(UTC)
+        session,
+        read_bundle(BPMN),
+        model=process_model(session, "t"),
+        deployed_by="test",
+        now=datetime.now(UTC),
     )
     instance = start_instance(
         session,

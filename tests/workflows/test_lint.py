@@ -11,32 +11,22 @@ from typing import Any
 
 import pytest
 
+from tests.workflows.factories import SHIPPED_MODEL
 from workflows.bundles import parse_bundle, read_bundle
+from workflows.contract import Contract
 from workflows.errors import BundleRefused, Problem
 from workflows.lint import FLOW_NODES, check_bundle
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 ROLES = frozenset({"applicant", "specialist", "decision_maker", "process_owner", "admin"})
-# What the application puts in the start data of each shipped process (app/calls, app/cases).
-START_DATA = {
-    "funding_call": {
-        "call_key",
-        "idea_deadline",
-        "application_deadline",
-        "budget_total",
-        "regional_city_reserve",
-        "webinar",
-    },
-    "funding_application": {
-        "case_key",
-        "call_key",
-        "idea_deadline",
-        "application_deadline",
-        "evaluators",
-        "evaluation_criteria",
-        "lead_organisation",
-    },
-}
+# The shipped model's contract with the application (bpmn/model.json).
+SHIPPED_CONTRACT = Contract(
+    case_process=SHIPPED_MODEL["case_process"],
+    call_process=SHIPPED_MODEL["call_process"],
+    case_start_data=frozenset(SHIPPED_MODEL["case_start_data"]),
+    call_start_data=frozenset(SHIPPED_MODEL["call_start_data"]),
+    messages=tuple(SHIPPED_MODEL["messages"]),
+)
 FILE = "minimal.bpmn"
 FORM = '{"type": "object", "properties": {"note": {"type": "string"}}}'
 USER_TASK = """<bpmn:userTask id="write_note" name="Write a note">
@@ -140,7 +130,7 @@ def test_the_minimal_process_has_no_problems():
 
 
 def test_the_shipped_bundle_has_no_errors_and_no_warnings_but_of_its_translations():
-    found = check_bundle(read_bundle(BPMN), known_roles=ROLES, start_data=START_DATA)
+    found = check_bundle(read_bundle(BPMN), known_roles=ROLES, contract=SHIPPED_CONTRACT)
     # bpmn/translations/ is written alongside: its catalogs may still lack texts (warnings).
     assert [p for p in found if p.is_error or not p.file.startswith("translations/")] == []
 

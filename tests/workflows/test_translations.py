@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.workflows.factories import process_model
 from tests.workflows.test_lint import FILE, bpmn_file, bundle, flow
 from workflows.bundles import deploy_bundle, parse_bundle
 from workflows.errors import BundleRefused, Problem
@@ -122,7 +123,7 @@ def test_process_texts_for_returns_the_versions_catalog_and_nothing_for_english(
     version, _ = deploy_bundle(
         session,
         bundle() | {"translations/fi.json": json.dumps(finnish)},
-        bundle="notes",
+        model=process_model(session, "notes", case_process="minimal"),
         deployed_by="test",
         now=datetime.now(UTC),
     )

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.workflows.factories import process_model
 from workflows.bundles import content_hash, deploy_bundle, read_bundle
 from workflows.engine import start_instance
 from workflows.models import ProcessVersion
@@ -52,15 +53,16 @@ WAITS = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def deploy(session, files, bundle="grants"):
-    version, _ = deploy_bundle(session, files, bundle=bundle, deployed_by="owner", now=NOW)
+def deploy(session, files, model_id="grants"):
+    model = process_model(session, model_id)
+    version, _ = deploy_bundle(session, files, model=model, deployed_by="owner", now=NOW)
     return version
 
 
 def store_waits(session):
     """The WAITS process, stored as a version deployed before today's lint rules would be."""
     version = ProcessVersion(
-        bundle="waits",
+        model=process_model(session, "waits", case_process="waits", call_process=None),
         content_hash=content_hash({"waits.bpmn": WAITS}),
         files={"waits.bpmn": WAITS},
         process_ids=["waits"],

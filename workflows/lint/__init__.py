@@ -17,8 +17,8 @@ elements holds the XML helpers they share.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from typing import Any
+from collections.abc import Collection, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from workflows.errors import Problem
 from workflows.lint.bundle import Bundle, Rule
@@ -30,6 +30,9 @@ from workflows.lint.structure import check_structure
 from workflows.lint.timers import check_timers
 from workflows.lint.translations import check_translations
 
+if TYPE_CHECKING:
+    from workflows.contract import BoundCall, Contract
+
 __all__ = ["FLOW_NODES", "check_bundle", "lint_bundle"]
 
 
@@ -37,15 +40,20 @@ def check_bundle(
     files: dict[str, str],
     known_roles: frozenset[str] | None = None,
     *,
+    contract: Contract | None = None,
+    bound: Sequence[BoundCall] = (),
     start_data: Mapping[str, Collection[str]] | None = None,
 ) -> list[Problem]:
     """Every problem of a bundle, errors and warnings, without raising: for a validation view.
 
-    The engine's checks (workflows/bundles.py) run first, then these rules on what it read.
+    The engine's checks (workflows/bundles.py) run first, then these rules on what it read,
+    then the model's contract (workflows/contract.py) when one is given.
     """
     from workflows.bundles import examine_bundle  # bundles calls lint_bundle: import at use
 
-    return examine_bundle(files, known_roles, start_data=start_data)[1]
+    return examine_bundle(
+        files, known_roles, contract=contract, bound=bound, start_data=start_data
+    )[1]
 
 
 def lint_bundle(

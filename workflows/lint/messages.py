@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from workflows.errors import Problem
 from workflows.lint.bundle import Bundle
@@ -19,6 +19,7 @@ class MessageEnd:
     element: Element
     message: str
     correlation: Mapping[str, frozenset[str]]  # correlation key -> correlation property ids
+    process: str = ""  # the id of the process the element belongs to
 
     @property
     def id(self) -> str:
@@ -28,23 +29,50 @@ class MessageEnd:
         return f"{describe(self.element)} ('{self.id}' in {self.file})"
 
 
-def check_messages(bundle: Bundle) -> Iterator[Problem]:
-    """Every message thrown is caught somewhere in the bundle and every catch has a thrower;
-    when the catching side correlates the message, the throwing side sends the same keys."""
-    throwers: dict[str, list[MessageEnd]] = defaultdict(list)
-    catchers: dict[str, list[MessageEnd]] = defaultdict(list)
-    for name, root in bundle.bpmn():
+@dataclass
+class MessageEnds:
+    """Who throws and who catches each message, by message name, and what could not be read."""
+
+    throwers: dict[str, list[MessageEnd]] = field(default_factory=lambda: defaultdict(list))
+    catchers: dict[str, list[MessageEnd]] = field(default_factory=lambda: defaultdict(list))
+    problems: list[Problem] = field(default_factory=list)
+
+    def of_process(self, process: str, *, throwing: bool) -> dict[str, list[MessageEnd]]:
+        ends = self.throwers if throwing else self.catchers
+        found = {m: [e for e in those if e.process == process] for m, those in ends.items()}
+        return {message: those for message, those in found.items() if those}
+
+
+def message_ends(documents: Iterable[tuple[str, Element]]) -> MessageEnds:
+    """The message ends of BPMN documents given as (file name, root element)."""
+    ends = MessageEnds()
+    for name, root in documents:
         correlations = _message_correlations(root)
         for node, definition, throws in _message_nodes(root):
             message, problem = _message_name(name, root, node, definition)
             if problem is not None:
-                yield problem
+                ends.problems.append(problem)
                 continue
             correlation = dict(correlations.get(definition.get("messageRef", ""), {}))
             for key, props in _process_correlations(root, definition).items():
                 correlation[key] = correlation.get(key, frozenset()) | props
-            end = MessageEnd(name, node, message, correlation)
-            (throwers if throws else catchers)[message].append(end)
+            process = next(iter(xpath(node, "ancestor::bpmn:process[1]/@id")), "")
+            end = MessageEnd(name, node, message, correlation, str(process))
+            (ends.throwers if throws else ends.catchers)[message].append(end)
+    return ends
+
+
+def correlates_alike(thrower: MessageEnd, catcher: MessageEnd) -> bool:
+    """A catch that correlates the message gets it only when the thrower sends the same keys."""
+    return not catcher.correlation or catcher.correlation == thrower.correlation
+
+
+def check_messages(bundle: Bundle) -> Iterator[Problem]:
+    """Every message thrown is caught somewhere in the bundle and every catch has a thrower;
+    when the catching side correlates the message, the throwing side sends the same keys."""
+    found = message_ends(bundle.bpmn())
+    yield from found.problems
+    throwers, catchers = found.throwers, found.catchers
     # With a BPMN file refused, its messages are unknown: only correlations can be compared.
     complete = not any(name.endswith(".bpmn") for name in bundle.refused)
     for message, ends in throwers.items():
@@ -57,13 +85,13 @@ def check_messages(bundle: Bundle) -> Iterator[Problem]:
                     "the bundle catches it: it would be lost",
                 )
             for catcher in catchers.get(message, []):
-                if catcher.correlation and catcher.correlation != end.correlation:
+                if not correlates_alike(end, catcher):
                     yield problem_at(
                         end.file,
                         end.element,
                         f"{describe(end.element)} sends the message '{message}' correlated on "
-                        f"{_correlation_text(end)}, but {catcher.describe()} expects it "
-                        f"correlated on {_correlation_text(catcher)}: it would never be delivered",
+                        f"{correlation_text(end)}, but {catcher.describe()} expects it "
+                        f"correlated on {correlation_text(catcher)}: it would never be delivered",
                     )
     for message, ends in catchers.items():
         for end in [] if message in throwers or not complete else ends:
@@ -144,7 +172,7 @@ def _keys_of_properties(root: Element) -> dict[str, list[str]]:
     return keys
 
 
-def _correlation_text(end: MessageEnd) -> str:
+def correlation_text(end: MessageEnd) -> str:
     if not end.correlation:
         return "nothing"
     return "; ".join(

@@ -36,12 +36,13 @@ _UNQUOTED_ISO = re.compile(r"\d{4}-\d\d-\d\d.*|P(?=[^/]*\d)[\dYMWDTHS.,]+|R\d*/.
 def check_timers(bundle: Bundle) -> Iterator[Problem]:
     """A timer's expression compiles in the sandbox and, when it is a constant, parses as the
     ISO 8601 date-time, duration or cycle its kind needs; when it reads data, that data is set
-    by the process or given at start (checked only when the start data is known)."""
+    by the process or given at start (checked only for a process whose start data is known)."""
     for name, root in bundle.bpmn():
         for process in xpath(root, "bpmn:process"):
             known = None
-            if bundle.start_data is not None:
-                given = bundle.start_data.get(process.get("id", ""), ())
+            process_id = process.get("id", "")
+            if bundle.start_data is not None and process_id in bundle.start_data:
+                given = bundle.start_data[process_id]
                 known = names_set_in(process, root, bundle) | set(given)
             for definition in xpath(process, ".//bpmn:timerEventDefinition"):
                 yield from _check_timer(name, definition, known)

@@ -15,7 +15,13 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[3]
 APP = ROOT / "app"
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "_l": None,
+    "N_": None,
+    "lazy_gettext": None,
+    "lazy_pgettext": ((1, "c"), 2),
+}
 # %(name)s for Python and Jinja; {name} in texts that scripts fill in on the page.
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
 TAG = re.compile(r"</?[a-z]+[^>]*>")

@@ -8,17 +8,16 @@ import re
 import pytest
 from sqlalchemy import event
 
-from app.calls.models import BUNDLE
 from app.extensions import db
 from app.forms import render_form
 from app.i18n.labels import phase_name
 from app.i18n.process_texts import translate, translate_names
 from app.notifications.display import notice_text
-from app.processes.checks import KNOWN_ROLES, START_DATA
+from app.processes.operations import deploy_files
 from tests.app.cases.helpers import open_case, send_idea
 from tests.app.conftest import BPMN
-from workflows import deploy_bundle, read_bundle, wall_now
-from workflows.models import ProcessVersion
+from workflows import read_bundle
+from workflows.models import ProcessModel, ProcessVersion
 
 FINNISH = {"Accept-Language": "fi-FI,fi;q=0.9,en;q=0.5"}
 ENGLISH = {"Accept-Language": "en"}
@@ -54,15 +53,8 @@ def translated(app, demo):
         "translations/fi.json": json.dumps(finnish_catalog(), ensure_ascii=False)
     }
     with app.app_context():
-        version, _created = deploy_bundle(
-            db.session,
-            files,
-            bundle=BUNDLE,
-            deployed_by="test",
-            now=wall_now(),
-            known_roles=KNOWN_ROLES,
-            start_data=START_DATA,
-        )
+        model = db.session.get(ProcessModel, "two-phase-funding")
+        version, _created = deploy_files(db.session, files, model, "test")
         db.session.commit()
         return version.id
 

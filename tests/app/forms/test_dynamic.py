@@ -1,0 +1,65 @@
+"""Form parts the task data fills in: a call's application objects as options, its evaluation
+criteria as fields."""
+
+from __future__ import annotations
+
+from app.forms.dynamic import expand
+from app.forms.validate import validate_form
+
+OBJECTS = [
+    {"value": "theme_network", "label": {"fi": "Teemaverkosto", "en": "Theme network"}},
+    {"value": "growth_zone", "label": "Growth zone"},
+]
+CRITERIA = [
+    {
+        "key": "relevance",
+        "title": {"fi": "Relevanssi", "en": "Relevance"},
+        "minimum": 1,
+        "maximum": 5,
+    },
+    {"key": "impact", "title": "Impact", "minimum": 1, "maximum": 3},
+]
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "application_object": {
+            "type": "string",
+            "anyOf": ["options_from_task_data_var:application_object_options"],
+        },
+        "scores": {"type": "object", "x-properties-from-task-data-var": "evaluation_criteria"},
+    },
+}
+UI = {"scores": {"ui:properties": {"ui:widget": "radio"}}}
+DATA = {"application_object_options": OBJECTS, "evaluation_criteria": CRITERIA}
+
+
+def test_options_come_from_the_task_data_in_the_page_language():
+    schema, _ui = expand(SCHEMA, UI, DATA, "fi")
+    assert schema["properties"]["application_object"]["anyOf"] == [
+        {"const": "theme_network", "title": "Teemaverkosto"},
+        {"const": "growth_zone", "title": "Growth zone"},
+    ]
+    assert SCHEMA["properties"]["application_object"]["anyOf"][0].startswith("options_from")
+
+
+def test_each_criterion_becomes_a_required_field_with_its_scale():
+    schema, ui = expand(SCHEMA, UI, DATA, "en")
+    scores = schema["properties"]["scores"]
+    assert scores["required"] == ["relevance", "impact"]
+    assert scores["properties"]["relevance"] == {
+        "type": "integer",
+        "title": "Relevance",
+        "minimum": 1,
+        "maximum": 5,
+    }
+    assert ui["scores"]["impact"] == {"ui:widget": "radio"}
+    errors = validate_form(
+        schema, {"application_object": "growth_zone", "scores": {"relevance": 5, "impact": 4}}
+    )
+    assert list(errors) == ["scores.impact"]
+    assert validate_form(schema, {"application_object": "nope", "scores": {}})
+
+
+def test_a_schema_without_dynamic_parts_is_returned_as_it_is():
+    plain = {"type": "object", "properties": {"name": {"type": "string"}}}
+    assert expand(plain, None, DATA, "fi") == (plain, {})
