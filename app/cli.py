@@ -16,6 +16,7 @@ from app.calls.models import Call
 from app.calls.operations import move_rehearsal_clock, next_timer_at
 from app.demo import deploy_folder, setup_demo
 from app.extensions import current_session, db
+from app.processes.model_operations import ModelRefused
 from app.processes.operations import deploy_files
 from app.timefmt import format_helsinki
 from workflows import BundleRefused, clock_now, read_bundle
@@ -31,7 +32,7 @@ def setup_demo_command() -> None:
     """Deploy bpmn/, create the demo accounts and the demo call (safe to run again)."""
     try:
         said = setup_demo(current_session(), BPMN_FOLDER)
-    except (BundleRefused, ValueError) as err:
+    except (BundleRefused, ModelRefused, ValueError) as err:
         raise click.ClickException(str(err)) from None
     for line in said:
         click.echo(line)

@@ -65,7 +65,10 @@ def editor_data(call: Call) -> dict[str, Any]:
     data["process_model"] = call.model_id
     data["process_version"] = call.version.content_hash[:12] if call.version else "current"
     if call.clock.rehearsal and call.clock.anchor is not None:
-        data["rehearsal_clock_start"] = clock_now(call.clock).replace(microsecond=0).isoformat()
+        # A draft's rehearsal clock starts when the call is published; a running one is where
+        # it is now (what a copy or an export starts from).
+        start = call.clock.anchor if call.status == "draft" else clock_now(call.clock)
+        data["rehearsal_clock_start"] = start.replace(microsecond=0).isoformat()
     return data
 
 
@@ -222,7 +225,10 @@ def update_call(session: Session, call: Call, data: dict[str, Any], actor: Actor
     if errors:
         raise SettingsRefused(errors)
     before = editor_data(call)
-    changed = sorted(k for k in set(before) | set(data) if before.get(k) != data.get(k))
+    compared = set(before) | set(data)
+    if call.status != "draft":
+        compared -= set(BINDING)  # locked: a running rehearsal clock's time moves on
+    changed = sorted(k for k in compared if before.get(k) != data.get(k))
     if not changed:
         return []
     if call.status == "draft":
@@ -356,6 +362,8 @@ def publish_call(session: Session, call: Call, actor: Actor) -> None:
             correlation_key=f"call:{call.key}",
             actor=actor,
         )
+    if call.clock.rehearsal and call.clock.anchor is not None:
+        set_rehearsal_time(call.clock, call.clock.anchor)  # it starts now, where it was set
     call.status = "published"
     call.published_at = call.updated_at = wall_now()
     _record_status(session, call, actor, "call_published", f"Published the call {call.key}")

@@ -18,7 +18,10 @@ bp = Blueprint("public", __name__)
 
 
 def _visible(call: Call) -> bool:
-    return call.kind != "standing" and call.status != "draft" and call.discarded_at is None
+    """Published (or closed, decided) calls; a rehearsal only to the signed-in walking it."""
+    if call.kind == "standing" or call.status == "draft" or call.discarded_at is not None:
+        return False
+    return call.kind == "call" or current_user.is_authenticated
 
 
 @bp.get("/calls", endpoint="calls")

@@ -25,13 +25,14 @@ def get_call_by_key(session: Session, key: str) -> Call | None:
     return session.scalar(select(Call).where(Call.key == key))
 
 
-def public_calls(session: Session) -> list[Call]:
-    """Published calls (rehearsals included, marked as such), soonest deadline first, then
-    calls that closed, newest first."""
+def public_calls(session: Session, *, rehearsals: bool = False) -> list[Call]:
+    """Published calls, soonest deadline first, then calls that closed. ``rehearsals``: also
+    the rehearsal calls of drafts (for the people walking them, never on the public page)."""
+    kinds = ("call", "rehearsal") if rehearsals else ("call",)
     calls = session.scalars(
         select(Call)
         .where(
-            Call.kind.in_(("call", "rehearsal")),
+            Call.kind.in_(kinds),
             Call.status.in_(("published", "closed", "decided")),
             Call.discarded_at.is_(None),
         )

@@ -88,7 +88,7 @@ def call_schema(choices: CallChoices) -> Schema:
         "properties": {
             "key": {
                 "type": "string",
-                "title": N_("Key"),
+                "title": N_("Key of the call"),
                 "description": N_(
                     "The call's name in web addresses: lower-case letters, digits and dashes, "
                     "e.g. regional-networks-2022."

@@ -244,7 +244,7 @@ def startable_calls(session: Session, user: User) -> list[Call]:
 
     return [
         call
-        for call in public_calls(session)
+        for call in public_calls(session, rehearsals=True)
         if accepts_new_cases(call) and may_start_in(session, call, user)
     ]
 

@@ -195,9 +195,12 @@ def update_model(session: Session, model: ProcessModel, data: dict[str, Any], us
 def load_model(
     session: Session, definition: dict[str, Any], actor: str
 ) -> tuple[ProcessModel, bool]:
-    """A model from a model.json definition (the shipped model); (model, created)."""
+    """A model from a model.json definition (the shipped model); (model, created). A model
+    already there takes the definition's names and contract, checked as an edit would be
+    (ModelRefused when a version in use or a call of the model could not keep it)."""
     found = session.get(ProcessModel, definition["id"])
     if found is not None:
+        _sync_model(session, found, definition, actor)
         return found, False
     now = wall_now()
     model = ProcessModel(
@@ -217,3 +220,34 @@ def load_model(
     session.add(model)
     session.flush()
     return model, True
+
+
+def _sync_model(
+    session: Session, model: ProcessModel, definition: dict[str, Any], actor: str
+) -> None:
+    fields = {
+        "names": definition.get("names", {}),
+        "descriptions": definition.get("descriptions", {}),
+        "case_process": definition["case_process"],
+        "call_process": definition.get("call_process"),
+        "case_start_data": list(definition.get("case_start_data", [])),
+        "call_start_data": list(definition.get("call_start_data", [])),
+        "messages": list(definition.get("messages", [])),
+    }
+    if all(getattr(model, name) == value for name, value in fields.items()):
+        return
+    errors = _versions_in_use_keep(session, model, fields) | _calls_give(session, model, fields)
+    if errors:
+        raise ModelRefused(errors)
+    for name, value in fields.items():
+        setattr(model, name, value)
+    model.updated_by = actor
+    model.updated_at = wall_now()
+    record_event(
+        session,
+        actor=actor,
+        kind="process_model_changed",
+        summary=f"Loaded the process model {model.id} from its model.json",
+        data={"model": model.id},
+    )
+    session.flush()

@@ -3,6 +3,8 @@ case from "Start a case"; its contract guards every deploy and every call bound 
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -165,3 +167,25 @@ def test_a_start_datum_a_bound_call_cannot_give_is_refused_naming_the_call(
     response = owner.post("/processes/models/two-phase-funding/edit", data=form)
     assert response.status_code == 422
     assert "does not give review_deadline" in response.get_data(as_text=True)
+
+
+def test_a_draft_of_a_model_without_calls_is_rehearsed_on_its_own_clock(
+    app, demo, owner, csrf_token, signed_in
+):
+    create_model(owner, csrf_token)
+    draft_id = draft_of(app)
+    response = owner.post(
+        f"/processes/drafts/{draft_id}/rehearsals",
+        data={"call": "", "csrf_token": csrf_token(owner, f"/processes/drafts/{draft_id}")},
+    )
+    assert response.status_code == 302
+    specialist = signed_in("specialist")
+    page = specialist.get("/start").get_data(as_text=True)
+    assert "Rehearsal of “First version”: Request for information" in page
+    key = re.search(r'action="/calls/(rehearsal-[\w-]+)/applications"', page).group(1)
+    started = specialist.post(
+        f"/calls/{key}/applications", data={"csrf_token": csrf_token(specialist, "/start")}
+    )
+    assert started.status_code == 302 and "/tasks/" in started.headers["Location"]
+    assert signed_in("applicant").get(f"/calls/{key}").status_code == 200
+    assert app.test_client().get(f"/calls/{key}").status_code == 404  # never public
