@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -197,25 +198,35 @@ def edit(key: str) -> BaseResponse | tuple[str, int]:
 # The life of a call
 
 
-@bp.post("/calls/<key>/publish", endpoint="publish")
-@role_required(*MANAGERS)
-def publish(key: str) -> BaseResponse:
-    call = get_call(key)
+def _act(call: Call, action: Callable[[], object], done: str, after: str = "") -> BaseResponse:
+    """Run one operation on the call: commit and say ``done``, or roll back and say why."""
+    back = url_for("calls.manage_call", key=call.key)
     try:
-        operations.publish_call(current_session(), call, actor_of(current_user))
+        action()
     except SettingsRefused as refused:
         db.session.rollback()
         flash(_("The call cannot be published yet: correct its settings."), "error")
         for path, message in refused.errors.items():
             flash(f"{path}: {message}" if path else message, "error")
-        return redirect(url_for("calls.manage_call", key=call.key))
+        return redirect(back)
     except CallRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
-        return redirect(url_for("calls.manage_call", key=call.key))
+        return redirect(back)
     db.session.commit()
-    flash(_("The call is published: applicants see it on the calls page."), "success")
-    return redirect(url_for("calls.manage_call", key=call.key))
+    flash(done, "success")
+    return redirect(after or back)
+
+
+@bp.post("/calls/<key>/publish", endpoint="publish")
+@role_required(*MANAGERS)
+def publish(key: str) -> BaseResponse:
+    call = get_call(key)
+    return _act(
+        call,
+        lambda: operations.publish_call(current_session(), call, actor_of(current_user)),
+        _("The call is published: applicants see it on the calls page."),
+    )
 
 
 STEP_DONE = {
@@ -232,30 +243,23 @@ def change_status(key: str) -> BaseResponse:
     step = request.form.get("step", "")
     if step not in operations.STEPS:
         abort(400, description=_("Choose close, decide or archive."))
-    try:
-        operations.change_status(current_session(), call, step, actor_of(current_user))
-    except CallRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-    else:
-        db.session.commit()
-        flash(str(STEP_DONE[step]), "success")
-    return redirect(url_for("calls.manage_call", key=call.key))
+    return _act(
+        call,
+        lambda: operations.change_status(current_session(), call, step, actor_of(current_user)),
+        str(STEP_DONE[step]),
+    )
 
 
 @bp.post("/calls/<key>/delete", endpoint="delete")
 @role_required(*MANAGERS)
 def delete(key: str) -> BaseResponse:
     call = get_call(key)
-    try:
-        operations.delete_draft_call(current_session(), call, actor_of(current_user))
-    except CallRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-        return redirect(url_for("calls.manage_call", key=call.key))
-    db.session.commit()
-    flash(_("The draft call was deleted."), "success")
-    return redirect(url_for("calls.manage"))
+    return _act(
+        call,
+        lambda: operations.delete_draft_call(current_session(), call, actor_of(current_user)),
+        _("The draft call was deleted."),
+        after=url_for("calls.manage"),
+    )
 
 
 # JSON import and export
