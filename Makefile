@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 NODE_MODULES := $(if $(wildcard package.json),node_modules/.installed)
 RUN_ASSETS := $(if $(shell command -v npm 2>/dev/null),$(NODE_MODULES))
 
-.PHONY: venv run test bench chromium translations messages
+.PHONY: venv run test bench load chromium nginx translations messages
 
 venv: $(VENV)/.installed
 
@@ -44,14 +44,23 @@ chromium:
 	  echo "(.ci/run does this when run as root; do not run 'playwright install')." >&2; \
 	  exit 1; }
 
+# The load test (`make load`, and its small version in the PostgreSQL pass of `make test`) puts
+# Debian's nginx in front of gunicorn, as in production (deploy/nginx.conf).
+nginx:
+	@test -x /usr/sbin/nginx || { \
+	  echo "error: /usr/sbin/nginx is missing; the load test (tests/load/, make load) needs it." >&2; \
+	  echo "Install Debian's nginx: sudo apt-get update && sudo apt-get install -y nginx-light" >&2; \
+	  echo "(.ci/run does this when run as root)." >&2; \
+	  exit 1; }
+
 run: venv translations $(RUN_ASSETS)
 	$(FLASK) db upgrade
 	$(FLASK) grantflow setup-demo
 	$(FLASK) grantflow serve
 
-test: venv translations $(NODE_MODULES) chromium
-	$(BIN)/ruff check app workflows tests
-	$(BIN)/ruff format --check app workflows tests
+test: venv translations $(NODE_MODULES) chromium nginx
+	$(BIN)/ruff check app workflows tests load
+	$(BIN)/ruff format --check app workflows tests load
 	$(BIN)/mypy
 	env -u GRANTFLOW_TEST_DATABASE_URL $(BIN)/python -m pytest --flow-coverage=100
 ifdef GRANTFLOW_TEST_DATABASE_URL
@@ -60,3 +69,11 @@ endif
 
 bench: venv
 	$(BIN)/python -m workflows.bench
+
+# The rush at a deadline on PostgreSQL (GRANTFLOW_LOAD_DATABASE_URL, a scratch database it
+# recreates; default grantflow_load on 127.0.0.1:5432): 1,000 senders in the last minute and
+# 200 in the last two seconds, through nginx and gunicorn, with separate workers.
+LOAD_DATABASE_URL ?= $(or $(GRANTFLOW_LOAD_DATABASE_URL),postgresql+psycopg://postgres@127.0.0.1:5432/grantflow_load)
+load: venv translations nginx
+	$(BIN)/python -m load.deadline_rush --database-url '$(LOAD_DATABASE_URL)' \
+	  --json test-artifacts/load/deadline-rush.json

@@ -14,7 +14,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from app import config as default_config
-from app import i18n
+from app import i18n, requests
+from app.cases import sync
 from app.extensions import csrf, db, login_manager, migrate
 from app.timefmt import format_euros, format_helsinki
 
@@ -35,6 +36,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    requests.init_app(app, rollback=lambda: db.session.rollback())
+    sync.init_app()
     return app
 
 
@@ -108,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
 
     from app.calls.public_views import bp as public_bp
     from app.calls.views import bp as calls_bp
+    from app.incidents.views import bp as incidents_bp
     from app.notifications.views import bp as notifications_bp
     from app.processes import drafts, editor, model_views  # noqa: F401 - register their pages
     from app.processes.views import bp as processes_bp
@@ -115,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(calls_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(incidents_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(processes_bp)
     app.register_blueprint(vendor_bp)

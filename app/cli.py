@@ -13,13 +13,13 @@ from werkzeug.serving import run_simple
 
 from app import worker
 from app.calls.models import Call
-from app.calls.operations import move_rehearsal_clock, next_timer_at
+from app.calls.operations import next_timer_at
 from app.demo import deploy_folder, setup_demo
 from app.extensions import current_session, db
 from app.processes.model_operations import ModelRefused
 from app.processes.operations import deploy_files
 from app.timefmt import format_helsinki
-from workflows import BundleRefused, clock_now, read_bundle
+from workflows import BundleRefused, clock_now, read_bundle, set_rehearsal_time
 from workflows.models import ProcessModel
 
 BPMN_FOLDER = Path(__file__).resolve().parent.parent / "bpmn"
@@ -78,8 +78,9 @@ def clock_command(call_key: str, moment: str | None, to_next: bool) -> None:
         if not call.clock.rehearsal:
             raise click.ClickException("this call runs on real time; its clock cannot be moved")
         target = _target(call, moment)
-        fired = move_rehearsal_clock(current_session(), call, target)
+        set_rehearsal_time(call.clock, target)
         db.session.commit()
+        fired = worker.run_due_work(current_app._get_current_object())  # type: ignore[attr-defined]
         click.echo(f"{fired} instance(s) advanced")
     click.echo(f"{call.key}: {format_helsinki(clock_now(call.clock), seconds=True)}")
     upcoming = next_timer_at(current_session(), call)

@@ -40,3 +40,17 @@ MAIL_FROM = "kirjaamo@grantflow.example"
 
 # The worker beside the web app fires timers and sends the outbox every few seconds.
 WORKER_INTERVAL_SECONDS = 2.0
+# A deadline's timer fires this long after the deadline, so that every form sent before it
+# (judged by its arrival) is through first. Keep it above the longest a request may wait and
+# run: the proxy's read timeout (deploy/nginx.conf: 90 s) and gunicorn's timeout (60 s).
+TIMER_GRACE_SECONDS = 120.0
+WORKER_TIMER_BATCH = 200  # instances per clock per pass
+WORKER_DELIVERY_BATCH = 500  # message deliveries per pass
+WORKER_OUTBOX_BATCH = 50  # emails per pass
+# Messages a request sent (a decision to each case) delivered right after it, one transaction
+# each; the worker delivers the rest.
+INLINE_DELIVERY_LIMIT = 50
+# An email still "sending" after this long: its worker died; it is put in doubt (not resent).
+OUTBOX_SEND_TIMEOUT_SECONDS = 300.0
+# Behind a reverse proxy that stamps X-Request-Start (nginx: `t=${msec}`), arrival is its stamp.
+TRUST_REQUEST_START_HEADER = False

@@ -1,8 +1,10 @@
-"""The app's side of the timer/outbox worker: sessions, the mail sender, case syncing."""
+"""The app's side of the worker: its sessions, the mail sender, its settings, and what it does
+on every pass besides the engine's jobs (calls close at their last deadline)."""
 
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -10,16 +12,29 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calls.models import Call
-from app.cases.operations import sync_changed_cases
 from app.extensions import db
 from app.notifications.mail import make_sender
-from workflows import worker
-from workflows.models import Clock
+from workflows import SYSTEM, worker
 
 
-def sync_call_of_clock(session: Session, clock: Clock) -> None:
-    for call in session.scalars(select(Call).where(Call.clock_id == clock.id)):
-        sync_changed_cases(session, call)
+def settings_of(app: Flask, **changes: Any) -> worker.Settings:
+    config = app.config
+    values: dict[str, Any] = {
+        "timer_grace": timedelta(seconds=float(config["TIMER_GRACE_SECONDS"])),
+        "timer_batch": int(config["WORKER_TIMER_BATCH"]),
+        "delivery_batch": int(config["WORKER_DELIVERY_BATCH"]),
+        "outbox_batch": int(config["WORKER_OUTBOX_BATCH"]),
+        "send_timeout": timedelta(seconds=float(config["OUTBOX_SEND_TIMEOUT_SECONDS"])),
+    }
+    return worker.Settings(**(values | changes))
+
+
+def sync_calls(session: Session) -> None:
+    """Published calls whose last deadline passed are closed (by their clock)."""
+    from app.calls.operations import sync_call_status
+
+    for call in session.scalars(select(Call).where(Call.status.in_(("published", "closed")))):
+        sync_call_status(session, call, SYSTEM)
 
 
 def _parts(app: Flask) -> tuple[Any, Any]:
@@ -28,13 +43,44 @@ def _parts(app: Flask) -> tuple[Any, Any]:
     return (lambda: Session(engine)), make_sender(app.config, app.instance_path)
 
 
-def run_once(app: Flask) -> dict[str, Any]:
+def run_once(app: Flask, **changes: Any) -> dict[str, Any]:
     session_factory, send = _parts(app)
-    return worker.run_once(session_factory, send, sync_call_of_clock)
+    return worker.run_once(session_factory, send, settings_of(app, **changes), sync_calls)
+
+
+def deliver_now(app: Flask) -> int:
+    """The messages a request's steps sent, delivered right after its commit (each in its own
+    transaction), so that people see them at once; more than the inline limit wait for the
+    worker."""
+    session_factory, _send = _parts(app)
+    settings = settings_of(app, delivery_batch=int(app.config["INLINE_DELIVERY_LIMIT"]))
+    return worker.deliver_messages(session_factory, settings)
+
+
+def run_due_work(app: Flask) -> int:
+    """What a clock move makes due, now: timers (no grace: the move was asked for) and the
+    messages they send, each instance in its own transaction; returns how many advanced."""
+    session_factory, _send = _parts(app)
+    settings = settings_of(app, timer_grace=timedelta(0))
+    advanced = 0
+    while True:
+        step = worker.fire_timers(session_factory, settings)
+        step += worker.deliver_messages(session_factory, settings)
+        advanced += step
+        if step == 0:
+            break
+    with session_factory() as session:
+        sync_calls(session)
+        session.commit()
+    return advanced
 
 
 def start(app: Flask) -> threading.Event:
     session_factory, send = _parts(app)
     return worker.start_thread(
-        session_factory, send, sync_call_of_clock, interval=app.config["WORKER_INTERVAL_SECONDS"]
+        session_factory,
+        send,
+        settings_of(app),
+        sync_calls,
+        interval=app.config["WORKER_INTERVAL_SECONDS"],
     )

@@ -13,7 +13,7 @@ from workflows.bundles import (
     read_bundle,
 )
 from workflows.claims import claim_task, may_claim, may_unclaim, unclaim_task
-from workflows.clock import clock_now, set_rehearsal_time, wall_now
+from workflows.clock import clock_at, clock_now, set_rehearsal_time, wall_now
 from workflows.contract import BoundCall, Contract
 from workflows.engine import complete_task, fire_due_timers, lock_instance, may_act, start_instance
 from workflows.errors import (
@@ -56,6 +56,7 @@ __all__ = [
     "TaskNotFound",
     "TaskView",
     "WorkflowError",
+    "clock_at",
     "clock_now",
     "complete_task",
     "content_hash",

@@ -28,14 +28,16 @@ from sqlalchemy.orm import Session
 
 from workflows import bundles
 from workflows.clock import running_on, set_rehearsal_time, wall_now
-from workflows.engine import complete_task, deliver_message, start_instance
+from workflows.engine import complete_task, deliver, start_instance
 from workflows.models import (
     AuditEvent,
     Base,
     Clock,
     HumanTask,
+    MessageDelivery,
     ProcessModel,
     ProcessVersion,
+    ThrownMessage,
     WorkflowInstance,
 )
 from workflows.services import SCRIPT_ENGINE, Actor, ServiceCall, register_operator, serving
@@ -159,6 +161,27 @@ def _initial_data(key: str) -> dict[str, Any]:
     }
 
 
+def _send_to(
+    session: Session, instance_id: int, name: str, payload: dict[str, Any], key: str
+) -> None:
+    """The call's message to one case, kept and delivered as the worker would."""
+    message = ThrownMessage(
+        group_key="bench",
+        name=name,
+        correlation_key=key,
+        payload=payload,
+        correlations={},
+        thrown_by=None,
+        thrown_at=wall_now(),
+    )
+    session.add(message)
+    session.flush()
+    planned = MessageDelivery(message_id=message.id, instance_id=instance_id, created_at=wall_now())
+    session.add(planned)
+    session.flush()
+    deliver(session, planned.id)
+
+
 def _message(name: str, payload: dict[str, Any], key: str) -> BpmnEvent:
     return BpmnEvent(MessageEventDefinition(name), dict(payload, case_key=key), {})
 
@@ -200,8 +223,7 @@ def run_persisted(url: str, cases: int) -> dict[str, float]:
         for name, actor, data in STEPS:
             with Session(engine) as session:
                 if name in ("webinar_invitation", "funding_decision"):
-                    target = session.get_one(WorkflowInstance, instance_id)
-                    deliver_message(session, target, _message(name, data, key))
+                    _send_to(session, instance_id, name, dict(data, case_key=key), key)
                 else:
                     task_id = session.scalar(
                         select(HumanTask.task_id).where(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from workflows.audit import record_event
 from workflows.clock import clock_now
-from workflows.engine import may_act
+from workflows.engine import lock_instance, may_act
 from workflows.errors import NotAllowed, TaskAlreadyCompleted
 from workflows.models import HumanTask
 from workflows.services import Actor
@@ -43,7 +43,9 @@ def may_unclaim(actor: Actor, task: HumanTask) -> bool:
 
 
 def claim_task(session: Session, instance_id: int, task_id: str, actor: Actor) -> HumanTask:
-    """Make ``actor`` the assignee of a ready group task; claiming one's own claim is a no-op."""
+    """Make ``actor`` the assignee of a ready group task; claiming one's own claim is a no-op.
+    The instance is locked first, as every change of an instance's rows starts."""
+    lock_instance(session, instance_id, claim=False)
     row = _ready_task(session, instance_id, task_id)
     if row.assignee == actor.username:
         return row
@@ -77,6 +79,7 @@ def claim_task(session: Session, instance_id: int, task_id: str, actor: Actor) -
 
 def unclaim_task(session: Session, instance_id: int, task_id: str, actor: Actor) -> HumanTask:
     """Give a claimed task back to its group (the claimant, or an admin for someone else)."""
+    lock_instance(session, instance_id, claim=False)
     row = _ready_task(session, instance_id, task_id)
     if not row.claimed:
         raise NotAllowed("This task is assigned by the process: it cannot be given back.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 
@@ -39,10 +39,15 @@ def wall_now() -> datetime:
 
 def clock_now(clock: Clock) -> datetime:
     """The current time on ``clock``, in UTC."""
+    return clock_at(clock, wall_now())
+
+
+def clock_at(clock: Clock, wall: datetime) -> datetime:
+    """The time ``clock`` showed at the wall-clock moment ``wall`` (a request's arrival)."""
     if not clock.rehearsal:
-        return wall_now()
+        return wall
     assert clock.anchor is not None and clock.set_at is not None
-    return clock.anchor + (wall_now() - clock.set_at)
+    return clock.anchor + (wall - clock.set_at)
 
 
 def set_rehearsal_time(clock: Clock, moment: datetime) -> None:
@@ -56,9 +61,9 @@ def set_rehearsal_time(clock: Clock, moment: datetime) -> None:
 
 
 @contextmanager
-def running_on(clock: Clock) -> Iterator[None]:
-    """Make the engine's timers read ``clock`` while the block runs."""
-    token = _current_now.set(lambda: clock_now(clock))
+def running_on(clock: Clock, lag: timedelta = timedelta(0)) -> Iterator[None]:
+    """Make the engine's timers read ``clock`` (``lag`` behind it) while the block runs."""
+    token = _current_now.set(lambda: clock_now(clock) - lag)
     try:
         yield
     finally:

@@ -1,16 +1,27 @@
-"""Start instances, complete human tasks, fire timers and route messages, with persistence.
+"""Start instances, complete human tasks, fire timers and deliver messages, with persistence.
 
-Every public function works inside the caller's transaction: it loads the instance, runs the
+Every public function works inside the caller's transaction: it locks the instance, runs the
 engine on the instance's clock, and writes the new state, the human-task index, the timers,
-the message waits, the audit events and the outbox. It flushes and never commits. If an
-automatic step fails, ``EngineStepFailed`` is raised and the caller rolls back: nothing of the
-user's action is kept, and the case stays exactly as it was.
+the message waits, the audit events and the outbox. It flushes and never commits.
+
+Lock order, everywhere: an instance's row first (``lock_instance``), then its own rows (tasks,
+timers, waits, drafts). Timer and message jobs take an instance with SKIP LOCKED, so a job
+never waits behind a request and a request never waits behind a job's other instances.
+
+When an automatic step fails (a script, a service operator, a DMN table), nothing the person
+did is lost: the steps before it stay done, the failing task stays in error and an incident
+opens (workflows/incidents.py), to be retried after a fix or resolved. Only an error of the
+person's own task (its form data or its scripts) refuses the action (``EngineStepFailed``).
+
+A thrown message is kept (``messages``) and delivered, one instance per job, to every instance
+of its group that waits for it, now or later (``message_deliveries``): an instance that starts
+waiting after the message was sent still gets it, once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -20,15 +31,18 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import (
+    MessageEventDefinition as SpiffMessageEventDefinition,
+)
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflows import bundles
 from workflows.audit import record_event
-from workflows.clock import clock_now, running_on, wall_now
+from workflows.clock import clock_at, clock_now, running_on, wall_now
 from workflows.errors import (
     DeadlinePassed,
     EngineStepFailed,
@@ -37,12 +51,26 @@ from workflows.errors import (
     TaskAlreadyCompleted,
     TaskNotFound,
 )
-from workflows.models import Clock, HumanTask, MessageWait, ProcessVersion, Timer, WorkflowInstance
+from workflows.models import (
+    Clock,
+    HumanTask,
+    MessageDelivery,
+    MessageWait,
+    ProcessVersion,
+    ThrownMessage,
+    Timer,
+    WorkflowInstance,
+)
 from workflows.serializer import dump_state, load_state
 from workflows.services import SCRIPT_ENGINE, SYSTEM, Actor, serving
+from workflows.summary import InstanceSummary, summary_of
 
 # Called with every workflow saved; the test suite uses it to measure flow coverage.
 observers: list[Callable[[str, BpmnWorkflow], None]] = []
+# Called in the same transaction with every instance saved and what it now says: the
+# application keeps what it derives from engine state (a case's status, notices) up to date
+# for exactly the instances a step changed.
+after_save: list[Callable[[Session, WorkflowInstance, InstanceSummary], None]] = []
 
 
 def start_instance(
@@ -92,21 +120,28 @@ def load_workflow(instance: WorkflowInstance) -> BpmnWorkflow:
     return workflow
 
 
-def lock_instance(session: Session, instance_id: int) -> WorkflowInstance:
-    """Load an instance for change: lock its row where the database can, and claim it."""
+def lock_instance(
+    session: Session, instance_id: int, *, skip_locked: bool = False, claim: bool = True
+) -> WorkflowInstance:
+    """Load an instance for change: lock its row where the database can, and (``claim``) bump
+    its version at once, so that of two racing changes the later one stops here. With
+    ``skip_locked`` an instance someone else holds raises InstanceChanged without waiting."""
     instance = session.scalar(
         select(WorkflowInstance)
         .where(WorkflowInstance.id == instance_id)
-        .with_for_update()
+        .with_for_update(skip_locked=skip_locked)
         .execution_options(populate_existing=True)
     )
     if instance is None:
+        if skip_locked and session.get(WorkflowInstance, instance_id) is not None:
+            raise InstanceChanged()
         raise TaskNotFound("There is no such case.")
-    instance.updated_at = wall_now()
-    try:  # bump the version counter now: of two racing changes, the later one stops here
-        session.flush()
-    except StaleDataError:
-        raise InstanceChanged() from None
+    if claim:
+        instance.updated_at = wall_now()
+        try:
+            session.flush()
+        except StaleDataError:
+            raise InstanceChanged() from None
     return instance
 
 
@@ -118,9 +153,20 @@ def may_act(actor: Actor, task: HumanTask) -> bool:
 
 
 def complete_task(
-    session: Session, instance_id: int, task_id: str, data: dict[str, Any], *, actor: Actor
+    session: Session,
+    instance_id: int,
+    task_id: str,
+    data: dict[str, Any],
+    *,
+    actor: Actor,
+    arrived_at: datetime | None = None,
 ) -> WorkflowInstance:
-    """Complete a READY human task with sanitized form data, if ``actor`` may act on it."""
+    """Complete a READY human task with sanitized form data, if ``actor`` may act on it.
+
+    ``arrived_at`` (wall clock) is when the person's request arrived: the deadline is judged
+    at that moment on the instance's clock, however long the request waited to get here, and
+    the steps it sets off (a registry's receipt) see that moment as now.
+    """
     try:
         instance = lock_instance(session, instance_id)
     except InstanceChanged:
@@ -134,7 +180,7 @@ def complete_task(
         raise TaskAlreadyCompleted()
     if not may_act(actor, indexed):
         raise NotAllowed("You may not act on this task.")
-    now = clock_now(instance.clock)
+    now = clock_at(instance.clock, arrived_at) if arrived_at else clock_now(instance.clock)
     deadline = deadline_of(task)
     if deadline is not None and now >= deadline:
         raise DeadlinePassed(deadline)
@@ -154,28 +200,64 @@ def complete_task(
         data=data,
         clock_at=now,
     )
-    _advance(session, instance, workflow, actor)
+    _advance(session, instance, workflow, actor, now=lambda: now)
     return instance
 
 
-def fire_due_timers(session: Session, clock: Clock, *, limit: int = 100) -> int:
-    """Advance every instance on ``clock`` with a timer now due; returns how many instances."""
-    now = clock_now(clock)
+def due_instances(session: Session, clock: Clock, *, limit: int, grace: timedelta) -> list[int]:
+    """Instances on ``clock`` with a timer due more than ``grace`` ago, most overdue first.
+
+    Read without locks: each is locked (instance first) when it is fired."""
+    cutoff = clock_now(clock) - grace
+    return list(
+        session.scalars(
+            select(Timer.instance_id)
+            .where(Timer.clock_id == clock.id, Timer.due_at < cutoff)
+            .group_by(Timer.instance_id)
+            .order_by(func.min(Timer.due_at), Timer.instance_id)
+            .limit(limit)
+        )
+    )
+
+
+def fire_timers_of(session: Session, instance_id: int, *, grace: timedelta = timedelta(0)) -> bool:
+    """Fire the timers of one instance due more than ``grace`` ago on its clock; False when
+    another transaction holds the instance (a request sending a form: it goes first)."""
+    try:
+        instance = lock_instance(session, instance_id, skip_locked=True)
+    except (InstanceChanged, TaskNotFound):
+        return False
+    cutoff = clock_now(instance.clock) - grace
     due = session.scalars(
-        select(Timer.instance_id)
-        .where(Timer.clock_id == clock.id, Timer.due_at < now)
-        .order_by(Timer.due_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+        select(Timer).where(Timer.instance_id == instance.id, Timer.due_at < cutoff)
     ).all()
+    if not due or instance.status != "running":
+        return False
+    workflow = load_workflow(instance)
+    with running_on(instance.clock, lag=grace), serving(session, instance, SYSTEM, lambda: cutoff):
+        workflow.refresh_timers()
+    for timer in due:
+        record_event(
+            session,
+            actor=SYSTEM.username,
+            kind="timer_fired",
+            instance=instance,
+            summary=f"Timer “{timer.name}” fired",
+            data={"timer": timer.name, "due_at": timer.due_at.isoformat()},
+            clock_at=cutoff,
+        )
+    _advance(session, instance, workflow, SYSTEM)
+    return True
+
+
+def fire_due_timers(
+    session: Session, clock: Clock, *, limit: int = 100, grace: timedelta = timedelta(0)
+) -> int:
+    """Fire the due timers of up to ``limit`` instances on ``clock``, in this transaction;
+    returns how many instances advanced. Jobs that commit per instance use fire_timers_of."""
     fired = 0
-    for instance_id in dict.fromkeys(due):
-        instance = lock_instance(session, instance_id)
-        workflow = load_workflow(instance)
-        with running_on(instance.clock), serving(session, instance, SYSTEM, lambda: now):
-            workflow.refresh_timers()
-        _advance(session, instance, workflow, SYSTEM)
-        fired += 1
+    for instance_id in due_instances(session, clock, limit=limit, grace=grace):
+        fired += fire_timers_of(session, instance_id, grace=grace)
     return fired
 
 
@@ -212,43 +294,91 @@ def deadline_of(task: Task) -> datetime | None:
     return min((due for due in dues if due is not None), default=None)
 
 
+def _is_service(task: Task) -> bool:
+    return getattr(task.task_spec, "operation_name", None) is not None
+
+
+def _run_engine_steps(session: Session, workflow: BpmnWorkflow) -> Exception | None:
+    """Run the automatic steps. A service task's writes are in a savepoint of their own: when
+    it fails, they are undone, and the steps before it stay. Returns the failure, if any."""
+    savepoints: list[Any] = []
+
+    def will_run(task: Task) -> None:
+        if _is_service(task):
+            savepoints.append(session.begin_nested())
+
+    def did_run(task: Task) -> None:
+        if _is_service(task) and savepoints:
+            savepoints.pop().commit()
+
+    try:
+        workflow.do_engine_steps(will_run, did_run)
+    except SpiffWorkflowException as err:
+        while savepoints:
+            savepoints.pop().rollback()
+        return err
+    return None
+
+
 def _advance(
-    session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow, actor: Actor
+    session: Session,
+    instance: WorkflowInstance,
+    workflow: BpmnWorkflow,
+    actor: Actor,
+    *,
+    now: Callable[[], datetime] | None = None,
 ) -> None:
-    """Run automatic steps, save, then deliver the messages the instance threw."""
+    """Run automatic steps, save, open an incident if a step failed, and keep the messages
+    the instance threw for their receivers."""
     with (
         running_on(instance.clock),
-        serving(session, instance, actor, lambda: clock_now(instance.clock)),
+        serving(session, instance, actor, now or (lambda: clock_now(instance.clock))),
     ):
-        try:
-            workflow.do_engine_steps()
-        except SpiffWorkflowException as err:
-            raise EngineStepFailed(str(err)) from err
+        failure = _run_engine_steps(session, workflow)
     events = workflow.get_events()
     _save(session, instance, workflow)
+    if failure is not None:
+        from workflows.incidents import open_incident
+
+        open_incident(session, instance, workflow, failure)
     for event in events:
-        _route(session, instance, event)
+        _throw(session, instance, event)
 
 
 def advance_instance(
     session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow, actor: Actor
 ) -> None:
-    """Settle a workflow changed outside this module (a migration): run, save, index, route."""
+    """Settle a workflow changed outside this module (a migration, a retry): run, save, index,
+    keep its messages."""
     _advance(session, instance, workflow, actor)
 
 
 def _save(session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow) -> None:
+    was = instance.status
     instance.state = dump_state(workflow)
     instance.status = "completed" if workflow.is_completed() else "running"
     instance.updated_at = wall_now()
     _index_human_tasks(session, instance, workflow)
-    _index_waiting_events(session, instance, workflow)
+    next_timer = _index_waiting_events(session, instance, workflow)
     try:
         session.flush()
     except StaleDataError:
         raise InstanceChanged() from None
+    if instance.status == "completed" and was != "completed":
+        record_event(
+            session,
+            actor=SYSTEM.username,
+            kind="instance_completed",
+            instance=instance,
+            summary="The process ended",
+            clock_at=clock_now(instance.clock),
+        )
     for observe in observers:
         observe(instance.process_id, workflow)
+    if after_save:
+        summary = summary_of(workflow, instance.status, next_timer)
+        for hook in after_save:
+            hook(session, instance, summary)
 
 
 def _assignee(task: Task) -> str | None:
@@ -295,15 +425,18 @@ def _index_human_tasks(
 
 def _index_waiting_events(
     session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow
-) -> None:
+) -> datetime | None:
+    """Rebuild the instance's timers and message waits; the next timer's due time."""
     session.execute(delete(Timer).where(Timer.instance_id == instance.id))
     session.execute(delete(MessageWait).where(MessageWait.instance_id == instance.id))
     messages = set()
+    dues = []
     for task in workflow.event_manager.tasks.values():
         definition = task.task_spec.event_definition
         if isinstance(definition, TimerEventDefinition):
             due = _timer_due(task)
             if due is not None:
+                dues.append(due)
                 session.add(
                     Timer(
                         instance_id=instance.id,
@@ -315,6 +448,10 @@ def _index_waiting_events(
         elif isinstance(definition, MessageEventDefinition):
             messages.add(definition.name)
     session.add_all(MessageWait(instance_id=instance.id, message=name) for name in sorted(messages))
+    if messages:
+        session.flush()
+        _claim_kept_messages(session, instance)
+    return min(dues, default=None)
 
 
 def _correlated_key(correlations: dict[str, Any]) -> str | None:
@@ -329,53 +466,182 @@ def _correlated_key(correlations: dict[str, Any]) -> str | None:
     return None
 
 
-def _route(session: Session, source: WorkflowInstance, event: BpmnEvent) -> None:
-    """Deliver a thrown message to the instances of the same group that wait for it."""
+def _throw(session: Session, source: WorkflowInstance, event: BpmnEvent) -> None:
+    """Keep a thrown message and plan its delivery to the instances of the same group that
+    wait for it (the one of its ``case_key``, when it carries one)."""
     name = event.event_definition.name
-    query = (
-        select(WorkflowInstance)
+    message = ThrownMessage(
+        group_key=source.group_key,
+        name=name,
+        correlation_key=_correlated_key(event.correlations),
+        payload=event.payload,
+        correlations=event.correlations or {},
+        thrown_by=source.id,
+        thrown_at=wall_now(),
+    )
+    session.add(message)
+    session.flush()
+    targets = session.execute(
+        select(WorkflowInstance.id, WorkflowInstance.correlation_key)
         .join(MessageWait, MessageWait.instance_id == WorkflowInstance.id)
         .where(
             WorkflowInstance.group_key == source.group_key,
             WorkflowInstance.id != source.id,
             MessageWait.message == name,
+            *_receiver_filter(message),
         )
         .order_by(WorkflowInstance.id)
+    ).all()
+    now = wall_now()
+    session.add_all(
+        MessageDelivery(message_id=message.id, instance_id=target_id, created_at=now)
+        for target_id, _key in targets
     )
-    target_key = _correlated_key(event.correlations)
-    if target_key is not None:
-        query = query.where(WorkflowInstance.correlation_key == target_key)
-    targets = session.scalars(query).all()
     record_event(
         session,
         actor=SYSTEM.username,
         kind="message_sent",
         instance=source,
         summary=f"Sent the {name.replace('_', ' ')} to {len(targets)} instance(s)",
-        data={"message": name, "to": [t.correlation_key for t in targets]},
+        data={"message": name, "to": [key for _id, key in targets]},
         clock_at=clock_now(source.clock),
     )
-    for target in targets:
-        deliver_message(session, target, event)
 
 
-def deliver_message(session: Session, target: WorkflowInstance, event: BpmnEvent) -> None:
-    workflow = load_workflow(target)
+def _receiver_filter(message: ThrownMessage) -> list[Any]:
+    if message.correlation_key is None:
+        return []
+    return [WorkflowInstance.correlation_key == message.correlation_key]
+
+
+def _claim_kept_messages(session: Session, instance: WorkflowInstance) -> None:
+    """An instance that starts waiting after a message of its group was sent gets it too."""
+    kept = select(ThrownMessage.id).where(
+        ThrownMessage.group_key == instance.group_key,
+        ThrownMessage.thrown_by != instance.id,
+        ThrownMessage.name.in_(
+            select(MessageWait.message).where(MessageWait.instance_id == instance.id)
+        ),
+        or_(
+            ThrownMessage.correlation_key.is_(None),
+            ThrownMessage.correlation_key == instance.correlation_key,
+        ),
+        ~exists().where(
+            MessageDelivery.message_id == ThrownMessage.id,
+            MessageDelivery.instance_id == instance.id,
+        ),
+    )
+    now = wall_now()
+    session.add_all(
+        MessageDelivery(message_id=message_id, instance_id=instance.id, created_at=now)
+        for message_id in session.scalars(kept)
+    )
+
+
+def plan_missed_deliveries(session: Session, limit: int = 1000) -> int:
+    """Deliveries no transaction planned: a message sent while its receiver's transaction,
+    which made it wait, had not yet committed (each saw nothing of the other). The worker runs
+    this on every pass; it finds and plans them."""
+    missed = session.execute(
+        select(ThrownMessage.id, MessageWait.instance_id)
+        .join(WorkflowInstance, WorkflowInstance.id == MessageWait.instance_id)
+        .join(
+            ThrownMessage,
+            and_(
+                ThrownMessage.group_key == WorkflowInstance.group_key,
+                ThrownMessage.name == MessageWait.message,
+                ThrownMessage.thrown_by != WorkflowInstance.id,
+                or_(
+                    ThrownMessage.correlation_key.is_(None),
+                    ThrownMessage.correlation_key == WorkflowInstance.correlation_key,
+                ),
+            ),
+        )
+        .where(
+            ~exists().where(
+                MessageDelivery.message_id == ThrownMessage.id,
+                MessageDelivery.instance_id == MessageWait.instance_id,
+            )
+        )
+        .limit(limit)
+    ).all()
+    now = wall_now()
+    session.add_all(
+        MessageDelivery(message_id=message_id, instance_id=instance_id, created_at=now)
+        for message_id, instance_id in missed
+    )
+    session.flush()
+    return len(missed)
+
+
+def pending_deliveries(session: Session, limit: int) -> list[int]:
+    """Pending deliveries, oldest first, read without locks (each is locked when delivered)."""
+    return list(
+        session.scalars(
+            select(MessageDelivery.id)
+            .where(MessageDelivery.status == "pending")
+            .order_by(MessageDelivery.id)
+            .limit(limit)
+        )
+    )
+
+
+def deliver(session: Session, delivery_id: int) -> bool:
+    """Deliver one planned message to its instance (locked first, skipped when busy); True
+    when it is done with (delivered, or the instance no longer waits for it)."""
+    planned = session.get(MessageDelivery, delivery_id)
+    if planned is None or planned.status != "pending":
+        return False
+    try:
+        instance = lock_instance(session, planned.instance_id, skip_locked=True)
+    except (InstanceChanged, TaskNotFound):
+        return False
+    delivery = session.scalar(
+        select(MessageDelivery)
+        .where(MessageDelivery.id == delivery_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if delivery is None or delivery.status != "pending":
+        return False
+    message = delivery.message
+    waits = session.scalar(
+        select(MessageWait.id).where(
+            MessageWait.instance_id == instance.id, MessageWait.message == message.name
+        )
+    )
+    delivery.done_at = wall_now()
+    if waits is None or instance.status != "running":
+        delivery.status = "skipped"
+        session.flush()
+        return True
+    delivery.status = "delivered"
+    event = BpmnEvent(
+        SpiffMessageEventDefinition(message.name), message.payload, message.correlations
+    )
+    workflow = load_workflow(instance)
     with (
-        running_on(target.clock),
-        serving(session, target, SYSTEM, lambda: clock_now(target.clock)),
+        running_on(instance.clock),
+        serving(session, instance, SYSTEM, lambda: clock_now(instance.clock)),
     ):
-        try:
-            workflow.send_event(event)
-        except SpiffWorkflowException as err:
-            raise EngineStepFailed(str(err)) from err
+        workflow.send_event(event)
     record_event(
         session,
         actor=SYSTEM.username,
         kind="message_received",
-        instance=target,
-        summary=f"Received the {event.event_definition.name.replace('_', ' ')}",
-        data={"message": event.event_definition.name},
-        clock_at=clock_now(target.clock),
+        instance=instance,
+        summary=f"Received the {message.name.replace('_', ' ')}",
+        data={"message": message.name},
+        clock_at=clock_now(instance.clock),
     )
-    _advance(session, target, workflow, SYSTEM)
+    _advance(session, instance, workflow, SYSTEM)
+    return True
+
+
+def deliver_pending(session: Session, *, limit: int = 1000) -> int:
+    """Deliver what is planned, in this transaction (a rehearsal clock move, the tests): the
+    worker delivers one message per transaction instead."""
+    done = 0
+    for delivery_id in pending_deliveries(session, limit):
+        done += deliver(session, delivery_id)
+    return done

@@ -188,7 +188,12 @@ class Timer(Base):
 
 
 class OutboxMessage(Base):
-    """A side effect (an email) written in the same transaction, sent by the worker after commit."""
+    """A side effect (an email) written in the same transaction, sent by the worker after commit.
+
+    Delivery is at most once: ``sending_since`` is committed before the message goes out and
+    ``sent_at`` after. A message left sending (the worker died between the two) is put in
+    doubt, never sent again by itself: a person looks and resends it or marks it sent. Every
+    attempt carries the same ``message_id`` (the Message-ID header)."""
 
     __tablename__ = "outbox"
 
@@ -196,10 +201,13 @@ class OutboxMessage(Base):
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_instances.id"))
     kind: Mapped[str] = mapped_column(String(30))
     payload: Mapped[dict[str, Any]]
+    message_id: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]
+    sending_since: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    in_doubt_since: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
@@ -239,6 +247,67 @@ for _dialect, _statements in APPEND_ONLY_DDL.items():
         event.listen(
             AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect)
         )
+
+
+class Incident(Base):
+    """An automatic step that failed (a script, a service, a timer's or a message's step): the
+    instance keeps what was done before it and waits here until someone retries or resolves it."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    element: Mapped[str | None] = mapped_column(String(200))
+    element_name: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[datetime]
+    clock_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(100))
+
+    instance: Mapped[WorkflowInstance] = relationship()
+
+
+class ThrownMessage(Base):
+    """A message an instance threw, kept for the instances of its group that wait for it now or
+    start waiting later (each gets it once: see MessageDelivery)."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_group_name", "group_key", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_key: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    # The one receiver's correlation key (a case key), or None: every waiting instance.
+    correlation_key: Mapped[str | None] = mapped_column(String(100))
+    payload: Mapped[Any] = mapped_column(JSON, nullable=True)
+    correlations: Mapped[dict[str, Any]]
+    thrown_by: Mapped[int | None] = mapped_column(ForeignKey("workflow_instances.id"))
+    thrown_at: Mapped[datetime]
+
+
+class MessageDelivery(Base):
+    """One message for one receiving instance: pending until a job delivers it (or finds the
+    instance no longer waits for it)."""
+
+    __tablename__ = "message_deliveries"
+    __table_args__ = (
+        UniqueConstraint(
+            "message_id", "instance_id", name="uq_message_deliveries_message_instance"
+        ),
+        Index("ix_message_deliveries_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+
+    message: Mapped[ThrownMessage] = relationship()
 
 
 class MessageWait(Base):

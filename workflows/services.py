@@ -18,6 +18,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from workflows.models import WorkflowInstance
@@ -94,6 +95,8 @@ class ScriptEngine(PythonScriptEngine):
         call = ServiceCall(run.session, run.instance, params, dict(task.data), run.now(), run.actor)
         try:
             return json.dumps(operator(call))
+        except DBAPIError:
+            raise  # a deadlock or a lost connection: the transaction is retried, not an incident
         except Exception as err:  # the engine would hide it behind a NameError otherwise
             raise WorkflowTaskException(
                 f"service '{operation_name}' failed: {err}", task=task, exception=err

@@ -1,8 +1,18 @@
-"""The timer and outbox worker: each job in its own transaction, safe with several workers.
+"""The worker's jobs: timers, message deliveries and the outbox, each in a transaction of its own.
 
-Timers are taken with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite serializes writers), so
-every due timer fires once. Outbox messages are sent after the transaction that wrote them
-committed; a failed send is retried later with back-off, a sent one is never sent again.
+- Timers: the instances with a timer due more than ``grace`` ago, a batch per clock per pass
+  (so one call's rush does not starve another's), each fired in its own transaction. The grace
+  lets every form sent before a deadline through first: a request that arrived in time is
+  judged at its arrival, and only then does the deadline's timer close the task.
+- Messages: each planned delivery in its own transaction (the invitation to 1,000 cases is
+  1,000 short transactions, not one that locks them all); every pass first plans the
+  deliveries a race left unplanned (workflows.engine.plan_missed_deliveries).
+- Outbox: at most once. The attempt is committed before the message goes out and the result
+  after; a message found still "sending" after ``send_timeout`` (the worker died in between)
+  is put in doubt, for a person to resend or mark sent, never sent again by itself.
+
+Any number of workers can run against one PostgreSQL: instances are taken with SKIP LOCKED,
+outbox rows likewise. On SQLite one writer at a time does the same work.
 """
 
 from __future__ import annotations
@@ -10,93 +20,197 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from workflows.audit import retry_delay
 from workflows.clock import wall_now
-from workflows.engine import fire_due_timers
+from workflows.engine import (
+    deliver,
+    due_instances,
+    fire_timers_of,
+    pending_deliveries,
+    plan_missed_deliveries,
+)
 from workflows.errors import WorkflowError
 from workflows.models import Clock, OutboxMessage
 
 log = logging.getLogger(__name__)
 Sender = Callable[[OutboxMessage], None]
+SessionFactory = Callable[[], Session]
+PassHook = Callable[[Session], None]
 
 
-ClockHook = Callable[[Session, Clock], None]
+@dataclass(frozen=True)
+class Settings:
+    """How much a pass does, and how long it waits."""
+
+    timer_grace: timedelta = timedelta(seconds=0)
+    timer_batch: int = 200  # instances per clock per pass
+    delivery_batch: int = 500
+    outbox_batch: int = 50
+    send_timeout: timedelta = timedelta(minutes=5)
 
 
-def fire_timers(session_factory: Callable[[], Session], on_change: ClockHook | None = None) -> int:
-    """One pass over every clock; each instance advanced in its own transaction.
-
-    ``on_change`` runs in that transaction after each step, so the application can update
-    what it derives from engine state before the commit.
-    """
-    fired = 0
+def _job(session_factory: SessionFactory, work: Callable[[Session], bool]) -> bool:
+    """One job in its own transaction: committed when it did something, rolled back on error."""
     with session_factory() as session:
-        clock_ids = session.scalars(select(Clock.id)).all()
-    for clock_id in clock_ids:
-        while True:
-            with session_factory() as session:
-                clock = session.get(Clock, clock_id)
-                assert clock is not None
-                try:
-                    count = fire_due_timers(session, clock, limit=1)
-                    if count and on_change is not None:
-                        on_change(session, clock)
-                    session.commit()
-                except WorkflowError:
-                    session.rollback()
-                    log.exception("timer job failed on clock %s", clock_id)
-                    count = 0
-            fired += count
-            if count == 0:
-                break
-    return fired
+        try:
+            done = work(session)
+        except (WorkflowError, DBAPIError):
+            session.rollback()
+            log.exception("a worker job failed; it is tried again on the next pass")
+            return False
+        if done:
+            session.commit()
+        else:
+            session.rollback()
+        return done
 
 
-def send_outbox(session_factory: Callable[[], Session], send: Sender, *, batch: int = 50) -> int:
-    """Send due messages, one per transaction, so a message is locked while it is sent."""
-    sent = 0
-    for _ in range(batch):
-        with session_factory() as session:
-            message = session.scalar(
-                select(OutboxMessage)
-                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= wall_now())
-                .order_by(OutboxMessage.id)
-                .limit(1)
-                .with_for_update(skip_locked=True)
+def fire_timers(session_factory: SessionFactory, settings: Settings = Settings()) -> int:
+    """One pass over every clock: a batch of due instances each, one transaction each."""
+    with session_factory() as session:
+        clocks = session.scalars(select(Clock)).all()
+        due = [
+            instance_id
+            for clock in clocks
+            for instance_id in due_instances(
+                session, clock, limit=settings.timer_batch, grace=settings.timer_grace
             )
+        ]
+    return sum(
+        _job(session_factory, partial(_fire, instance_id=i, grace=settings.timer_grace))
+        for i in due
+    )
+
+
+def _fire(session: Session, *, instance_id: int, grace: timedelta) -> bool:
+    return fire_timers_of(session, instance_id, grace=grace)
+
+
+def _deliver(session: Session, *, delivery_id: int) -> bool:
+    return deliver(session, delivery_id)
+
+
+def deliver_messages(session_factory: SessionFactory, settings: Settings = Settings()) -> int:
+    _job(session_factory, lambda session: plan_missed_deliveries(session) > 0)
+    with session_factory() as session:
+        planned = pending_deliveries(session, settings.delivery_batch)
+    return sum(_job(session_factory, partial(_deliver, delivery_id=d)) for d in planned)
+
+
+def message_id_for(message: OutboxMessage) -> str:
+    return f"<outbox-{message.id}@grantflow>"
+
+
+def _take(session: Session) -> OutboxMessage | None:
+    """The next message due, marked as being sent (committed by the caller before sending)."""
+    now = wall_now()
+    message = session.scalar(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.sending_since.is_(None),
+            OutboxMessage.in_doubt_since.is_(None),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .order_by(OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if message is not None:
+        message.attempts += 1
+        message.sending_since = now
+        message.message_id = message.message_id or message_id_for(message)
+    return message
+
+
+def _finish(session_factory: SessionFactory, message_id: int, error: Exception | None) -> None:
+    with session_factory() as session:
+        message = session.get_one(OutboxMessage, message_id)
+        message.sending_since = None
+        if error is None:
+            message.sent_at = wall_now()
+            message.last_error = None
+        else:
+            message.last_error = str(error)[:1000]
+            message.next_attempt_at = wall_now() + retry_delay(message.attempts)
+        session.commit()
+
+
+def send_outbox(
+    session_factory: SessionFactory, send: Sender, settings: Settings = Settings()
+) -> int:
+    """Send due messages, each attempt recorded before it goes out; returns how many went."""
+    sent = 0
+    for _ in range(settings.outbox_batch):
+        with session_factory() as session:
+            message = _take(session)
             if message is None:
                 break
-            message.attempts += 1
-            try:
-                send(message)
-            except Exception as err:  # noqa: BLE001 - any failure is retried later
-                message.last_error = str(err)[:1000]
-                message.next_attempt_at = wall_now() + retry_delay(message.attempts)
-                log.warning("sending outbox message %s failed: %s", message.id, err)
-            else:
-                message.sent_at = wall_now()
-                message.last_error = None
-                sent += 1
             session.commit()
+            session.refresh(message)
+            session.expunge(message)
+        try:
+            send(message)
+        except Exception as err:  # noqa: BLE001 - any failure is retried later
+            log.warning("sending outbox message %s failed: %s", message.id, err)
+            _finish(session_factory, message.id, err)
+        else:
+            _finish(session_factory, message.id, None)
+            sent += 1
     return sent
 
 
+def reconcile_outbox(session_factory: SessionFactory, settings: Settings = Settings()) -> int:
+    """Messages left "sending" longer than a send can take: the worker died between sending
+    and recording it. Whether they went out is unknown; they are put in doubt."""
+    with session_factory() as session:
+        now = wall_now()
+        doubted = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.sending_since < now - settings.send_timeout,
+            )
+            .values(in_doubt_since=now, sending_since=None)
+        )
+        session.commit()
+        count = int(getattr(doubted, "rowcount", 0) or 0)
+    if count:
+        log.warning("%d outbox message(s) in doubt: a worker stopped while sending", count)
+    return count
+
+
 def run_once(
-    session_factory: Callable[[], Session], send: Sender, on_change: ClockHook | None = None
+    session_factory: SessionFactory,
+    send: Sender,
+    settings: Settings = Settings(),
+    on_pass: PassHook | None = None,
 ) -> dict[str, Any]:
-    fired = fire_timers(session_factory, on_change)
-    return {"timers": fired, "sent": send_outbox(session_factory, send)}
+    result = {
+        "timers": fire_timers(session_factory, settings),
+        "messages": deliver_messages(session_factory, settings),
+        "in_doubt": reconcile_outbox(session_factory, settings),
+        "sent": send_outbox(session_factory, send, settings),
+    }
+    if on_pass is not None:
+        _job(session_factory, lambda session: bool(on_pass(session)) or True)
+    return result
 
 
 def start_thread(
-    session_factory: Callable[[], Session],
+    session_factory: SessionFactory,
     send: Sender,
-    on_change: ClockHook | None = None,
+    settings: Settings = Settings(),
+    on_pass: PassHook | None = None,
     *,
     interval: float = 2.0,
 ) -> threading.Event:
@@ -106,7 +220,7 @@ def start_thread(
     def loop() -> None:
         while not stop.wait(interval):
             try:
-                run_once(session_factory, send, on_change)
+                run_once(session_factory, send, settings, on_pass)
             except Exception:  # noqa: BLE001 - keep the worker alive, log the failure
                 log.exception("worker pass failed")
 

@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.calls.start_data import PHASE_DEADLINE, call_values, missing, setting_of
-from app.timefmt import format_helsinki
+from app.timefmt import format_euros, format_helsinki
 
 RESERVED_KEYS = frozenset({"new", "manage", "import", "export", "start"})
 
@@ -98,10 +98,9 @@ def _check_money(data: Mapping[str, Any]) -> list[tuple[str, str]]:
             (
                 "reserves",
                 _(
-                    "The reserved shares (EUR %(reserved)s) are more than the budget "
-                    "(EUR %(budget)s).",
-                    reserved=f"{reserved:,}".replace(",", " "),
-                    budget=f"{budget:,}".replace(",", " "),
+                    "The reserved shares (%(reserved)s) are more than the budget (%(budget)s).",
+                    reserved=format_euros(reserved),
+                    budget=format_euros(budget),
                 ),
             )
         )

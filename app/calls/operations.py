@@ -25,6 +25,7 @@ from app.calls.start_data import CASE_DATA, call_values, pick
 from app.forms.validate import validate_form
 from app.timefmt import HELSINKI
 from workflows import (
+    SYSTEM,
     Actor,
     Contract,
     clock_now,
@@ -36,6 +37,7 @@ from workflows import (
     wall_now,
 )
 from workflows.audit import record_event
+from workflows.engine import deliver_pending
 from workflows.models import Clock, ProcessModel, ProcessVersion, Timer
 
 BINDING = ("process_model", "process_version", "rehearsal_clock_start")
@@ -436,14 +438,16 @@ def next_timer_at(session: Session, call: Call) -> datetime | None:
 
 
 def move_rehearsal_clock(session: Session, call: Call, moment: datetime) -> int:
-    """Set the call's rehearsal time, fire what became due and sync the cases; returns the
-    number of instances advanced."""
-    from app.cases.operations import sync_changed_cases
-
+    """Set the call's rehearsal time and run, in this transaction, what became due: timers and
+    the messages they send; returns the number of steps. (The clock page commits the move
+    first and runs the due work one instance per transaction: app.worker.run_due_work.)"""
     set_rehearsal_time(call.clock, moment)
     session.flush()
-    fired = 0
-    while count := fire_due_timers(session, call.clock):
-        fired += count
-    sync_changed_cases(session, call)
-    return fired
+    advanced = 0
+    while True:
+        step = fire_due_timers(session, call.clock) + deliver_pending(session)
+        advanced += step
+        if step == 0:
+            break
+    sync_call_status(session, call, SYSTEM)
+    return advanced

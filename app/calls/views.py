@@ -10,7 +10,17 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -30,7 +40,8 @@ from app.forms.interface import adds_a_row, render_interface_form
 from app.forms.parse import parse_form
 from app.loaders import get_call
 from app.timefmt import format_helsinki
-from workflows import clock_now
+from app.worker import run_due_work
+from workflows import clock_now, set_rehearsal_time
 from workflows.models import AuditEvent, ProcessModel
 from workflows.queries import upcoming_timers
 
@@ -364,8 +375,9 @@ def move_clock(key: str) -> BaseResponse | tuple[str, int]:
         target = target_of(call, request.form.to_dict())
     except ValueError as err:
         return _clock_page(call, str(err), 422)
-    fired = operations.move_rehearsal_clock(current_session(), call, target)
+    set_rehearsal_time(call.clock, target)
     db.session.commit()
+    fired = run_due_work(current_app._get_current_object())  # type: ignore[attr-defined]
     moved = ngettext(
         "The rehearsal clock is now %(time)s; %(num)d instance advanced.",
         "The rehearsal clock is now %(time)s; %(num)d instances advanced.",

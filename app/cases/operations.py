@@ -19,9 +19,9 @@ from app.calls.queries import accepts_new_cases
 from app.calls.start_data import call_values, missing, pick
 from app.cases.models import Case
 from app.cases.queries import case_version, starting_roles
-from app.notifications.operations import create_notices
-from workflows import Actor, InstanceSummary, start_instance, summarize, wall_now
-from workflows.models import Clock, ProcessModel, WorkflowInstance
+from app.cases.sync import instance_saved
+from workflows import Actor, start_instance, summarize, wall_now
+from workflows.models import Clock, ProcessModel
 
 
 class CaseRefused(Exception):
@@ -74,8 +74,8 @@ def start_case(session: Session, call: Call, user: User) -> Case:
         correlation_key=case.key,
         actor=actor_of(user),
     )
-    sync_case(session, case)
-    create_notices(session, call)
+    session.flush()
+    instance_saved(session, case.instance, summarize(session, case.instance))
     return case
 
 
@@ -116,51 +116,3 @@ def standing_call(session: Session, model: ProcessModel) -> Call:
     session.add(call)
     session.flush()
     return call
-
-
-def phase_of(summary: InstanceSummary) -> str:
-    if summary.end_event:
-        return summary.end_event
-    if summary.ready_tasks:
-        return ", ".join(summary.ready_tasks)
-    if summary.waiting_for:
-        return "Waiting for: " + ", ".join(summary.waiting_for)
-    return "In progress"
-
-
-def sync_case(session: Session, case: Case) -> None:
-    """Write the case's status columns from its engine state: the one place that does so."""
-    assert case.instance is not None
-    summary = summarize(session, case.instance)
-    data = summary.data
-    case.phase = phase_of(summary)[:200]
-    case.closed = summary.status == "completed"
-    case.project_name = data.get("project_name") or case.project_name
-    case.application_object = data.get("application_object") or case.application_object
-    case.regional_city_network = bool(data.get("regional_city_network"))
-    if isinstance(data.get("requested_amount"), int):
-        case.requested_amount = data["requested_amount"]
-    if isinstance(data.get("score"), int | float):
-        case.score = float(data["score"])
-    decision = data.get("decision")
-    if isinstance(decision, dict) and isinstance(decision.get("amount"), int):
-        case.granted_amount = decision["amount"] if decision.get("granted") else 0
-    case.updated_at = wall_now()
-
-
-def sync_changed_cases(session: Session, call: Call) -> None:
-    """Sync every case of the call whose engine state changed since its last sync, follow the
-    call's life (closed at its last deadline, decided when its process ended), and tell people
-    about the tasks and messages that arrived meanwhile."""
-    from app.calls.operations import sync_call_status
-    from workflows import SYSTEM
-
-    cases = session.scalars(
-        select(Case)
-        .join(WorkflowInstance, Case.instance_id == WorkflowInstance.id)
-        .where(Case.call_id == call.id, WorkflowInstance.updated_at >= Case.updated_at)
-    ).all()
-    for case in cases:
-        sync_case(session, case)
-    sync_call_status(session, call, SYSTEM)
-    create_notices(session, call)

@@ -13,6 +13,7 @@ from app.attachments.operations import bind_unsent_attachments
 from app.cases.models import Case, Document, RegistrySequence
 from app.cases.queries import case_of_instance
 from app.notifications.operations import notify_case
+from app.upsert import upsert
 from workflows import ServiceCall, register_operator
 from workflows.models import AuditEvent
 
@@ -22,19 +23,18 @@ DOCUMENT_KINDS = ("idea_proposal", "application", "supplement")  # received from
 
 def next_registry_number(session: Session, prefix: str, received_at: datetime) -> str:
     """'<prefix>/<n>/<year>' (VN/1/2021): numbered per prefix and year of arrival in Helsinki
-    time; locked against races."""
+    time, by one statement that inserts the year's first number or counts on (no two
+    registrations, even of the year's first document, can get the same number)."""
     year = received_at.astimezone(HELSINKI).year
-    sequence = session.scalar(
-        select(RegistrySequence)
-        .where(RegistrySequence.prefix == prefix, RegistrySequence.year == year)
-        .with_for_update()
-    )
-    if sequence is None:
-        sequence = RegistrySequence(prefix=prefix, year=year, last_number=0)
-        session.add(sequence)
-    sequence.last_number += 1
-    session.flush()
-    return f"{prefix}/{sequence.last_number}/{year}"
+    statement = upsert(
+        session,
+        RegistrySequence,
+        {"prefix": prefix, "year": year, "last_number": 1},
+        key=("prefix", "year"),
+        update={"last_number": RegistrySequence.last_number + 1},
+    ).returning(RegistrySequence.last_number)
+    number = session.execute(statement).scalar_one()
+    return f"{prefix}/{number}/{year}"
 
 
 def _sent_form(session: Session, instance_id: int) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from app.loaders import get_call, get_case
 from app.responses import process_file
 from app.timefmt import format_helsinki
 from workflows import clock_now, may_act, summarize, timeline
+from workflows.incidents import open_incidents
 from workflows.models import HumanTask, ProcessModel
 from workflows.queries import diagram_marks, diagram_xml
 
@@ -153,6 +154,7 @@ def show(case_id: int) -> str:
         deadline_in=countdown(summary.next_timer, now) if summary.next_timer else None,
         countdown_texts=countdown_texts(),
         events=timeline(current_session(), [case.instance.id]),
+        incidents=open_incidents(current_session(), [case.instance.id]),
         staff=is_staff(current_user),
         now=now,
         format_helsinki=format_helsinki,

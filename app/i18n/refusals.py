@@ -38,6 +38,8 @@ _REFUSALS = [
         re.compile(r"The case was changed by someone else at the same time; nothing was saved\."),
         _l("The case was changed by someone else at the same time; nothing was saved."),
     ),
+    (re.compile(r"The incident is no longer open\."), _l("The incident is no longer open.")),
+    (re.compile(r"The email is not in doubt\."), _l("The email is not in doubt.")),
 ]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from workflows.models import OutboxMessage
+from workflows.worker import message_id_for
 
 
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
@@ -17,7 +18,7 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["From"] = sender
     email["To"] = ", ".join(payload["to"])
     email["Subject"] = payload["subject"]
-    email["Message-ID"] = f"<outbox-{message.id}@grantflow>"
+    email["Message-ID"] = message.message_id or message_id_for(message)
     email.set_content(payload["body"])
     if payload.get("ics"):
         email.add_attachment(

@@ -108,8 +108,8 @@ def notify_case(
     return {"subject": payload["subject"], "body": payload["body"], "language": language}
 
 
-# In-app notices. `create_notices` is idempotent: call it after every operation that may have
-# run the engine (a task sent, a clock moved, the worker's timers); it notices only what is new.
+# In-app notices. `create_notices` is idempotent and runs for every instance a step saved (the
+# engine's after-save hook, app/cases/sync.py): it notices only what is new for that instance.
 
 MESSAGE_NOTICES = {
     "webinar_invitation": "The webinar invitation arrived",
@@ -117,27 +117,35 @@ MESSAGE_NOTICES = {
 }
 
 
-def create_notices(session: Session, call: Call) -> list[Notice]:
-    """Notices for the new human tasks and the newly received messages of the call's cases."""
+def create_notices(
+    session: Session, instance_id: int, case: Case | None, call: Call | None
+) -> list[Notice]:
+    """Notices for the new human tasks and the newly received messages of one instance (a
+    case's, or a call's own process)."""
     people = PeopleOfCall(session)
-    notices = notify_new_tasks(session, call, people) + notify_received_messages(
-        session, call, people
-    )
-    session.flush()
+    notices = notify_new_tasks(session, instance_id, case, call, people)
+    if case is not None:
+        notices += notify_received_messages(session, instance_id, case, people)
+    session.add_all(notices)
     return notices
 
 
 def notify_new_tasks(
-    session: Session, call: Call, people: PeopleOfCall | None = None
+    session: Session,
+    instance_id: int,
+    case: Case | None,
+    call: Call | None,
+    people: PeopleOfCall,
 ) -> list[Notice]:
     """A notice per person who may work on a task that appeared since the last run: the
     assignee of an assigned task, else every active user of the lane's group (applicant lanes:
     only the case organisation's people)."""
-    people = people or PeopleOfCall(session)
     now = wall_now()
     notices = []
-    for task, case in new_human_tasks(session, call):
-        where = f" – {case_label(case)}" if case is not None else f" – {call.title_in('en')}"
+    where = f" – {case_label(case)}" if case is not None else ""
+    if case is None and call is not None:
+        where = f" – {call.title_in('en')}"
+    for task in new_human_tasks(session, instance_id):
         for user in people.for_task(task, case):
             notices.append(
                 Notice(
@@ -150,18 +158,16 @@ def notify_new_tasks(
                     created_at=now,
                 )
             )
-    session.add_all(notices)
     return notices
 
 
 def notify_received_messages(
-    session: Session, call: Call, people: PeopleOfCall | None = None
+    session: Session, instance_id: int, case: Case, people: PeopleOfCall
 ) -> list[Notice]:
-    """A notice per person of the case organisation for each message a case received."""
-    people = people or PeopleOfCall(session)
+    """A notice per person of the case organisation for each message the case received."""
     now = wall_now()
     notices = []
-    for event, case in new_received_messages(session, call):
+    for event in new_received_messages(session, instance_id):
         message = str(event.data.get("message", ""))
         text = MESSAGE_NOTICES.get(message, f"Message “{message}” received")
         for user in people.of_case(case):
@@ -176,7 +182,6 @@ def notify_received_messages(
                     created_at=now,
                 )
             )
-    session.add_all(notices)
     return notices
 
 

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.calls.models import Call
 from app.cases.models import TaskDraft
-from app.cases.operations import actor_of, sync_changed_cases
-from app.tasks.queries import draft_of, may_work_on, owner_of
-from workflows import NotAllowed, claim_task, complete_task, unclaim_task, wall_now
+from app.cases.operations import actor_of
+from app.tasks.queries import may_work_on, owner_of
+from app.upsert import upsert
+from workflows import (
+    NotAllowed,
+    TaskAlreadyCompleted,
+    claim_task,
+    complete_task,
+    lock_instance,
+    unclaim_task,
+    wall_now,
+)
 from workflows.models import HumanTask, WorkflowInstance
 
 
@@ -30,23 +40,33 @@ def check_organisation(
 
 def save_draft(
     session: Session, instance: WorkflowInstance, task_id: str, data: dict[str, Any], user: User
-) -> TaskDraft:
+) -> None:
+    """Keep the form data of a ready task, not sent. The instance is locked first (as a send
+    locks it), so a draft never lands on a task a send just completed; one statement inserts
+    or replaces it, so two first saves of one task cannot both insert."""
+    lock_instance(session, instance.id, claim=False)
+    row = session.scalar(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.task_id == task_id)
+    )
+    if row is None:
+        raise TaskAlreadyCompleted()
     check_organisation(session, instance, task_id, user)
-    draft = draft_of(session, instance.id, task_id)
-    if draft is None:
-        draft = TaskDraft(
-            instance_id=instance.id,
-            task_id=task_id,
-            data={},
-            saved_by=user.username,
-            saved_at=wall_now(),
+    now = wall_now()
+    session.execute(
+        upsert(
+            session,
+            TaskDraft,
+            {
+                "instance_id": instance.id,
+                "task_id": task_id,
+                "data": data,
+                "saved_by": user.username,
+                "saved_at": now,
+            },
+            key=("instance_id", "task_id"),
+            update={"data": data, "saved_by": user.username, "saved_at": now},
         )
-        session.add(draft)
-    draft.data = data
-    draft.saved_by = user.username
-    draft.saved_at = wall_now()
-    session.flush()
-    return draft
+    )
 
 
 def send_task(
@@ -56,14 +76,16 @@ def send_task(
     task_id: str,
     data: dict[str, Any],
     user: User,
+    *,
+    arrived_at: datetime | None = None,
 ) -> None:
-    """Complete the task in the engine, drop its draft, and sync the cases that changed."""
+    """Complete the task in the engine and drop its draft. ``arrived_at``: when the request
+    arrived (the deadline is judged then)."""
     check_organisation(session, instance, task_id, user)
-    complete_task(session, instance.id, task_id, data, actor=actor_of(user))
-    draft = draft_of(session, instance.id, task_id)
-    if draft is not None:
-        session.delete(draft)
-    sync_changed_cases(session, call)
+    complete_task(session, instance.id, task_id, data, actor=actor_of(user), arrived_at=arrived_at)
+    session.execute(
+        delete(TaskDraft).where(TaskDraft.instance_id == instance.id, TaskDraft.task_id == task_id)
+    )
     session.flush()
 
 

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -24,6 +34,7 @@ from app.i18n import current_language
 from app.i18n.process_texts import prefetch_instances, process_texts, translate
 from app.i18n.refusals import translate_refusal
 from app.loaders import get_case, get_instance
+from app.requests import arrived_at
 from app.tasks import hooks
 from app.tasks.evaluations import EVALUATION_TASK, evaluation_status, may_see_evaluations
 from app.tasks.instructions import render_instructions
@@ -38,6 +49,7 @@ from app.tasks.queries import (
     may_work_on,
 )
 from app.timefmt import format_helsinki
+from app.worker import deliver_now
 from workflows import (
     DeadlinePassed,
     EngineStepFailed,
@@ -46,12 +58,14 @@ from workflows import (
     TaskAlreadyCompleted,
     TaskNotFound,
     TaskView,
+    clock_at,
     clock_now,
     may_act,
     may_claim,
     may_unclaim,
     task_view,
 )
+from workflows.incidents import open_incidents
 from workflows.models import HumanTask, WorkflowInstance
 
 bp = Blueprint("tasks", __name__)
@@ -169,8 +183,17 @@ def _send(
     """Send the task; a redirect when it went through, else None with the reason in ``errors``."""
     row = view.row
     received_before = {doc.id for doc in owner.case.documents} if owner.case else set()
+    arrival = arrived_at()
     try:
-        send_task(current_session(), owner.call, instance, row.task_id, data, current_user)
+        send_task(
+            current_session(),
+            owner.call,
+            instance,
+            row.task_id,
+            data,
+            current_user,
+            arrived_at=arrival,
+        )
         db.session.commit()
     except TaskAlreadyCompleted:
         db.session.rollback()
@@ -193,16 +216,34 @@ def _send(
         db.session.rollback()
         errors[""] = translate_refusal(str(err))
         return None
-    return _receipt(owner, translate(row.title, instance), received_before)
+    deliver_now(current_app._get_current_object())  # type: ignore[attr-defined]
+    return _receipt(owner, instance, translate(row.title, instance), received_before, arrival)
 
 
-def _receipt(owner: Owner, title: str, received_before: set[int]) -> Response:
-    """After a send: the receipt page of the document the registry just received, if any."""
+def _receipt(
+    owner: Owner,
+    instance: WorkflowInstance,
+    title: str,
+    received_before: set[int],
+    arrival: datetime,
+) -> Response:
+    """After a send: the receipt page of the document the registry just received, if any.
+    When a step after the send failed, the send is kept: say so, and that the rest follows."""
     received = (
         [d for d in owner.case.documents if d.id not in received_before and not d.outgoing]
         if owner.case
         else []
     )
+    if open_incidents(current_session(), [instance.id]):
+        flash(
+            _(
+                "“%(title)s” was sent and saved; it arrived %(time)s. Processing it is delayed: "
+                "the ministry has been told and no more is needed from you.",
+                title=title,
+                time=format_helsinki(clock_at(instance.clock, arrival), seconds=True),
+            ),
+            "warning",
+        )
     if owner.case is None or not received:
         flash(_("“%(title)s” was sent.", title=title), "success")
         return redirect(_back(owner))
@@ -252,9 +293,14 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
         data = parse_form(schema, request.form, ui_schema)
         action = request.form.get("action", "send")
         if action == "draft" or action.startswith(ADD_ROW_ACTION):
-            save_draft(
-                current_session(), instance, task_id, sanitize_for_engine(data), current_user
-            )
+            try:
+                save_draft(
+                    current_session(), instance, task_id, sanitize_for_engine(data), current_user
+                )
+            except TaskAlreadyCompleted:
+                db.session.rollback()
+                flash(str(ALREADY_DONE), "warning")
+                return redirect(_back(owner))
             db.session.commit()
             saved = _("Draft saved. A draft is not sent: press “Send” when you are ready.")
             flash(saved, "success")

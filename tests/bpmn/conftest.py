@@ -23,10 +23,11 @@ from app.auth.models import Organisation, User
 from app.calls.models import Call
 from app.calls.operations import move_rehearsal_clock
 from app.cases.models import Case
-from app.cases.operations import start_case, sync_changed_cases
+from app.cases.operations import start_case
 from app.demo import setup_demo
 from app.tasks.operations import send_task
 from workflows import set_rehearsal_time
+from workflows.engine import deliver_pending
 from workflows.models import AuditEvent, HumanTask, OutboxMessage
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
@@ -111,24 +112,41 @@ class Rehearsal:
         username: str,
         case: Case | None = None,
         assignee: str | None = None,
+        arrived: str | None = None,
     ) -> None:
         """Send the form of a ready task as `username`; a refusal rolls everything back."""
         task = self.task(spec_name, case, assignee)
         assert task is not None, f"no ready task {spec_name!r}"
         instance = case.instance if case is not None else self.call.instance
         try:
-            send_task(self.session, self.call, instance, task.task_id, data, self.user(username))
+            send_task(
+                self.session,
+                self.call,
+                instance,
+                task.task_id,
+                data,
+                self.user(username),
+                arrived_at=self.wall_at(arrived) if arrived else None,
+            )
         except Exception:
             self.session.rollback()
             raise
         self.session.commit()
+        while deliver_pending(self.session):  # what the worker does after the commit
+            self.session.commit()
 
     def move_clock(self, moment: str) -> None:
         """Move the clock to `moment` and fire the timers due, as the process owner does."""
         call = self.call
         move_rehearsal_clock(self.session, call, helsinki(moment))
-        sync_changed_cases(self.session, call)
         self.session.commit()
+
+    def wall_at(self, moment: str) -> datetime:
+        """The wall-clock moment at which the call's rehearsal clock shows ``moment``: when a
+        request must have arrived to arrive at ``moment`` on the call's clock."""
+        clock = self.call.clock
+        assert clock.anchor is not None and clock.set_at is not None
+        return clock.set_at + (helsinki(moment) - clock.anchor)
 
     def set_clock(self, moment: str) -> None:
         """The clock reaches `moment`, but the timer job has not run yet (it polls)."""

@@ -192,3 +192,56 @@ def test_only_the_lead_organisation_may_work_on_its_applicant_task(rehearsal, tw
 
     assert may_work_on(rehearsal.user("applicant"), owner, task)
     assert not may_work_on(rehearsal.user("applicant2"), owner, task)
+
+
+def test_a_send_that_arrived_in_time_is_taken_however_late_it_is_processed(rehearsal):
+    """Arrival is what counts: a request that arrived at 16:14:59.999 and reached the engine
+    only after 16:15 (it waited in a queue, or behind a lock) is sent, and its receipt says
+    when it arrived."""
+    case = rehearsal.start("applicant")
+    rehearsal.set_clock("2021-04-15 16:15:03")  # the request waited; the timer job has not run
+
+    rehearsal.send(
+        "send_idea_proposal",
+        rehearsal.idea("In time"),
+        "applicant",
+        case,
+        arrived="2021-04-15 16:14:59.999",
+    )
+
+    [receipt] = case.documents
+    assert format_helsinki(receipt.received_at, seconds=True) == "15.4.2021 16:14:59 (UTC+03:00)"
+    assert receipt.received_at.microsecond == 999000
+
+
+def test_a_send_that_arrived_at_the_deadline_is_late_even_if_processed_at_once(rehearsal):
+    case = rehearsal.start("applicant")
+    rehearsal.set_clock("2021-04-15 16:15:00.2")
+    with pytest.raises(DeadlinePassed):
+        rehearsal.send(
+            "send_idea_proposal",
+            rehearsal.idea("Late"),
+            "applicant",
+            case,
+            arrived="2021-04-15 16:15:00.000",
+        )
+    assert case.documents == []
+
+
+def test_what_the_engine_does_by_itself_is_in_the_audit_log(rehearsal, two_cases):
+    sent, late = two_cases
+    rehearsal.move_clock("2021-04-15 10:00:00")
+    rehearsal.send("send_idea_proposal", rehearsal.idea("In time"), "applicant", sent)
+
+    rehearsal.move_clock("2021-04-15 16:15:01")
+
+    call_events = [
+        (e.kind, e.actor)
+        for e in rehearsal.session.scalars(
+            select(AuditEvent).where(AuditEvent.instance_id == rehearsal.call.instance_id)
+        )
+    ]
+    assert ("timer_fired", "system") in call_events
+    assert ("message_received", "system") in [(e.kind, e.actor) for e in rehearsal.timeline(sent)]
+    closed = [(e.kind, e.actor) for e in rehearsal.timeline(late)]
+    assert closed[-2:] == [("timer_fired", "system"), ("instance_completed", "system")]

@@ -27,7 +27,6 @@ from werkzeug.serving import make_server
 
 from app.calls.models import Call
 from app.calls.operations import move_rehearsal_clock
-from app.cases.operations import sync_changed_cases
 from app.demo import DEMO_PASSWORD, setup_demo
 from app.extensions import db
 from workflows import set_rehearsal_time
@@ -187,7 +186,6 @@ def move_clock(app: Flask) -> Callable[[str], None]:
             call = db.session.scalar(select(Call).where(Call.key == key))
             assert call is not None
             move_rehearsal_clock(db.session, call, datetime.fromisoformat(moment))
-            sync_changed_cases(db.session, call)
             db.session.commit()
 
     return move

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.calls.models import Call
+from app.cases.models import Case
 from app.extensions import db
 from app.notifications.models import Notice
 from app.notifications.operations import create_notices
@@ -23,8 +24,12 @@ def notices_by_user(app):
 
 
 def run_create_notices(app):
+    """Notices for every instance of the demo call, as the engine's after-save hook makes them."""
     with app.app_context():
-        created = create_notices(db.session, db.session.scalar(select(Call)))
+        call = db.session.scalar(select(Call).where(Call.key == "regional-networks-2021"))
+        created = create_notices(db.session, call.instance_id, None, call)
+        for case in db.session.scalars(select(Case).where(Case.call_id == call.id)):
+            created += create_notices(db.session, case.instance_id, case, call)
         db.session.commit()
         return len(created)
 

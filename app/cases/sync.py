@@ -1,0 +1,66 @@
+"""What the application derives from engine state, kept up to date by the engine itself.
+
+The engine calls ``instance_saved`` (its after-save hook) in the same transaction for every
+instance a step saved: a case's status columns follow its workflow, people are told about the
+tasks and messages that arrived, and a call's status follows its call process. Nothing scans
+a call: only the instances that changed are touched.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.calls.models import Call
+from app.cases.models import Case
+from app.notifications.operations import create_notices
+from workflows import SYSTEM, InstanceSummary, wall_now
+from workflows.engine import after_save
+from workflows.models import WorkflowInstance
+
+
+def phase_of(summary: InstanceSummary) -> str:
+    if summary.end_event:
+        return summary.end_event
+    if summary.ready_tasks:
+        return ", ".join(summary.ready_tasks)
+    if summary.waiting_for:
+        return "Waiting for: " + ", ".join(summary.waiting_for)
+    return "In progress"
+
+
+def apply_summary(case: Case, summary: InstanceSummary) -> None:
+    """Write the case's status columns from its engine state: the one place that does so."""
+    data = summary.data
+    case.phase = phase_of(summary)[:200]
+    case.closed = summary.status == "completed"
+    case.project_name = data.get("project_name") or case.project_name
+    case.application_object = data.get("application_object") or case.application_object
+    case.regional_city_network = bool(data.get("regional_city_network"))
+    if isinstance(data.get("requested_amount"), int):
+        case.requested_amount = data["requested_amount"]
+    if isinstance(data.get("score"), int | float):
+        case.score = float(data["score"])
+    decision = data.get("decision")
+    if isinstance(decision, dict) and isinstance(decision.get("amount"), int):
+        case.granted_amount = decision["amount"] if decision.get("granted") else 0
+    case.updated_at = wall_now()
+
+
+def instance_saved(session: Session, instance: WorkflowInstance, summary: InstanceSummary) -> None:
+    from app.calls.operations import sync_call_status
+
+    case = session.scalar(select(Case).where(Case.instance_id == instance.id))
+    call = None
+    if case is not None:
+        apply_summary(case, summary)
+    else:
+        call = session.scalar(select(Call).where(Call.instance_id == instance.id))
+        if call is not None:
+            sync_call_status(session, call, SYSTEM)
+    create_notices(session, instance.id, case, call or (case.call if case else None))
+
+
+def init_app() -> None:
+    if instance_saved not in after_save:
+        after_save.append(instance_saved)

@@ -1,0 +1,99 @@
+"""Arrival time is a fact of the request (app/requests.py), and a conflict is retried once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from app.calls.models import Call
+from app.cases.models import Document
+from app.extensions import db
+from app.requests import ArrivalStamp, parse_request_start, retry_on_conflict
+from tests.app.cases.helpers import open_case
+from workflows import set_rehearsal_time
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("t=1618492499.123", datetime(2021, 4, 15, 13, 14, 59, 123000, tzinfo=UTC)),
+        ("1618492499123", datetime(2021, 4, 15, 13, 14, 59, 123000, tzinfo=UTC)),
+        ("t=1618492499123456", datetime(2021, 4, 15, 13, 14, 59, 123456, tzinfo=UTC)),
+        ("nonsense", None),
+        ("t=1e400", None),
+    ],
+)
+def test_a_proxys_request_start_is_read_in_seconds_milliseconds_or_microseconds(header, expected):
+    assert parse_request_start(header) == expected
+
+
+def test_the_proxys_stamp_counts_only_when_trusted_and_plausible():
+    seen = {}
+
+    def app(environ, start_response):
+        seen["arrived"] = environ["grantflow.arrived_at"]
+        return []
+
+    earlier = datetime.now(UTC) - timedelta(seconds=3)
+    header = {"HTTP_X_REQUEST_START": f"t={earlier.timestamp():.3f}"}
+    ArrivalStamp(app, trust_header=False)(dict(header), None)
+    assert seen["arrived"] - earlier > timedelta(seconds=2)
+    ArrivalStamp(app, trust_header=True)(dict(header), None)
+    assert abs(seen["arrived"] - earlier) < timedelta(milliseconds=2)
+    forged = {"HTTP_X_REQUEST_START": "t=946684800"}  # the year 2000
+    ArrivalStamp(app, trust_header=True)(forged, None)
+    assert datetime.now(UTC) - seen["arrived"] < timedelta(seconds=1)
+
+
+def test_a_send_that_arrived_at_the_proxy_before_the_deadline_is_received(
+    app, signed_in, csrf_token, idea_form
+):
+    """The request waited 2.5 s in front of the app; the rehearsal clock passed 16:15 meanwhile."""
+    app.wsgi_app.trust_header = True
+    applicant = signed_in("applicant")
+    url = open_case(applicant, csrf_token)
+    token = csrf_token(applicant, url)
+    with app.app_context():
+        call = db.session.scalar(select(Call).where(Call.key == "regional-networks-2021"))
+        set_rehearsal_time(call.clock, datetime.fromisoformat("2021-04-15T16:15:01.5+03:00"))
+        db.session.commit()
+    arrived = datetime.now(UTC) - timedelta(seconds=2.5)  # 16:14:59 on the call's clock
+
+    response = applicant.post(
+        url,
+        data={**idea_form, "action": "send", "csrf_token": token},
+        headers={"X-Request-Start": f"t={arrived.timestamp():.3f}"},
+    )
+
+    assert response.status_code == 302
+    with app.app_context():
+        [document] = db.session.scalars(select(Document)).all()
+        assert document.received_at.astimezone(UTC).strftime("%H:%M:%S") == "13:14:59"
+
+
+def test_a_view_is_run_once_more_after_a_deadlock():
+    calls = []
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    def view():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("UPDATE ...", {}, Deadlock())
+        return "done"
+
+    rolled_back = []
+    assert retry_on_conflict(view, lambda: rolled_back.append(1))() == "done"
+    assert (len(calls), len(rolled_back)) == (2, 1)
+
+
+def test_another_database_error_is_not_retried():
+    def view():
+        raise OperationalError("SELECT ...", {}, Exception("no such table"))
+
+    with pytest.raises(OperationalError):
+        retry_on_conflict(view, lambda: None)()

@@ -1,0 +1,102 @@
+"""A script that fails after a person's task: the send is kept, an incident opens, the case is
+migrated to a version with the script fixed, the incident is retried, and the case goes on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.processes.operations import deploy_files
+from tests.workflows.bundle_edits import edited
+from workflows import read_bundle, wall_now
+from workflows.incidents import open_incidents, resolve_incident, retry_incident
+from workflows.migration import migrate_instance
+from workflows.models import AuditEvent, Incident
+from workflows.services import Actor
+
+BPMN = Path(__file__).resolve().parents[2] / "bpmn"
+APPLICATION = "funding_application.bpmn"
+COUNT = (
+    'region_count = len(set(str(m.get("region") or "").strip().lower() for m in members) - {""})'
+)
+BROKEN = COUNT + "\nregion_count = region_count / (region_count - region_count)"
+OWNER = Actor("process_owner", frozenset({"process_owner"}))
+
+
+def deploy(rehearsal, files):
+    version, _ = deploy_files(rehearsal.session, files, rehearsal.call.model, "process_owner")
+    rehearsal.session.commit()
+    return version
+
+
+@pytest.fixture
+def broken(rehearsal):
+    """The current version fails when it counts the regions of a sent idea."""
+    return deploy(rehearsal, edited(read_bundle(BPMN), APPLICATION, COUNT, BROKEN))
+
+
+def kinds(rehearsal, case) -> list[str]:
+    return [event.kind for event in rehearsal.timeline(case)]
+
+
+def test_a_failing_script_keeps_the_send_and_opens_an_incident(rehearsal, broken):
+    case = rehearsal.start("applicant")
+    rehearsal.move_clock("2021-04-01 10:00:00")
+
+    rehearsal.send("send_idea_proposal", rehearsal.idea("Lakeland network"), "applicant", case)
+
+    [incident] = open_incidents(rehearsal.session, [case.instance_id])
+    assert incident.element == "count_municipalities"
+    assert "division by zero" in incident.error
+    assert rehearsal.task("send_idea_proposal", case) is None  # the send is kept
+    assert kinds(rehearsal, case)[-2:] == ["task_completed", "incident_opened"]
+    completed = rehearsal.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.instance_id == case.instance_id, AuditEvent.kind == "task_completed"
+        )
+    )
+    assert completed.data["project_name"] == "Lakeland network"
+    assert case.documents == []  # the registry comes after the failed step
+
+
+def test_the_case_migrated_to_a_fixed_version_goes_on_when_the_incident_is_retried(
+    rehearsal, broken
+):
+    case = rehearsal.start("applicant")
+    rehearsal.move_clock("2021-04-01 10:00:00")
+    rehearsal.send("send_idea_proposal", rehearsal.idea("Lakeland network"), "applicant", case)
+    [incident] = open_incidents(rehearsal.session, [case.instance_id])
+    fixed = deploy(rehearsal, read_bundle(BPMN) | {"forms/extra.json": "{}"})
+
+    migrate_instance(rehearsal.session, case.instance, fixed, actor="process_owner", now=wall_now())
+    again = retry_incident(rehearsal.session, incident.id, OWNER)
+    rehearsal.session.commit()
+
+    assert again is None
+    assert rehearsal.session.get(Incident, incident.id).status == "retried"
+    assert [d.registry_number for d in case.documents] == ["VN/1/2021"]
+    assert case.phase == "Waiting for: Webinar invitation"
+    assert kinds(rehearsal, case)[-2:] == ["instance_migrated", "incident_retried"]
+    rehearsal.move_clock("2021-04-15 16:15:01")
+    assert rehearsal.case_ids_emailed("webinar_invitation") == {case.id}
+
+
+def test_a_retry_that_fails_again_opens_a_new_incident_and_a_resolution_closes_it(
+    rehearsal, broken
+):
+    case = rehearsal.start("applicant")
+    rehearsal.move_clock("2021-04-01 10:00:00")
+    rehearsal.send("send_idea_proposal", rehearsal.idea("Lakeland network"), "applicant", case)
+    [first] = open_incidents(rehearsal.session, [case.instance_id])
+
+    second = retry_incident(rehearsal.session, first.id, OWNER)
+    rehearsal.session.commit()
+    assert second is not None and second.id != first.id
+    resolve_incident(rehearsal.session, second.id, OWNER)
+    rehearsal.session.commit()
+
+    assert open_incidents(rehearsal.session, [case.instance_id]) == []
+    assert kinds(rehearsal, case).count("incident_opened") == 2
+    assert kinds(rehearsal, case)[-1] == "incident_resolved"

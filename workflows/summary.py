@@ -1,0 +1,92 @@
+"""What an instance's workflow says about it, for the pages and the case's status columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.util.task import TaskState
+
+
+@dataclass(frozen=True)
+class WaitingEvent:
+    """A catch event the instance waits at: a message, a timer, or a task's boundary deadline."""
+
+    element_id: str
+    name: str
+    kind: str  # "message", "timer" or "other"
+    boundary: bool
+
+
+@dataclass(frozen=True)
+class InstanceSummary:
+    status: str
+    end_event: str | None
+    waiting_for: list[str]
+    ready_tasks: list[str]
+    data: dict[str, Any]
+    next_timer: datetime | None = None
+    completed_elements: list[str] = field(default_factory=list)
+    ready_elements: list[str] = field(default_factory=list)
+    waiting_elements: list[str] = field(default_factory=list)
+    waiting_events: list[WaitingEvent] = field(default_factory=list)
+    failed_elements: list[str] = field(default_factory=list)
+
+
+def summary_of(workflow: BpmnWorkflow, status: str, next_timer: datetime | None) -> InstanceSummary:
+    tasks = workflow.get_tasks()
+    end = [t for t in tasks if t.state == TaskState.COMPLETED and isinstance(t.task_spec, EndEvent)]
+    waiting = [
+        t.task_spec.bpmn_name or t.task_spec.name
+        for t in tasks
+        if t.state == TaskState.WAITING
+        and isinstance(t.task_spec, CatchingEvent)
+        and t.task_spec.bpmn_name
+    ]
+    ready = [t.task_spec.bpmn_name or t.task_spec.name for t in tasks if t.state == TaskState.READY]
+    active = [t for t in tasks if t.state in (TaskState.READY, TaskState.STARTED)]
+    events = [_waiting_event(t) for t in tasks if t.state == TaskState.WAITING]
+    finished = [t for t in tasks if t.state == TaskState.COMPLETED]
+    failed = [t for t in tasks if t.state == TaskState.ERROR and t.task_spec.bpmn_id]
+    latest = max(finished, key=lambda t: t.last_state_change, default=None)
+    data = dict(latest.data) if latest is not None else dict(workflow.task_tree.data)
+    return InstanceSummary(
+        status=status,
+        end_event=end[-1].task_spec.bpmn_name if end else None,
+        waiting_for=waiting,
+        ready_tasks=ready,
+        data=data,
+        next_timer=next_timer,
+        completed_elements=sorted({t.task_spec.bpmn_id for t in finished if t.task_spec.bpmn_id}),
+        ready_elements=sorted({t.task_spec.bpmn_id for t in active if t.task_spec.bpmn_id}),
+        waiting_elements=sorted({e.element_id for e in events if e is not None}),
+        waiting_events=[e for e in events if e is not None],
+        failed_elements=sorted({t.task_spec.bpmn_id for t in failed}),
+    )
+
+
+def _waiting_event(task: Any) -> WaitingEvent | None:
+    spec = task.task_spec
+    if not isinstance(spec, CatchingEvent) or not spec.bpmn_id:
+        return None
+    definition = spec.event_definition
+    kind = (
+        "message"
+        if isinstance(definition, MessageEventDefinition)
+        else "timer"
+        if isinstance(definition, TimerEventDefinition)
+        else "other"
+    )
+    return WaitingEvent(
+        element_id=spec.bpmn_id,
+        name=spec.bpmn_name or spec.bpmn_id,
+        kind=kind,
+        boundary=isinstance(spec, BoundaryEvent),
+    )
