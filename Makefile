@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 NODE_MODULES := $(if $(wildcard package.json),node_modules/.installed)
 RUN_ASSETS := $(if $(shell command -v npm 2>/dev/null),$(NODE_MODULES))
 
-.PHONY: venv run test bench load chromium nginx translations messages
+.PHONY: venv run test bench bench-scale load chromium nginx translations messages
 
 venv: $(VENV)/.installed
 
@@ -59,16 +59,25 @@ run: venv translations $(RUN_ASSETS)
 	$(FLASK) grantflow serve
 
 test: venv translations $(NODE_MODULES) chromium nginx
-	$(BIN)/ruff check app workflows tests load
-	$(BIN)/ruff format --check app workflows tests load
+	$(BIN)/ruff check app workflows tests load bench
+	$(BIN)/ruff format --check app workflows tests load bench
 	$(BIN)/mypy
 	env -u GRANTFLOW_TEST_DATABASE_URL $(BIN)/python -m pytest --flow-coverage=100
 ifdef GRANTFLOW_TEST_DATABASE_URL
 	$(BIN)/python -m pytest --flow-coverage=100
 endif
 
-bench: venv
+# The engine alone (workflows.bench), then a task's send over HTTP through gunicorn with its
+# SQL counted (bench.submission); on PostgreSQL too when GRANTFLOW_BENCH_DATABASE_URL names a
+# scratch database (dropped and created). `make bench-scale` adds the cost of a page and a send
+# as the call grows (BENCH_OPEN_CASES, default 200 and 20,000 open cases).
+BENCH_OPEN_CASES ?= 200,20000
+bench: venv translations
 	$(BIN)/python -m workflows.bench
+	$(BIN)/python -m bench.submission --json test-artifacts/bench/submission.json
+
+bench-scale: venv translations
+	$(BIN)/python -m bench.scale --open-cases $(BENCH_OPEN_CASES) --json test-artifacts/bench/scale.json
 
 # The rush at a deadline on PostgreSQL (GRANTFLOW_LOAD_DATABASE_URL, a scratch database it
 # recreates; default grantflow_load on 127.0.0.1:5432): 1,000 senders in the last minute and

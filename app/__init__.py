@@ -17,6 +17,7 @@ from app import config as default_config
 from app import i18n, requests
 from app.cases import sync
 from app.extensions import csrf, db, login_manager, migrate
+from app.refusals import register_refusal_pages
 from app.timefmt import format_euros, format_helsinki
 
 
@@ -36,7 +37,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
-    requests.init_app(app, rollback=lambda: db.session.rollback())
+    requests.init_app(
+        app, commit=lambda: db.session.commit(), rollback=lambda: db.session.rollback()
+    )
     sync.init_app()
     return app
 
@@ -154,6 +157,7 @@ def register_error_handlers(app: Flask) -> None:
     for code in (400, 403, 404, 405):
         app.register_error_handler(code, render_error)
     app.register_error_handler(500, render_server_error)
+    register_refusal_pages(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -6,9 +6,9 @@ on SQLAlchemy 2.1 (it copies the Base's `registry` and `type_annotation_map` int
 which SQLAlchemy refuses), so the extension is given Base's metadata instead. Use `Base`, never
 `db.Model`; query with `db.session.execute(select(...))`.
 
-Transactions: operations only `flush()`. A view that writes calls `db.session.commit()` once,
-at the end of a successful request; nothing below the views commits. On any error the session
-is rolled back when the app context ends (Flask-SQLAlchemy removes the scoped session).
+Transactions: operations only `flush()`; views never commit. The request boundary
+(app/requests.py) commits once when the view answered below 400 and rolls back otherwise; the
+CLI and the worker's jobs commit their own transactions.
 """
 
 from __future__ import annotations
@@ -35,12 +35,16 @@ csrf = CSRFProtect()
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     """SQLite ignores foreign keys unless told per connection; WAL lets readers and the worker
-    thread run next to a writer."""
+    thread run next to a writer. In WAL mode, synchronous=NORMAL syncs at checkpoints rather
+    than every commit: the database cannot be corrupted, and a commit is lost only if the
+    machine itself loses power right after it (SQLite is the embedded demo; production runs
+    PostgreSQL)."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 

@@ -10,7 +10,8 @@ from app.calls.models import Call
 from app.cases.models import Case
 from app.cases.queries import may_view_case
 from app.extensions import current_session, db
-from app.tasks.queries import Owner, may_view, owner_of
+from app.owners import Owner, owner_of
+from app.tasks.queries import may_view
 from workflows.models import WorkflowInstance
 
 
@@ -30,11 +31,19 @@ def get_call(key: str) -> Call:
     return call
 
 
-def get_instance(instance_id: int) -> tuple[WorkflowInstance, Owner]:
-    instance = db.session.get(WorkflowInstance, instance_id)
-    owner = owner_of(current_session(), instance) if instance is not None else None
-    if instance is None or owner is None:
+def get_owner(instance_id: int) -> Owner:
+    """What the instance belongs to (its case or call), if the person may see it."""
+    owner = owner_of(current_session(), instance_id)
+    if owner is None:
         abort(404)
     if not may_view(current_user, owner):
         abort(403)
+    return owner
+
+
+def get_instance(instance_id: int) -> tuple[WorkflowInstance, Owner]:
+    owner = get_owner(instance_id)
+    instance = db.session.get(WorkflowInstance, instance_id)
+    if instance is None:
+        abort(404)
     return instance, owner

@@ -1,4 +1,4 @@
-"""The request boundary's parts: when a request arrived, and one retry after a conflict.
+"""The request boundary: when a request arrived, and one transaction per request.
 
 Arrival time is a fact of the request: ``ArrivalStamp`` (outermost WSGI middleware) stamps
 each request before anything else happens, or takes the moment a trusted reverse proxy put in
@@ -7,8 +7,13 @@ each request before anything else happens, or takes the moment a trusted reverse
 Deadlines judge that moment (16:14:59.999 is in time, 16:15:00.000 late), however long the
 request then waits for a lock.
 
-``retry_on_conflict`` runs a view once more when the database ended its transaction in a
-deadlock or a serialization failure, before the person sees an error.
+``boundary`` wraps every view: it commits when the view returned an answer below 400 and did
+not ``refuse``; it rolls back on any exception, on a 4xx/5xx answer and on a refusal. It runs the
+view once more when the database ended the transaction in a deadlock or a serialization failure,
+before the person sees an error, and calls what the view left for ``after_commit`` once the
+transaction is committed (messages delivered to other cases, each in its own transaction).
+Views and operations never commit; a refusal the view does not handle is answered in one place
+(``register_refusal_pages``).
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ from datetime import datetime, timedelta, timezone
 from functools import wraps
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Flask, flash, g, has_request_context, redirect, request, session
 from sqlalchemy.exc import DBAPIError
+from werkzeug.wrappers import Response
 
 from workflows import wall_now
 
@@ -80,24 +86,60 @@ def is_conflict(error: DBAPIError) -> bool:
     return "database is locked" in str(error.orig)
 
 
-def retry_on_conflict(view: Callable[..., Any], rollback: Callable[[], None]) -> Callable[..., Any]:
+def refuse(back: str, *messages: str, category: str = "error") -> Response:
+    """Undo what the request wrote, say why (flashed), and go back to ``back``."""
+    g.rollback_only = True
+    for message in messages:
+        flash(message, category)
+    return redirect(back)
+
+
+def after_commit(callback: Callable[[], Any]) -> None:
+    """Call ``callback`` once this request's transaction is committed (never if rolled back)."""
+    g.setdefault("after_commit", []).append(callback)
+
+
+def _status_of(answer: Any) -> int:
+    if isinstance(answer, tuple) and len(answer) > 1 and isinstance(answer[1], int):
+        return answer[1]
+    return getattr(answer, "status_code", 200)
+
+
+def boundary(
+    view: Callable[..., Any], commit: Callable[[], None], rollback: Callable[[], None]
+) -> Callable[..., Any]:
     @wraps(view)
     def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except DBAPIError as error:
-            if not is_conflict(error):
+        flashes = list(session.get("_flashes", []))
+        for attempt in (1, 2):
+            g.rollback_only, g.after_commit = False, []
+            try:
+                answer = view(*args, **kwargs)
+                if _status_of(answer) < 400 and not g.rollback_only:
+                    commit()
+                else:
+                    rollback()
+            except DBAPIError as error:
+                rollback()
+                if attempt == 1 and is_conflict(error):
+                    session["_flashes"] = list(flashes)  # the second run says it again
+                    continue
                 raise
-            rollback()
-            return view(*args, **kwargs)
+            except BaseException:
+                rollback()
+                raise
+            for callback in g.after_commit:
+                callback()
+            return answer
+        raise AssertionError("unreachable")
 
     return run
 
 
-def init_app(app: Flask, rollback: Callable[[], None]) -> None:
+def init_app(app: Flask, commit: Callable[[], None], rollback: Callable[[], None]) -> None:
     app.wsgi_app = ArrivalStamp(  # type: ignore[method-assign]
         app.wsgi_app, trust_header=bool(app.config.get("TRUST_REQUEST_START_HEADER"))
     )
     for endpoint, view in list(app.view_functions.items()):
         if endpoint != "static":
-            app.view_functions[endpoint] = retry_on_conflict(view, rollback)
+            app.view_functions[endpoint] = boundary(view, commit, rollback)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from flask import Flask
@@ -14,7 +15,9 @@ from sqlalchemy.orm import Session
 from app.calls.models import Call
 from app.extensions import db
 from app.notifications.mail import make_sender
+from app.requests import after_commit
 from workflows import SYSTEM, worker
+from workflows.messages import planned_now
 
 
 def settings_of(app: Flask, **changes: Any) -> worker.Settings:
@@ -48,13 +51,14 @@ def run_once(app: Flask, **changes: Any) -> dict[str, Any]:
     return worker.run_once(session_factory, send, settings_of(app, **changes), sync_calls)
 
 
-def deliver_now(app: Flask) -> int:
-    """The messages a request's steps sent, delivered right after its commit (each in its own
-    transaction), so that people see them at once; more than the inline limit wait for the
-    worker."""
-    session_factory, _send = _parts(app)
-    settings = settings_of(app, delivery_batch=int(app.config["INLINE_DELIVERY_LIMIT"]))
-    return worker.deliver_messages(session_factory, settings)
+def deliver_after_commit(app: Flask, session: Session) -> None:
+    """The messages this request's steps sent, delivered right after its commit (each in its
+    own transaction), so that people see them at once; more than the inline limit
+    (INLINE_DELIVERY_LIMIT) wait for the worker."""
+    planned = planned_now(session)[: int(app.config["INLINE_DELIVERY_LIMIT"])]
+    if planned:
+        session_factory, _send = _parts(app)
+        after_commit(partial(worker.deliver_planned, session_factory, planned))
 
 
 def run_due_work(app: Flask) -> int:

@@ -28,7 +28,7 @@ import pytest
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from workflows import engine
-from workflows.bundles import parse_xml
+from workflows.bpmn_xml import parse_xml
 from workflows.coverage import sequence_flows, taken_edges
 
 BPMN_FOLDER = Path(__file__).resolve().parents[1] / "bpmn"

@@ -15,6 +15,7 @@ from workflows.bundles import (
 from workflows.claims import claim_task, may_claim, may_unclaim, unclaim_task
 from workflows.clock import clock_at, clock_now, set_rehearsal_time, wall_now
 from workflows.contract import BoundCall, Contract
+from workflows.discard import discard_instances
 from workflows.engine import complete_task, fire_due_timers, lock_instance, may_act, start_instance
 from workflows.errors import (
     BundleRefused,
@@ -31,6 +32,8 @@ from workflows.queries import (
     InstanceSummary,
     TaskView,
     form_schema,
+    instances_waiting_for,
+    next_timer_due,
     process_texts_for,
     summarize,
     task_view,
@@ -39,6 +42,9 @@ from workflows.queries import (
 from workflows.services import SYSTEM, Actor, ServiceCall, register_operator
 
 __all__ = [
+    "discard_instances",
+    "instances_waiting_for",
+    "next_timer_due",
     "SYSTEM",
     "Actor",
     "BoundCall",

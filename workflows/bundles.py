@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
@@ -24,20 +25,17 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from workflows.bpmn_xml import parse_xml, with_prefixes
+from workflows.bundle_layout import FORMS_FOLDER
 from workflows.contract import BoundCall, Contract, check_contract
 from workflows.errors import BundleRefused, Problem
 from workflows.lint import lint_bundle
-from workflows.models import ProcessModel, ProcessVersion
+from workflows.models import ProcessModel, ProcessVersion, WorkflowInstance
 from workflows.sandbox import Mode, ScriptRefused, check_source
 from workflows.translations import load_catalogs
 
-MAX_FILE_BYTES = 2_000_000
-FORMS_FOLDER = "forms/"
-_XML_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, huge_tree=False, remove_comments=False, load_dtd=False
-)
 _EXPRESSION_ATTRIBUTES = ("expression", "cardinality", "condition", "retrieval_expression")
 _SCRIPT_ATTRIBUTES = ("script", "prescript", "postscript")
 # What the engine's parsers raise on a file they cannot read (a DMN without a decision raises
@@ -50,15 +48,6 @@ _PARSE_ERRORS = (
     AttributeError,
     TypeError,
 )
-_PREFIXES = {
-    "http://www.omg.org/spec/BPMN/20100524/MODEL": "bpmn:",
-    "http://www.omg.org/spec/BPMN/20100524/DI": "bpmndi:",
-    "http://www.omg.org/spec/DD/20100524/DC": "dc:",
-    "http://spiffworkflow.org/bpmn/schema/1.0/core": "spiffworkflow:",
-    "http://www.omg.org/spec/DMN/20151101/dmn.xsd": "dmn:",
-    "http://www.omg.org/spec/DMN/20180521/MODEL/": "dmn:",
-    "https://www.omg.org/spec/DMN/20191111/MODEL/": "dmn:",
-}
 
 
 def lane_role(lane: str | None) -> str | None:
@@ -96,20 +85,6 @@ class ParsedBundle:
         return self.forms.get(filename) if filename else None
 
 
-def parse_xml(name: str, text: str) -> etree._Element:
-    """Parse XML without entities, DTDs or network access; refuse oversized files."""
-    if len(text.encode()) > MAX_FILE_BYTES:
-        raise BundleRefused([Problem(name, None, f"file is larger than {MAX_FILE_BYTES} bytes")])
-    if "<!DOCTYPE" in text or "<!ENTITY" in text:
-        raise BundleRefused(
-            [Problem(name, None, "DOCTYPE and entity declarations are not allowed")]
-        )
-    try:
-        return etree.fromstring(text.encode(), parser=_XML_PARSER)
-    except etree.XMLSyntaxError as err:
-        raise BundleRefused([Problem(name, None, f"not well-formed XML: {err}")]) from None
-
-
 def parse_bundle(
     files: dict[str, str],
     *,
@@ -130,6 +105,24 @@ def parse_bundle(
     if errors or parsed_bundle is None:
         raise BundleRefused(errors)
     return parsed_bundle
+
+
+def check_bundle(
+    files: dict[str, str],
+    known_roles: frozenset[str] | None = None,
+    *,
+    contract: Contract | None = None,
+    bound: Sequence[BoundCall] = (),
+    start_data: Mapping[str, Collection[str]] | None = None,
+) -> list[Problem]:
+    """Every problem of a bundle, errors and warnings, without raising: for a validation view.
+
+    The engine's checks run first, then the rules of workflows/lint/ on what it read, then the
+    model's contract (workflows/contract.py) when one is given.
+    """
+    return examine_bundle(
+        files, known_roles, contract=contract, bound=bound, start_data=start_data
+    )[1]
 
 
 def examine_bundle(
@@ -253,9 +246,7 @@ def _element_at_line(root: etree._Element, err: Exception) -> str | None:
 
 def _readable(err: Exception, name: str = "") -> str:
     """The engine's message with namespaces as prefixes; XSD errors say so, with the line."""
-    message = str(err).strip().rstrip(".").strip()
-    for namespace, prefix in _PREFIXES.items():
-        message = message.replace("{" + namespace + "}", prefix)
+    message = with_prefixes(str(err).strip().rstrip(".").strip())
     if isinstance(err, ValidationException) and not err.tag and err.line_number:
         language = "DMN" if name.endswith(".dmn") else "BPMN"
         return f"not valid {language} (line {err.line_number}): {message}"
@@ -376,11 +367,36 @@ def _sources_of(task_spec: Any) -> list[tuple[str, Mode]]:
 
 
 _PARSED: dict[str, ParsedBundle] = {}
+# Per database (its engine): version id -> parsed bundle. A stored version never changes and is
+# never deleted, so a request finds its instance's specs and forms without reading the files.
+_BY_VERSION: WeakKeyDictionary[Any, dict[int, ParsedBundle]] = WeakKeyDictionary()
 
 
 def parsed(version: ProcessVersion) -> ParsedBundle:
     """The parsed specs of a stored version, parsed once per process (versions are few)."""
     return parsed_files(version.files, version.content_hash)
+
+
+def parsed_version(session: Session, version_id: int) -> ParsedBundle:
+    """The parsed bundle of the stored version ``version_id``, its files read once per process."""
+    bind = session.get_bind()
+    known = _BY_VERSION.setdefault(getattr(bind, "engine", bind), {})
+    found = known.get(version_id)
+    if found is None:
+        files, digest = session.execute(
+            select(ProcessVersion.files, ProcessVersion.content_hash).where(
+                ProcessVersion.id == version_id
+            )
+        ).one()
+        found = known[version_id] = parsed_files(files, digest)
+    return found
+
+
+def parsed_of(instance: WorkflowInstance) -> ParsedBundle:
+    """The parsed bundle of an instance's version (see parsed_version)."""
+    session = object_session(instance)
+    assert session is not None, "the instance belongs to no session"
+    return parsed_version(session, instance.version_id)
 
 
 def parsed_files(files: dict[str, str], digest: str | None = None) -> ParsedBundle:

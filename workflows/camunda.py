@@ -11,12 +11,9 @@ import re
 
 from lxml import etree
 
-from workflows.bundles import parse_xml
+from workflows.bpmn_xml import BPMN_NS, CAMUNDA_NS, ZEEBE_NS, parse_xml
 from workflows.errors import BundleRefused, Problem
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
-ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
 _VENDORS = {CAMUNDA_NS: "camunda", ZEEBE_NS: "zeebe"}
 
 

@@ -11,7 +11,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflows.engine import _timer_due, load_workflow
+from workflows.engine import load_workflow
+from workflows.indexes import timer_due
 from workflows.models import AuditEvent, HumanTask, MessageWait, Timer, WorkflowInstance
 
 
@@ -28,8 +29,8 @@ def disagreements(session: Session, instance: WorkflowInstance) -> list[str]:
     timers, waits = set(), set()
     for task in workflow.event_manager.tasks.values():
         definition = task.task_spec.event_definition
-        if isinstance(definition, TimerEventDefinition) and _timer_due(task) is not None:
-            timers.add((definition.name or "", _timer_due(task)))
+        if isinstance(definition, TimerEventDefinition) and timer_due(task) is not None:
+            timers.add((definition.name or "", timer_due(task)))
         elif isinstance(definition, MessageEventDefinition):
             waits.add(definition.name)
     stored_timers = {

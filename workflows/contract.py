@@ -20,8 +20,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from workflows.bpmn_xml import Element, xpath
 from workflows.errors import Problem
-from workflows.lint.elements import Element, describe, xpath
+from workflows.lint.elements import describe
 from workflows.lint.messages import MessageEnd, correlates_alike, correlation_text, message_ends
 from workflows.migration_data import describe_element, unset_reads
 from workflows.models import ProcessModel

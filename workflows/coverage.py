@@ -11,9 +11,8 @@ from __future__ import annotations
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from workflows.bundles import parse_xml
+from workflows.bpmn_xml import BPMN_NS, parse_xml
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _REACHED = (
     TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.COMPLETED | TaskState.ERROR
 )

@@ -15,11 +15,12 @@ from typing import Any
 
 from lxml import etree
 
-from workflows.bundles import FORMS_FOLDER, parse_xml
+from workflows.bpmn_xml import BPMN_NS, SPIFF_NS, parse_xml
+from workflows.bundle_layout import FORMS_FOLDER
 from workflows.translations import TRANSLATIONS_FOLDER
 
-BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
-SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
+BPMN = f"{{{BPMN_NS}}}"
+SPIFF = f"{{{SPIFF_NS}}}"
 TASKS = frozenset(
     {
         "task",

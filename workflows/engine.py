@@ -20,23 +20,19 @@ waiting after the message was sent still gets it, once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import (
     MessageEventDefinition as SpiffMessageEventDefinition,
 )
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -51,26 +47,29 @@ from workflows.errors import (
     TaskAlreadyCompleted,
     TaskNotFound,
 )
+from workflows.indexes import deadline_of, forget, fresh, remember, save_indexes
+from workflows.messages import claim_kept_messages, keep_thrown, pending_deliveries
 from workflows.models import (
+    AuditEvent,
     Clock,
     HumanTask,
     MessageDelivery,
     MessageWait,
     ProcessVersion,
-    ThrownMessage,
     Timer,
     WorkflowInstance,
 )
 from workflows.serializer import dump_state, load_state
 from workflows.services import SCRIPT_ENGINE, SYSTEM, Actor, serving
-from workflows.summary import InstanceSummary, summary_of
+from workflows.summary import Change, summary_of
+from workflows.task_view import TaskView, view_of
 
 # Called with every workflow saved; the test suite uses it to measure flow coverage.
 observers: list[Callable[[str, BpmnWorkflow], None]] = []
 # Called in the same transaction with every instance saved and what it now says: the
 # application keeps what it derives from engine state (a case's status, notices) up to date
 # for exactly the instances a step changed.
-after_save: list[Callable[[Session, WorkflowInstance, InstanceSummary], None]] = []
+after_save: list[Callable[[Session, WorkflowInstance, Change], None]] = []
 
 
 def start_instance(
@@ -83,9 +82,12 @@ def start_instance(
     group_key: str,
     correlation_key: str,
     actor: Actor,
+    on_created: Callable[[WorkflowInstance], None] | None = None,
 ) -> WorkflowInstance:
+    """Start ``process_id`` of ``version``. ``on_created`` is called with the new instance
+    (stored, not yet run), so that what owns it can link itself before the first save."""
     spec, subprocess_specs = bundles.parsed(version).specs[process_id]
-    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=SCRIPT_ENGINE)
+    workflow = fresh(BpmnWorkflow(spec, subprocess_specs, script_engine=SCRIPT_ENGINE))
     workflow.task_tree.data.update(data)
     now = wall_now()
     instance = WorkflowInstance(
@@ -101,6 +103,8 @@ def start_instance(
     )
     session.add(instance)
     session.flush()
+    if on_created is not None:
+        on_created(instance)
     record_event(
         session,
         actor=actor.username,
@@ -114,7 +118,7 @@ def start_instance(
 
 
 def load_workflow(instance: WorkflowInstance) -> BpmnWorkflow:
-    spec, subprocess_specs = bundles.parsed(instance.version).specs[instance.process_id]
+    spec, subprocess_specs = bundles.parsed_of(instance).specs[instance.process_id]
     workflow = load_state(instance.state, spec, subprocess_specs)
     workflow.script_engine = SCRIPT_ENGINE
     return workflow
@@ -124,8 +128,20 @@ def lock_instance(
     session: Session, instance_id: int, *, skip_locked: bool = False, claim: bool = True
 ) -> WorkflowInstance:
     """Load an instance for change: lock its row where the database can, and (``claim``) bump
-    its version at once, so that of two racing changes the later one stops here. With
-    ``skip_locked`` an instance someone else holds raises InstanceChanged without waiting."""
+    its version at once, so that a change prepared on an older read stops at its save. A
+    request's claim is one statement (UPDATE … RETURNING: the row lock, the bump and the load).
+    With ``skip_locked`` an instance someone else holds raises InstanceChanged without waiting."""
+    if claim and not skip_locked:
+        claimed = session.scalar(
+            update(WorkflowInstance)
+            .where(WorkflowInstance.id == instance_id)
+            .values(lock_version=WorkflowInstance.lock_version + 1, updated_at=wall_now())
+            .returning(WorkflowInstance)
+            .execution_options(populate_existing=True, synchronize_session=False)
+        )
+        if claimed is None:
+            raise TaskNotFound("There is no such case.")
+        return claimed
     instance = session.scalar(
         select(WorkflowInstance)
         .where(WorkflowInstance.id == instance_id)
@@ -156,25 +172,27 @@ def complete_task(
     session: Session,
     instance_id: int,
     task_id: str,
-    data: dict[str, Any],
+    data: dict[str, Any] | None = None,
     *,
     actor: Actor,
     arrived_at: datetime | None = None,
+    prepare: Callable[[TaskView], dict[str, Any]] | None = None,
 ) -> WorkflowInstance:
     """Complete a READY human task with sanitized form data, if ``actor`` may act on it.
 
     ``arrived_at`` (wall clock) is when the person's request arrived: the deadline is judged
     at that moment on the instance's clock, however long the request waited to get here, and
     the steps it sets off (a registry's receipt) see that moment as now.
+
+    ``prepare``, when given, turns what the task shows (its TaskView, from the workflow loaded
+    for the completion) into the data to complete it with, or raises: the caller's own checks
+    of the form run on the locked instance, and the workflow is deserialized once.
     """
-    try:
-        instance = lock_instance(session, instance_id)
-    except InstanceChanged:
-        raise TaskAlreadyCompleted() from None
+    instance = lock_instance(session, instance_id)
     indexed = session.scalar(
         select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.task_id == task_id)
     )
-    workflow = load_workflow(instance)
+    workflow = remember(load_workflow(instance))
     task = _find_task(workflow, task_id)
     if indexed is None or task.state != TaskState.READY or not task.task_spec.manual:
         raise TaskAlreadyCompleted()
@@ -184,6 +202,9 @@ def complete_task(
     deadline = deadline_of(task)
     if deadline is not None and now >= deadline:
         raise DeadlinePassed(deadline)
+    if prepare is not None:
+        data = prepare(view_of(instance, indexed, task))
+    data = data or {}
     with running_on(instance.clock), serving(session, instance, actor, lambda: now):
         try:
             task.task_spec.add_data_from_form(task, data)
@@ -200,7 +221,7 @@ def complete_task(
         data=data,
         clock_at=now,
     )
-    _advance(session, instance, workflow, actor, now=lambda: now)
+    _advance(session, instance, workflow, actor, now=lambda: now, sent=data)
     return instance
 
 
@@ -233,7 +254,7 @@ def fire_timers_of(session: Session, instance_id: int, *, grace: timedelta = tim
     ).all()
     if not due or instance.status != "running":
         return False
-    workflow = load_workflow(instance)
+    workflow = remember(load_workflow(instance))
     with running_on(instance.clock, lag=grace), serving(session, instance, SYSTEM, lambda: cutoff):
         workflow.refresh_timers()
     for timer in due:
@@ -271,29 +292,6 @@ def _find_task(workflow: BpmnWorkflow, task_id: str) -> Task:
     return task
 
 
-def _timer_due(task: Task) -> datetime | None:
-    value = task.task_spec.event_definition.details(task).value
-    if not isinstance(value, str):
-        return None
-    return TimerEventDefinition.get_datetime(value)
-
-
-def deadline_of(task: Task) -> datetime | None:
-    """The due time of an interrupting timer on the boundary of ``task``, if any."""
-    parent = task.parent
-    if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
-        return None
-    dues = [
-        _timer_due(sibling)
-        for sibling in parent.children
-        if isinstance(sibling.task_spec, BoundaryEvent)
-        and sibling.task_spec.cancel_activity
-        and isinstance(sibling.task_spec.event_definition, TimerEventDefinition)
-        and sibling.state == TaskState.WAITING
-    ]
-    return min((due for due in dues if due is not None), default=None)
-
-
 def _is_service(task: Task) -> bool:
     return getattr(task.task_spec, "operation_name", None) is not None
 
@@ -327,22 +325,24 @@ def _advance(
     actor: Actor,
     *,
     now: Callable[[], datetime] | None = None,
+    received: Sequence[AuditEvent] = (),
+    sent: dict[str, Any] | None = None,
 ) -> None:
     """Run automatic steps, save, open an incident if a step failed, and keep the messages
-    the instance threw for their receivers."""
+    the instance threw for their receivers. ``sent``: the form a person just sent."""
     with (
         running_on(instance.clock),
-        serving(session, instance, actor, now or (lambda: clock_now(instance.clock))),
+        serving(session, instance, actor, now or (lambda: clock_now(instance.clock)), sent),
     ):
         failure = _run_engine_steps(session, workflow)
     events = workflow.get_events()
-    _save(session, instance, workflow)
+    _save(session, instance, workflow, received)
     if failure is not None:
         from workflows.incidents import open_incident
 
         open_incident(session, instance, workflow, failure)
     for event in events:
-        _throw(session, instance, event)
+        keep_thrown(session, instance, event)
 
 
 def advance_instance(
@@ -350,20 +350,27 @@ def advance_instance(
 ) -> None:
     """Settle a workflow changed outside this module (a migration, a retry): run, save, index,
     keep its messages."""
+    forget(workflow)
     _advance(session, instance, workflow, actor)
 
 
-def _save(session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow) -> None:
+def _save(
+    session: Session,
+    instance: WorkflowInstance,
+    workflow: BpmnWorkflow,
+    received: Sequence[AuditEvent] = (),
+) -> None:
     was = instance.status
     instance.state = dump_state(workflow)
     instance.status = "completed" if workflow.is_completed() else "running"
     instance.updated_at = wall_now()
-    _index_human_tasks(session, instance, workflow)
-    next_timer = _index_waiting_events(session, instance, workflow)
+    saved = save_indexes(session, instance, workflow)
     try:
         session.flush()
     except StaleDataError:
         raise InstanceChanged() from None
+    if saved.new_waits:
+        claim_kept_messages(session, instance)
     if instance.status == "completed" and was != "completed":
         record_event(
             session,
@@ -376,214 +383,13 @@ def _save(session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow) 
     for observe in observers:
         observe(instance.process_id, workflow)
     if after_save:
-        summary = summary_of(workflow, instance.status, next_timer)
+        change = Change(
+            summary=summary_of(workflow, instance.status, saved.next_timer),
+            new_tasks=saved.new_tasks,
+            received=list(received),
+        )
         for hook in after_save:
-            hook(session, instance, summary)
-
-
-def _assignee(task: Task) -> str | None:
-    """A multi-instance child belongs to the user named by its input item (e.g. an evaluator)."""
-    parent_spec = task.parent.task_spec if task.parent else None
-    item = getattr(parent_spec, "input_item", None)
-    value = task.data.get(item.bpmn_id) if item is not None else None
-    return value if isinstance(value, str) else None
-
-
-def _index_human_tasks(
-    session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow
-) -> None:
-    existing = {
-        row.task_id: row
-        for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))
-    }
-    ready = workflow.get_tasks(state=TaskState.READY, manual=True)
-    for task in ready:
-        task_id = str(task.id)
-        if task_id in existing:
-            existing.pop(task_id)
-            continue
-        spec = task.task_spec
-        properties = (spec.extensions or {}).get("properties", {})
-        session.add(
-            HumanTask(
-                instance_id=instance.id,
-                task_id=task_id,
-                spec_name=spec.bpmn_id or spec.name,
-                title=spec.bpmn_name or spec.name,
-                lane=spec.lane,
-                candidate_group=bundles.lane_role(spec.lane),
-                assignee=_assignee(task),
-                form=properties.get("formJsonSchemaFilename"),
-                ui_form=properties.get("formUiSchemaFilename"),
-                due_at=deadline_of(task),
-                created_at=wall_now(),
-            )
-        )
-    for row in existing.values():
-        session.delete(row)
-
-
-def _index_waiting_events(
-    session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow
-) -> datetime | None:
-    """Rebuild the instance's timers and message waits; the next timer's due time."""
-    session.execute(delete(Timer).where(Timer.instance_id == instance.id))
-    session.execute(delete(MessageWait).where(MessageWait.instance_id == instance.id))
-    messages = set()
-    dues = []
-    for task in workflow.event_manager.tasks.values():
-        definition = task.task_spec.event_definition
-        if isinstance(definition, TimerEventDefinition):
-            due = _timer_due(task)
-            if due is not None:
-                dues.append(due)
-                session.add(
-                    Timer(
-                        instance_id=instance.id,
-                        clock_id=instance.clock_id,
-                        name=definition.name or "",
-                        due_at=due,
-                    )
-                )
-        elif isinstance(definition, MessageEventDefinition):
-            messages.add(definition.name)
-    session.add_all(MessageWait(instance_id=instance.id, message=name) for name in sorted(messages))
-    if messages:
-        session.flush()
-        _claim_kept_messages(session, instance)
-    return min(dues, default=None)
-
-
-def _correlated_key(correlations: dict[str, Any]) -> str | None:
-    """The value of a ``case_key`` correlation property, wherever the event carries it."""
-    for key, value in correlations.items():
-        if isinstance(value, dict):
-            found = _correlated_key(value)
-            if found is not None:
-                return found
-        elif key == "case_key":
-            return str(value)
-    return None
-
-
-def _throw(session: Session, source: WorkflowInstance, event: BpmnEvent) -> None:
-    """Keep a thrown message and plan its delivery to the instances of the same group that
-    wait for it (the one of its ``case_key``, when it carries one)."""
-    name = event.event_definition.name
-    message = ThrownMessage(
-        group_key=source.group_key,
-        name=name,
-        correlation_key=_correlated_key(event.correlations),
-        payload=event.payload,
-        correlations=event.correlations or {},
-        thrown_by=source.id,
-        thrown_at=wall_now(),
-    )
-    session.add(message)
-    session.flush()
-    targets = session.execute(
-        select(WorkflowInstance.id, WorkflowInstance.correlation_key)
-        .join(MessageWait, MessageWait.instance_id == WorkflowInstance.id)
-        .where(
-            WorkflowInstance.group_key == source.group_key,
-            WorkflowInstance.id != source.id,
-            MessageWait.message == name,
-            *_receiver_filter(message),
-        )
-        .order_by(WorkflowInstance.id)
-    ).all()
-    now = wall_now()
-    session.add_all(
-        MessageDelivery(message_id=message.id, instance_id=target_id, created_at=now)
-        for target_id, _key in targets
-    )
-    record_event(
-        session,
-        actor=SYSTEM.username,
-        kind="message_sent",
-        instance=source,
-        summary=f"Sent the {name.replace('_', ' ')} to {len(targets)} instance(s)",
-        data={"message": name, "to": [key for _id, key in targets]},
-        clock_at=clock_now(source.clock),
-    )
-
-
-def _receiver_filter(message: ThrownMessage) -> list[Any]:
-    if message.correlation_key is None:
-        return []
-    return [WorkflowInstance.correlation_key == message.correlation_key]
-
-
-def _claim_kept_messages(session: Session, instance: WorkflowInstance) -> None:
-    """An instance that starts waiting after a message of its group was sent gets it too."""
-    kept = select(ThrownMessage.id).where(
-        ThrownMessage.group_key == instance.group_key,
-        ThrownMessage.thrown_by != instance.id,
-        ThrownMessage.name.in_(
-            select(MessageWait.message).where(MessageWait.instance_id == instance.id)
-        ),
-        or_(
-            ThrownMessage.correlation_key.is_(None),
-            ThrownMessage.correlation_key == instance.correlation_key,
-        ),
-        ~exists().where(
-            MessageDelivery.message_id == ThrownMessage.id,
-            MessageDelivery.instance_id == instance.id,
-        ),
-    )
-    now = wall_now()
-    session.add_all(
-        MessageDelivery(message_id=message_id, instance_id=instance.id, created_at=now)
-        for message_id in session.scalars(kept)
-    )
-
-
-def plan_missed_deliveries(session: Session, limit: int = 1000) -> int:
-    """Deliveries no transaction planned: a message sent while its receiver's transaction,
-    which made it wait, had not yet committed (each saw nothing of the other). The worker runs
-    this on every pass; it finds and plans them."""
-    missed = session.execute(
-        select(ThrownMessage.id, MessageWait.instance_id)
-        .join(WorkflowInstance, WorkflowInstance.id == MessageWait.instance_id)
-        .join(
-            ThrownMessage,
-            and_(
-                ThrownMessage.group_key == WorkflowInstance.group_key,
-                ThrownMessage.name == MessageWait.message,
-                ThrownMessage.thrown_by != WorkflowInstance.id,
-                or_(
-                    ThrownMessage.correlation_key.is_(None),
-                    ThrownMessage.correlation_key == WorkflowInstance.correlation_key,
-                ),
-            ),
-        )
-        .where(
-            ~exists().where(
-                MessageDelivery.message_id == ThrownMessage.id,
-                MessageDelivery.instance_id == MessageWait.instance_id,
-            )
-        )
-        .limit(limit)
-    ).all()
-    now = wall_now()
-    session.add_all(
-        MessageDelivery(message_id=message_id, instance_id=instance_id, created_at=now)
-        for message_id, instance_id in missed
-    )
-    session.flush()
-    return len(missed)
-
-
-def pending_deliveries(session: Session, limit: int) -> list[int]:
-    """Pending deliveries, oldest first, read without locks (each is locked when delivered)."""
-    return list(
-        session.scalars(
-            select(MessageDelivery.id)
-            .where(MessageDelivery.status == "pending")
-            .order_by(MessageDelivery.id)
-            .limit(limit)
-        )
-    )
+            hook(session, instance, change)
 
 
 def deliver(session: Session, delivery_id: int) -> bool:
@@ -619,13 +425,13 @@ def deliver(session: Session, delivery_id: int) -> bool:
     event = BpmnEvent(
         SpiffMessageEventDefinition(message.name), message.payload, message.correlations
     )
-    workflow = load_workflow(instance)
+    workflow = remember(load_workflow(instance))
     with (
         running_on(instance.clock),
         serving(session, instance, SYSTEM, lambda: clock_now(instance.clock)),
     ):
         workflow.send_event(event)
-    record_event(
+    received = record_event(
         session,
         actor=SYSTEM.username,
         kind="message_received",
@@ -634,7 +440,7 @@ def deliver(session: Session, delivery_id: int) -> bool:
         data={"message": message.name},
         clock_at=clock_now(instance.clock),
     )
-    _advance(session, instance, workflow, SYSTEM)
+    _advance(session, instance, workflow, SYSTEM, received=[received])
     return True
 
 

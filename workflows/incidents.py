@@ -19,6 +19,7 @@ from workflows.clock import clock_now, wall_now
 from workflows.errors import NotAllowed
 from workflows.models import Incident, WorkflowInstance
 from workflows.services import Actor
+from workflows.transaction import notes
 
 OPEN = "open"
 
@@ -41,6 +42,7 @@ def open_incident(
     )
     session.add(incident)
     session.flush()
+    notes(session).setdefault("incidents", []).append(incident)
     record_event(
         session,
         actor="system",
@@ -52,6 +54,11 @@ def open_incident(
         clock_at=incident.clock_at,
     )
     return incident
+
+
+def opened_now(session: Session, instance_id: int) -> bool:
+    """Whether this transaction opened an incident on the instance (a step after a send)."""
+    return any(i.instance_id == instance_id for i in notes(session).get("incidents", []))
 
 
 def open_incidents(session: Session, instance_ids: list[int] | None = None) -> list[Incident]:

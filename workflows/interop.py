@@ -34,8 +34,9 @@ from typing import Any
 
 from lxml import etree
 
-from workflows.bundles import FORMS_FOLDER, MAX_FILE_BYTES, parse_xml
-from workflows.camunda import BPMN_NS, camunda_problems, check_camunda, owner_id
+from workflows.bpmn_xml import BPMN_NS, MAX_FILE_BYTES, SPIFF_NS, parse_xml
+from workflows.bundle_layout import FORMS_FOLDER
+from workflows.camunda import camunda_problems, check_camunda, owner_id
 from workflows.errors import BundleRefused, Problem
 from workflows.spiffarena_export import export_spiffarena
 from workflows.spiffarena_layout import (
@@ -64,8 +65,6 @@ __all__ = [
     "rewrite_form_references",
     "zip_tree",
 ]
-
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 
 @dataclass(frozen=True)

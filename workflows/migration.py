@@ -180,7 +180,7 @@ def _plan(instance: WorkflowInstance, target: ProcessVersion) -> _Plan:
             workflow,
             diffs[0].tasks,
             spec,
-            bundles.parsed(instance.version).forms,
+            bundles.parsed_of(instance).forms,
             bundles.parsed(target).forms,
         )
     )

@@ -118,7 +118,9 @@ class ProcessVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     model_id: Mapped[str] = mapped_column(ForeignKey("process_models.id"), index=True)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
-    files: Mapped[dict[str, Any]]
+    # The files (often 100+ KB) are read only where they are shown or compared; running cases
+    # find their parsed version by id (bundles.parsed_version).
+    files: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     process_ids: Mapped[list[Any]]
     deployed_by: Mapped[str] = mapped_column(String(100))
     deployed_at: Mapped[datetime]

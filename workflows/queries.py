@@ -12,10 +12,11 @@ from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinitio
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import distinct, func, select
+from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
 
 from workflows import bundles
+from workflows.bpmn_xml import BPMN_NS, parse_xml
 from workflows.engine import load_workflow
 from workflows.errors import TaskAlreadyCompleted, TaskNotFound
 from workflows.models import (
@@ -28,8 +29,7 @@ from workflows.models import (
     WorkflowInstance,
 )
 from workflows.summary import InstanceSummary, WaitingEvent, summary_of
-
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+from workflows.task_view import TaskView, view_of
 
 
 def summarize(session: Session, instance: WorkflowInstance) -> InstanceSummary:
@@ -64,7 +64,7 @@ def diagram_xml(instance: WorkflowInstance) -> str:
     for name in sorted(files):
         if not name.endswith(".bpmn"):
             continue
-        root = bundles.parse_xml(name, files[name])
+        root = parse_xml(name, files[name])
         if root.find(f".//{{{BPMN_NS}}}process[@id='{instance.process_id}']") is not None:
             return str(files[name])
     raise LookupError(
@@ -86,15 +86,6 @@ def upcoming_timers(
     return [(name, due_at, count) for name, due_at, count in rows]
 
 
-@dataclass(frozen=True)
-class TaskView:
-    row: HumanTask
-    data: dict[str, Any]
-    instructions: str
-    schema: dict[str, Any] | None
-    ui_schema: dict[str, Any] | None
-
-
 def task_view(session: Session, instance: WorkflowInstance, task_id: str) -> TaskView:
     """What the task page shows: the indexed row, the task data, the form and instructions."""
     row = session.scalar(
@@ -108,16 +99,7 @@ def task_view(session: Session, instance: WorkflowInstance, task_id: str) -> Tas
     )
     if task is None:
         raise TaskNotFound("There is no such task.")
-    parsed = bundles.parsed(instance.version)
-    spec = task.task_spec
-    instructions = (spec.extensions or {}).get("instructionsForEndUser") or spec.documentation or ""
-    return TaskView(
-        row=row,
-        data=dict(task.data),
-        instructions=instructions,
-        schema=parsed.form(row.form),
-        ui_schema=parsed.form(row.ui_form),
-    )
+    return view_of(instance, row, task)
 
 
 def timeline(session: Session, instance_ids: list[int]) -> list[AuditEvent]:
@@ -132,7 +114,7 @@ def timeline(session: Session, instance_ids: list[int]) -> list[AuditEvent]:
 
 def form_schema(instance: WorkflowInstance, filename: str) -> dict[str, Any] | None:
     """A form file of the instance's process version (None when the version has no such form)."""
-    return bundles.parsed(instance.version).form(filename)
+    return bundles.parsed_of(instance).form(filename)
 
 
 @dataclass(frozen=True)
@@ -155,11 +137,11 @@ def start_event(version: ProcessVersion, process_id: str) -> StartEvent:
     return StartEvent(True, plain[0].lane)
 
 
-def process_texts_for(version: ProcessVersion, language: str) -> dict[str, str]:
+def process_texts_for(session: Session, version_id: int, language: str) -> dict[str, str]:
     """The version's catalog for a page language: English text as the process files write it ->
     its translation. Empty for English and for a language the version has no catalog for; a
     text missing from the catalog is shown as written."""
-    return dict(bundles.parsed(version).translations.get(language, {}))
+    return dict(bundles.parsed_version(session, version_id).translations.get(language, {}))
 
 
 def waiting_counts(session: Session, version_id: int, *, file: str | None = None) -> dict[str, int]:
@@ -262,3 +244,13 @@ def _waiting_elements(
             }
         )
     return found
+
+
+def instances_waiting_for(message: str) -> Select[int]:
+    """The ids of instances that wait for `message` now, as a subquery to join or filter on."""
+    return select(MessageWait.instance_id).where(MessageWait.message == message)
+
+
+def next_timer_due(session: Session, clock_id: int) -> datetime | None:
+    """When the next timer of the instances on this clock is due (None: no timer waits)."""
+    return session.scalar(select(func.min(Timer.due_at)).where(Timer.clock_id == clock_id))

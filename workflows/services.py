@@ -44,6 +44,9 @@ class ServiceCall:
     data: dict[str, Any]
     now: datetime
     actor: Actor
+    # The form a person sent in the step that set this one off (None after a timer or a
+    # message): what a registry files as received.
+    sent: dict[str, Any] | None = None
 
 
 Operator = Callable[[ServiceCall], dict[str, Any]]
@@ -64,6 +67,7 @@ class _Run:
     instance: WorkflowInstance
     actor: Actor
     now: Callable[[], datetime]
+    sent: dict[str, Any] | None
 
 
 _current_run: ContextVar[_Run | None] = ContextVar("current_run", default=None)
@@ -71,9 +75,13 @@ _current_run: ContextVar[_Run | None] = ContextVar("current_run", default=None)
 
 @contextmanager
 def serving(
-    session: Session, instance: WorkflowInstance, actor: Actor, now: Callable[[], datetime]
+    session: Session,
+    instance: WorkflowInstance,
+    actor: Actor,
+    now: Callable[[], datetime],
+    sent: dict[str, Any] | None = None,
 ) -> Iterator[None]:
-    token = _current_run.set(_Run(session, instance, actor, now))
+    token = _current_run.set(_Run(session, instance, actor, now, sent))
     try:
         yield
     finally:
@@ -92,7 +100,9 @@ class ScriptEngine(PythonScriptEngine):
         if run is None or operator is None:
             raise WorkflowTaskException(f"no service operator '{operation_name}'", task=task)
         params = {name: param["value"] for name, param in operation_params.items()}
-        call = ServiceCall(run.session, run.instance, params, dict(task.data), run.now(), run.actor)
+        call = ServiceCall(
+            run.session, run.instance, params, dict(task.data), run.now(), run.actor, run.sent
+        )
         try:
             return json.dumps(operator(call))
         except DBAPIError:

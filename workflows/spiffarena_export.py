@@ -10,8 +10,8 @@ import zipfile
 from collections.abc import Mapping
 from typing import Any
 
-from workflows.bundles import FORMS_FOLDER, parse_xml
-from workflows.camunda import BPMN_NS
+from workflows.bpmn_xml import BPMN_NS, parse_xml
+from workflows.bundle_layout import FORMS_FOLDER
 from workflows.errors import BundleRefused, Problem
 from workflows.spiffarena_layout import (
     GROUP_FILE,

@@ -14,6 +14,8 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.util.task import TaskState
 
+from workflows.models import AuditEvent, HumanTask
+
 
 @dataclass(frozen=True)
 class WaitingEvent:
@@ -38,6 +40,17 @@ class InstanceSummary:
     waiting_elements: list[str] = field(default_factory=list)
     waiting_events: list[WaitingEvent] = field(default_factory=list)
     failed_elements: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one save of an instance changed, for those who keep things derived from it (a
+    case's status, notices): its summary now, the human tasks that appeared, and the message
+    events it received in this step."""
+
+    summary: InstanceSummary
+    new_tasks: list[HumanTask] = field(default_factory=list)
+    received: list[AuditEvent] = field(default_factory=list)
 
 
 def summary_of(workflow: BpmnWorkflow, status: str, next_timer: datetime | None) -> InstanceSummary:

@@ -20,13 +20,13 @@ from typing import Any
 
 from lxml import etree
 
-from workflows.errors import Problem
-from workflows.lint.elements import FLOW_NODES, NS, bpmn_tag
+from workflows.bpmn_xml import FLOW_NODES, SPIFF_NS, bpmn_tag, parse_xml
+from workflows.bundle_layout import FORMS_FOLDER
+from workflows.errors import BundleRefused, Problem
 
 LANGUAGES = ("fi", "sv")
 TRANSLATIONS_FOLDER = "translations/"
 CATALOG_FILES = {f"{TRANSLATIONS_FOLDER}{language}.json": language for language in LANGUAGES}
-_FORMS_FOLDER = "forms/"  # workflows.bundles.FORMS_FOLDER: bundles imports this module
 _UI_SUFFIX = "-uischema.json"
 _NAMED = FLOW_NODES | {"sequenceFlow", "lane"}
 _SCHEMA_TEXTS = ("title", "description")
@@ -42,9 +42,6 @@ def is_translation_path(path: str) -> bool:
 
 def process_texts(files: Mapping[str, str]) -> set[str]:
     """Every text of a bundle that a catalog may translate (files that do not parse add none)."""
-    from workflows.bundles import parse_xml  # bundles imports this module: import at use
-    from workflows.errors import BundleRefused
-
     documents = {}
     for name in sorted(files):
         if name.endswith(".bpmn"):
@@ -54,9 +51,9 @@ def process_texts(files: Mapping[str, str]) -> set[str]:
                 continue
     forms = {}
     for name in sorted(files):
-        if name.startswith(_FORMS_FOLDER) and name.endswith(".json"):
+        if name.startswith(FORMS_FOLDER) and name.endswith(".json"):
             try:
-                forms[name.removeprefix(_FORMS_FOLDER)] = json.loads(files[name])
+                forms[name.removeprefix(FORMS_FOLDER)] = json.loads(files[name])
             except json.JSONDecodeError:
                 continue
     return set(texts_in(documents, forms))
@@ -79,7 +76,7 @@ def _bpmn_texts(root: etree._Element) -> Iterator[str]:
     for element in root.iter(etree.Element):
         if bpmn_tag(element) in _NAMED and element.get("name", "").strip():
             yield element.get("name", "")
-    for instructions in root.iter(f"{{{NS['spiff']}}}instructionsForEndUser"):
+    for instructions in root.iter(f"{{{SPIFF_NS}}}instructionsForEndUser"):
         text = "".join(instructions.itertext()).strip()
         if text:
             yield text

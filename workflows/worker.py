@@ -6,7 +6,7 @@
   judged at its arrival, and only then does the deadline's timer close the task.
 - Messages: each planned delivery in its own transaction (the invitation to 1,000 cases is
   1,000 short transactions, not one that locks them all); every pass first plans the
-  deliveries a race left unplanned (workflows.engine.plan_missed_deliveries).
+  deliveries a race left unplanned (workflows.messages.plan_missed_deliveries).
 - Outbox: at most once. The attempt is committed before the message goes out and the result
   after; a message found still "sending" after ``send_timeout`` (the worker died in between)
   is put in doubt, for a person to resend or mark sent, never sent again by itself.
@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
+from itertools import zip_longest
 from typing import Any
 
 from sqlalchemy import select, update
@@ -31,14 +32,9 @@ from sqlalchemy.orm import Session
 
 from workflows.audit import retry_delay
 from workflows.clock import wall_now
-from workflows.engine import (
-    deliver,
-    due_instances,
-    fire_timers_of,
-    pending_deliveries,
-    plan_missed_deliveries,
-)
+from workflows.engine import deliver, due_instances, fire_timers_of
 from workflows.errors import WorkflowError
+from workflows.messages import pending_deliveries, plan_missed_deliveries
 from workflows.models import Clock, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -75,19 +71,18 @@ def _job(session_factory: SessionFactory, work: Callable[[Session], bool]) -> bo
 
 
 def fire_timers(session_factory: SessionFactory, settings: Settings = Settings()) -> int:
-    """One pass over every clock: a batch of due instances each, one transaction each."""
+    """One pass over every clock: a batch of due instances each, one transaction each, taken
+    in turns across the clocks so that a call with a thousand due timers does not hold up the
+    one due timer of another call."""
     with session_factory() as session:
-        clocks = session.scalars(select(Clock)).all()
-        due = [
-            instance_id
-            for clock in clocks
-            for instance_id in due_instances(
-                session, clock, limit=settings.timer_batch, grace=settings.timer_grace
-            )
+        batches = [
+            due_instances(session, clock, limit=settings.timer_batch, grace=settings.timer_grace)
+            for clock in session.scalars(select(Clock)).all()
         ]
+    in_turns = [i for turn in zip_longest(*batches) for i in turn if i is not None]
     return sum(
         _job(session_factory, partial(_fire, instance_id=i, grace=settings.timer_grace))
-        for i in due
+        for i in in_turns
     )
 
 
@@ -104,6 +99,12 @@ def deliver_messages(session_factory: SessionFactory, settings: Settings = Setti
     with session_factory() as session:
         planned = pending_deliveries(session, settings.delivery_batch)
     return sum(_job(session_factory, partial(_deliver, delivery_id=d)) for d in planned)
+
+
+def deliver_planned(session_factory: SessionFactory, delivery_ids: list[int]) -> int:
+    """Make these planned deliveries now, each in its own transaction (one busy instance is
+    left for the worker's next pass)."""
+    return sum(_job(session_factory, partial(_deliver, delivery_id=d)) for d in delivery_ids)
 
 
 def message_id_for(message: OutboxMessage) -> str:

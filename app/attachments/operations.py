@@ -70,6 +70,41 @@ def store_attachment(
     return attachment
 
 
+class FilesRefused(Exception):
+    """Some of the files sent together were refused: none of them was kept."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def attach_files(
+    session: Session,
+    case: Case,
+    files: list[tuple[str, IO[bytes]]],
+    user: User,
+    folder: Path,
+    max_bytes: int = MAX_BYTES,
+) -> list[Attachment]:
+    """Keep the files sent together, all or none: when one is refused, the others are undone
+    too (rows and files) and FilesRefused says why, file by file."""
+    reasons: list[str] = []
+    kept: list[Attachment] = []
+    savepoint = session.begin_nested()
+    for name, stream in files:
+        try:
+            kept.append(store_attachment(session, case, name, stream, user, folder, max_bytes))
+        except FileRefused as refused:
+            reasons.append(str(refused))
+    if reasons:
+        savepoint.rollback()
+        for attachment in kept:
+            (folder / attachment.stored_name).unlink(missing_ok=True)
+        raise FilesRefused(reasons)
+    savepoint.commit()
+    return kept
+
+
 def remove_attachment(session: Session, attachment: Attachment) -> str:
     """Remove an attachment not yet sent. Returns the stored file's name: the caller deletes the
     file after the commit, so a failed commit never leaves a row without its file."""

@@ -22,11 +22,12 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.attachments.models import Attachment
-from app.attachments.operations import remove_attachment, store_attachment
+from app.attachments.operations import FilesRefused, attach_files, remove_attachment
 from app.attachments.rules import ALLOWED, FileRefused, size_text
 from app.cases.models import Case
 from app.extensions import current_session, db
 from app.loaders import get_case
+from app.requests import after_commit, refuse
 from app.timefmt import format_helsinki
 from workflows import clock_now
 from workflows.models import HumanTask
@@ -74,23 +75,21 @@ def index(case_id: int) -> Response | tuple[str, int] | str:
         files = [f for f in request.files.getlist("files") if f.filename]
         if not files:
             errors.append(_("Choose at least one file."))
-        for upload in files:
-            try:
-                store_attachment(
-                    current_session(),
-                    case,
-                    upload.filename or "",
-                    upload.stream,
-                    current_user,
-                    upload_folder(),
-                    current_app.config["ATTACHMENT_MAX_BYTES"],
-                )
-            except FileRefused as refused:
-                errors.append(str(refused))
-            finally:
+        try:
+            attach_files(
+                current_session(),
+                case,
+                [(upload.filename or "", upload.stream) for upload in files],
+                current_user,
+                upload_folder(),
+                current_app.config["ATTACHMENT_MAX_BYTES"],
+            )
+        except FilesRefused as refused:
+            errors.extend(refused.reasons)
+        finally:
+            for upload in files:
                 upload.close()
         if not errors:
-            db.session.commit()
             attached = ngettext(
                 "%(num)d file attached. It is sent with the application.",
                 "%(num)d files attached. They are sent with the application.",
@@ -98,7 +97,6 @@ def index(case_id: int) -> Response | tuple[str, int] | str:
             )
             flash(attached, "success")
             return redirect(url_for("attachments.index", case_id=case.id))
-        db.session.rollback()
     attachments = db.session.scalars(
         select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.uploaded_at)
     ).all()
@@ -127,10 +125,8 @@ def remove(case_id: int, attachment_id: int) -> Response:
     try:
         stored_name = remove_attachment(current_session(), attachment)
     except FileRefused as refused:
-        flash(str(refused), "error")
-        return redirect(url_for("attachments.index", case_id=case.id))
-    db.session.commit()
-    (upload_folder() / stored_name).unlink(missing_ok=True)
+        return refuse(url_for("attachments.index", case_id=case.id), str(refused))
+    after_commit((upload_folder() / stored_name).unlink)
     flash(_("“%(name)s” was removed.", name=attachment.original_name), "success")
     return redirect(url_for("attachments.index", case_id=case.id))
 

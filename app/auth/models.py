@@ -59,6 +59,8 @@ class User(UserMixin, Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     language: Mapped[str] = mapped_column(String(2), default="fi")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Every notice up to this id counts as read ("Mark all as read"; app/notifications).
+    notices_read_through: Mapped[int] = mapped_column(default=0)
 
     organisation: Mapped[Organisation | None] = relationship()
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calls.checks import Context, check_settings
@@ -32,13 +32,14 @@ from workflows import (
     contract_problems,
     current_version,
     fire_due_timers,
+    next_timer_due,
     set_rehearsal_time,
     start_instance,
     wall_now,
 )
 from workflows.audit import record_event
 from workflows.engine import deliver_pending
-from workflows.models import Clock, ProcessModel, ProcessVersion, Timer
+from workflows.models import Clock, ProcessModel, ProcessVersion, WorkflowInstance
 
 BINDING = ("process_model", "process_version", "rehearsal_clock_start")
 MOMENTS = ("rehearsal_clock_start", "phases.deadline", "webinar.starts_at", "webinar.ends_at")
@@ -354,7 +355,12 @@ def publish_call(session: Session, call: Call, actor: Actor) -> None:
         )
     if model.call_process:
         values = call_values(call.key, call.config)
-        call.instance = start_instance(
+
+        def link(instance: WorkflowInstance) -> None:
+            call.instance = instance
+            session.flush()
+
+        start_instance(
             session,
             version,
             model.call_process,
@@ -363,6 +369,7 @@ def publish_call(session: Session, call: Call, actor: Actor) -> None:
             group_key=call.key,
             correlation_key=f"call:{call.key}",
             actor=actor,
+            on_created=link,
         )
     if call.clock.rehearsal and call.clock.anchor is not None:
         set_rehearsal_time(call.clock, call.clock.anchor)  # it starts now, where it was set
@@ -434,7 +441,7 @@ def setup_call(
 
 
 def next_timer_at(session: Session, call: Call) -> datetime | None:
-    return session.scalar(select(func.min(Timer.due_at)).where(Timer.clock_id == call.clock_id))
+    return next_timer_due(session, call.clock_id)
 
 
 def move_rehearsal_clock(session: Session, call: Call, moment: datetime) -> int:

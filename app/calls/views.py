@@ -7,11 +7,13 @@ import json
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
     abort,
     current_app,
@@ -35,10 +37,11 @@ from app.calls.operations import CallRefused, SettingsRefused
 from app.calls.queries import editor_choices, managed_calls
 from app.calls.settings import CallChoices, call_schema, call_ui_schema
 from app.cases.operations import actor_of
-from app.extensions import current_session, db
+from app.extensions import current_session
 from app.forms.interface import adds_a_row, render_interface_form
 from app.forms.parse import parse_form
 from app.loaders import get_call
+from app.requests import after_commit, refuse
 from app.timefmt import format_helsinki
 from app.worker import run_due_work
 from workflows import clock_now, set_rehearsal_time
@@ -125,9 +128,7 @@ def _create(data: dict[str, Any], heading: str) -> BaseResponse | tuple[str, int
     try:
         call = operations.create_call(current_session(), data, actor_of(current_user))
     except SettingsRefused as refused:
-        db.session.rollback()
         return _editor(data, refused.errors, heading=heading, action=request.path)
-    db.session.commit()
     flash(_("The call was saved as a draft: applicants see it once you publish it."), "success")
     return redirect(url_for("calls.manage_call", key=call.key))
 
@@ -191,14 +192,10 @@ def edit(key: str) -> BaseResponse | tuple[str, int]:
     try:
         changed = operations.update_call(current_session(), call, data, actor_of(current_user))
     except SettingsRefused as refused:
-        db.session.rollback()
         merged = operations.with_locked(call, data)
         return _editor(merged, refused.errors, call=call, heading=heading, action=request.path)
     except CallRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-        return redirect(url_for("calls.manage_call", key=call.key))
-    db.session.commit()
+        return refuse(url_for("calls.manage_call", key=call.key), str(refused))
     if changed:
         flash(_("The call was saved. The change is in its history."), "success")
     else:
@@ -210,21 +207,21 @@ def edit(key: str) -> BaseResponse | tuple[str, int]:
 
 
 def _act(call: Call, action: Callable[[], object], done: str, after: str = "") -> BaseResponse:
-    """Run one operation on the call: commit and say ``done``, or roll back and say why."""
+    """Run one operation on the call and say ``done``, or say why not (rolled back)."""
     back = url_for("calls.manage_call", key=call.key)
     try:
         action()
     except SettingsRefused as refused:
-        db.session.rollback()
-        flash(_("The call cannot be published yet: correct its settings."), "error")
-        for path, message in refused.errors.items():
-            flash(f"{path}: {message}" if path else message, "error")
-        return redirect(back)
+        return refuse(
+            back,
+            _("The call cannot be published yet: correct its settings."),
+            *(
+                f"{path}: {message}" if path else message
+                for path, message in refused.errors.items()
+            ),
+        )
     except CallRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-        return redirect(back)
-    db.session.commit()
+        return refuse(back, str(refused))
     flash(done, "success")
     return redirect(after or back)
 
@@ -311,10 +308,8 @@ def import_call() -> BaseResponse | tuple[str, int]:
         try:
             call = operations.create_call(current_session(), data, actor_of(current_user))
         except SettingsRefused as refused:
-            db.session.rollback()
             errors = refused.errors
         else:
-            db.session.commit()
             flash(_("The call was imported as a draft."), "success")
             return redirect(url_for("calls.manage_call", key=call.key))
     return render_template("calls/import.html", errors=errors), 422
@@ -376,8 +371,13 @@ def move_clock(key: str) -> BaseResponse | tuple[str, int]:
     except ValueError as err:
         return _clock_page(call, str(err), 422)
     set_rehearsal_time(call.clock, target)
-    db.session.commit()
-    fired = run_due_work(current_app._get_current_object())  # type: ignore[attr-defined]
+    after_commit(partial(_fire_due, current_app._get_current_object(), target))  # type: ignore[attr-defined]
+    return redirect(url_for("calls.clock", key=call.key))
+
+
+def _fire_due(app: Flask, target: datetime) -> None:
+    """Once the clock's move is committed: what it made due, each instance on its own."""
+    fired = run_due_work(app)
     moved = ngettext(
         "The rehearsal clock is now %(time)s; %(num)d instance advanced.",
         "The rehearsal clock is now %(time)s; %(num)d instances advanced.",
@@ -385,4 +385,3 @@ def move_clock(key: str) -> BaseResponse | tuple[str, int]:
         time=format_helsinki(target, seconds=True),
     )
     flash(moved, "success")
-    return redirect(url_for("calls.clock", key=call.key))

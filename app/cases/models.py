@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Organisation
@@ -93,10 +93,19 @@ class RegistrySequence(Base):
 
 
 class TaskDraft(Base):
-    """Form data saved but not sent. A draft is never an application."""
+    """Form data saved but not sent. A draft is never an application. It belongs to its ready
+    task's index row: when the task is sent (or cancelled, or moved), the database drops it."""
 
     __tablename__ = "task_drafts"
-    __table_args__ = (UniqueConstraint("instance_id", "task_id"),)
+    __table_args__ = (
+        UniqueConstraint("instance_id", "task_id"),
+        ForeignKeyConstraint(
+            ["instance_id", "task_id"],
+            ["human_tasks.instance_id", "human_tasks.task_id"],
+            name="fk_task_drafts_human_task",
+            ondelete="CASCADE",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)

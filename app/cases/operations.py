@@ -19,9 +19,8 @@ from app.calls.queries import accepts_new_cases
 from app.calls.start_data import call_values, missing, pick
 from app.cases.models import Case
 from app.cases.queries import case_version, starting_roles
-from app.cases.sync import instance_saved
-from workflows import Actor, start_instance, summarize, wall_now
-from workflows.models import Clock, ProcessModel
+from workflows import Actor, start_instance, wall_now
+from workflows.models import Clock, ProcessModel, WorkflowInstance
 
 
 class CaseRefused(Exception):
@@ -64,7 +63,12 @@ def start_case(session: Session, call: Call, user: User) -> Case:
         raise CaseRefused(
             _("The call lacks settings its process needs: %(names)s.", names=", ".join(lacking))
         )
-    case.instance = start_instance(
+
+    def link(instance: WorkflowInstance) -> None:
+        case.instance = instance
+        session.flush()
+
+    start_instance(
         session,
         version,
         model.case_process,
@@ -73,9 +77,8 @@ def start_case(session: Session, call: Call, user: User) -> Case:
         group_key=call.key,
         correlation_key=case.key,
         actor=actor_of(user),
+        on_created=link,
     )
-    session.flush()
-    instance_saved(session, case.instance, summarize(session, case.instance))
     return case
 
 

@@ -17,6 +17,7 @@ from app.calls.models import Call
 from app.calls.start_data import CASE_DATA
 from app.cases.models import Case, Document
 from app.i18n.process_texts import Source, process_texts, translate, translate_names
+from app.keyset import PAGE_SIZE, Page, count_capped, decode_cursor, encode_cursor, rows_after
 from workflows import current_version, form_schema, lane_role
 from workflows.models import HumanTask, ProcessModel, ProcessVersion, WorkflowInstance
 from workflows.queries import InstanceSummary, start_event
@@ -38,11 +39,13 @@ def may_view_case(user: User, case: Case) -> bool:
     return user.organisation_id is not None and case.organisation_id == user.organisation_id
 
 
-def case_of_instance(session: Session, instance_id: int) -> Case:
-    case = session.scalar(select(Case).where(Case.instance_id == instance_id))
-    if case is None:
-        raise LookupError(f"no case runs on instance {instance_id}")
-    return case
+def case_of_instance(session: Session, instance: WorkflowInstance) -> Case:
+    from app.owners import owner_of
+
+    owner = owner_of(session, instance)
+    if owner is None or owner.case is None:
+        raise LookupError(f"no case runs on instance {instance.id}")
+    return owner.case
 
 
 def _visible_to(query: SelectT, user: User) -> SelectT:
@@ -87,9 +90,12 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def search_cases(session: Session, user: User, filters: CaseFilters) -> list[Case]:
-    """The cases the user may see that match: project, applicant or registry number contain
-    the search text (case-insensitive); call, phase, application object and open/closed."""
+def search_cases(
+    session: Session, user: User, filters: CaseFilters, *, after: str | None = None
+) -> Page[Case]:
+    """A page of the cases the user may see that match, newest first: project, applicant or
+    registry number contain the search text (case-insensitive); call, phase, application
+    object and open/closed. ``after``: the cursor of the page before."""
     query = select(Case).outerjoin(Organisation, Case.organisation_id == Organisation.id)
     if filters.q:
         pattern = _like(filters.q)
@@ -113,9 +119,19 @@ def search_cases(session: Session, user: User, filters: CaseFilters) -> list[Cas
         query = query.where(Case.application_object == filters.application_object)
     if filters.state:
         query = query.where(Case.closed == (filters.state == "closed"))
+    query = _visible_to(query, user)
+    total = count_capped(session, query, Case.id)
+    keys = [Case.created_at, Case.id]
+    values = decode_cursor(after, keys) if after else None
+    if values is not None and None not in values:  # both keys are never empty
+        query = query.where(rows_after(keys, values, descending=True))
     query = query.options(contains_eager(Case.organisation), selectinload(Case.documents))
-    query = _visible_to(query.order_by(Case.created_at.desc(), Case.id.desc()), user)
-    return list(session.scalars(query))
+    found = list(
+        session.scalars(query.order_by(*(key.desc() for key in keys)).limit(PAGE_SIZE + 1))
+    )
+    page = found[:PAGE_SIZE]
+    more = len(found) > PAGE_SIZE
+    return Page(page, total, encode_cursor([page[-1].created_at, page[-1].id]) if more else None)
 
 
 def phases_of_cases(session: Session, user: User) -> list[str]:

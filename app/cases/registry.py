@@ -16,6 +16,7 @@ from app.notifications.operations import notify_case
 from app.upsert import upsert
 from workflows import ServiceCall, register_operator
 from workflows.models import AuditEvent
+from workflows.transaction import notes
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 DOCUMENT_KINDS = ("idea_proposal", "application", "supplement")  # received from applicants
@@ -54,18 +55,19 @@ def register_document(call: ServiceCall) -> dict[str, Any]:
     if kind not in DOCUMENT_KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
     session = call.session
-    case = case_of_instance(session, call.instance.id)
+    case = case_of_instance(session, call.instance)
     number = next_registry_number(session, case.call.registry_prefix, call.now)
     document = Document(
-        case=case,
+        case_id=case.id,
         kind=kind,
         registry_number=number,
         received_at=call.now,
-        data=_sent_form(session, call.instance.id),
+        data=call.sent if call.sent is not None else _sent_form(session, call.instance.id),
         sent_by=call.actor.username,
     )
     session.add(document)
     session.flush()
+    notes(session).setdefault("received", {})[case.id] = document
     if kind in ("application", "supplement"):
         document.data = document.data | {
             "attachments": bind_unsent_attachments(session, case, document)
@@ -74,12 +76,18 @@ def register_document(call: ServiceCall) -> dict[str, Any]:
     return {"registry_number": number, "received_at": call.now.isoformat()}
 
 
+def received_now(session: Session, case: Case) -> Document | None:
+    """The document the registry received from the case in this transaction (a send's)."""
+    found: Document | None = notes(session).get("received", {}).get(case.id)
+    return found
+
+
 def register_outgoing(
     session: Session, case: Case, kind: str, letter: dict[str, str], now: datetime, sent_by: str
 ) -> Document:
     """File a letter the ministry sent (the webinar invitation, the decision) under a number."""
     document = Document(
-        case=case,
+        case_id=case.id,
         kind=kind,
         outgoing=True,
         registry_number=next_registry_number(session, case.call.registry_prefix, now),

@@ -8,15 +8,15 @@ a call: only the instances that changed are touched.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.calls.models import Call
 from app.cases.models import Case
 from app.notifications.operations import create_notices
+from app.owners import owner_of
 from workflows import SYSTEM, InstanceSummary, wall_now
 from workflows.engine import after_save
 from workflows.models import WorkflowInstance
+from workflows.summary import Change
 
 
 def phase_of(summary: InstanceSummary) -> str:
@@ -47,18 +47,17 @@ def apply_summary(case: Case, summary: InstanceSummary) -> None:
     case.updated_at = wall_now()
 
 
-def instance_saved(session: Session, instance: WorkflowInstance, summary: InstanceSummary) -> None:
+def instance_saved(session: Session, instance: WorkflowInstance, change: Change) -> None:
     from app.calls.operations import sync_call_status
 
-    case = session.scalar(select(Case).where(Case.instance_id == instance.id))
-    call = None
-    if case is not None:
-        apply_summary(case, summary)
+    owner = owner_of(session, instance)
+    if owner is None:
+        return
+    if owner.case is not None:
+        apply_summary(owner.case, change.summary)
     else:
-        call = session.scalar(select(Call).where(Call.instance_id == instance.id))
-        if call is not None:
-            sync_call_status(session, call, SYSTEM)
-    create_notices(session, instance.id, case, call or (case.call if case else None))
+        sync_call_status(session, owner.call, SYSTEM)
+    create_notices(session, owner.case, owner.call, change.new_tasks, change.received)
 
 
 def init_app() -> None:

@@ -34,7 +34,9 @@ from app.forms.display import render_values
 from app.forms.dynamic import expand
 from app.i18n import current_language
 from app.i18n.process_texts import prefetch_instances, process_texts
+from app.keyset import COUNT_CAP, page_url
 from app.loaders import get_call, get_case
+from app.requests import refuse
 from app.responses import process_file
 from app.timefmt import format_helsinki
 from workflows import clock_now, may_act, summarize, timeline
@@ -55,11 +57,13 @@ def index() -> str:
     ).all()
     filters = CaseFilters.from_args(request.args)
     staff = is_staff(current_user)
-    cases = search_cases(current_session(), current_user, filters)
-    prefetch_instances(case.instance_id for case in cases)
+    page = search_cases(current_session(), current_user, filters, after=request.args.get("after"))
+    prefetch_instances(case.instance_id for case in page.rows)
     return render_template(
         "cases/index.html",
-        cases=cases,
+        page=page,
+        page_url=page_url,
+        count_cap=COUNT_CAP,
         filters=filters,
         phases=phases_of_cases(current_session(), current_user) if staff else [],
         application_objects=application_objects(calls, current_language()),
@@ -109,10 +113,7 @@ def start(key: str) -> BaseResponse:
     try:
         case = start_case(current_session(), call, current_user)
     except CaseRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-        return redirect(url_for("public.call", key=call.key))
-    db.session.commit()
+        return refuse(url_for("public.call", key=call.key), str(refused))
     return _opened(case)
 
 
@@ -128,10 +129,7 @@ def start_model(model_id: str) -> BaseResponse:
     try:
         case = start_case(session, call, current_user)
     except CaseRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-        return redirect(url_for("cases.start_page"))
-    db.session.commit()
+        return refuse(url_for("cases.start_page"), str(refused))
     return _opened(case)
 
 

@@ -74,8 +74,7 @@ def _version_texts(version_id: int | None, language: str) -> Mapping[str, str]:
     cache = _cache()
     key = (version_id, language)
     if key not in cache:
-        version = db.session.get(ProcessVersion, version_id) if version_id else None
-        cache[key] = process_texts_for(version, language) if version is not None else {}
+        cache[key] = process_texts_for(db.session(), version_id, language) if version_id else {}
     return cache[key]
 
 

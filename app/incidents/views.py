@@ -11,12 +11,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.auth.decorators import role_required
-from app.extensions import current_session, db
-from app.i18n.refusals import translate_refusal
+from app.extensions import current_session
 from app.incidents import operations
 from app.incidents.queries import emails_in_doubt, open_incident_rows
+from app.refusals import refused
 from app.timefmt import format_helsinki
-from app.worker import deliver_now
+from app.worker import deliver_after_commit
 from workflows import WorkflowError
 
 bp = Blueprint("incidents", __name__)
@@ -36,19 +36,17 @@ def index() -> str:
 
 
 def _act(action: Callable[[], object], done: str) -> Response:
+    back = url_for("incidents.index")
     try:
         result = action()
-    except WorkflowError as refused:
-        db.session.rollback()
-        flash(translate_refusal(str(refused)), "error")
-        return redirect(url_for("incidents.index"))
-    db.session.commit()
-    deliver_now(current_app._get_current_object())  # type: ignore[attr-defined]
+    except WorkflowError as refusal:
+        return refused(back, refusal)
+    deliver_after_commit(current_app._get_current_object(), current_session())  # type: ignore[attr-defined]
     if result is not None:
         flash(_("The step failed again: a new incident is open."), "warning")
     else:
         flash(done, "success")
-    return redirect(url_for("incidents.index"))
+    return redirect(back)
 
 
 @bp.post("/incidents/<int:incident_id>/retry", endpoint="retry")

@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.calls.models import in_language
 from app.i18n.labels import date_fi
 from app.notifications.calendar import webinar_ics
-from app.notifications.models import Notice
-from app.notifications.queries import (
-    PeopleOfCall,
-    case_label,
-    new_human_tasks,
-    new_received_messages,
-)
+from app.notifications.models import Notice, NoticeRead
+from app.notifications.queries import case_label, newest_visible, user_by_name
 from app.notifications.texts import BODIES, DECISION_TEXTS, SUBJECTS
 from app.timefmt import format_helsinki
+from app.upsert import upsert
 from workflows import wall_now
 from workflows.audit import queue_message
+from workflows.models import AuditEvent, HumanTask
 
 if TYPE_CHECKING:
     from app.calls.models import Call
@@ -44,8 +42,12 @@ def _period(period: dict[str, Any]) -> str:
     return f"{date_fi(period.get('start'))} – {date_fi(period.get('end'))}"
 
 
-def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+def _last_received_number(case: Case) -> str:
     documents = [document for document in case.documents if not document.outgoing]
+    return documents[-1].registry_number if documents else ""
+
+
+def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     webinar = data.get("webinar") or case.call.webinar or {}
     decision = data.get("decision") or {}
     language = case.language
@@ -53,7 +55,6 @@ def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[st
         str,
         project_name=case.project_name or data.get("project_name", ""),
         call_title=case.call.title_in(language),
-        registry_number=documents[-1].registry_number if documents else "",
         webinar_title=in_language(webinar.get("title"), language),
         webinar_location=webinar.get("location", ""),
         supplement_request=data.get("supplement_request", ""),
@@ -70,7 +71,9 @@ def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[st
         context["webinar_date"] = format_helsinki(starts, "%d.%m.%Y")
         context["webinar_time"] = format_helsinki(starts)
     document = extra.get("document")
-    if document is not None:
+    if document is None:
+        context["registry_number"] = _last_received_number(case)
+    else:
         context.update(
             registry_number=document.registry_number,
             received_at=format_helsinki(document.received_at, seconds=True),
@@ -108,8 +111,8 @@ def notify_case(
     return {"subject": payload["subject"], "body": payload["body"], "language": language}
 
 
-# In-app notices. `create_notices` is idempotent and runs for every instance a step saved (the
-# engine's after-save hook, app/cases/sync.py): it notices only what is new for that instance.
+# In-app notices, for what one save of an instance brought (the engine's after-save hook,
+# app/cases/sync.py): the human tasks that appeared and the messages it received.
 
 MESSAGE_NOTICES = {
     "webinar_invitation": "The webinar invitation arrived",
@@ -118,82 +121,98 @@ MESSAGE_NOTICES = {
 
 
 def create_notices(
-    session: Session, instance_id: int, case: Case | None, call: Call | None
+    session: Session,
+    case: Case | None,
+    call: Call | None,
+    new_tasks: Sequence[HumanTask],
+    received: Sequence[AuditEvent] = (),
 ) -> list[Notice]:
-    """Notices for the new human tasks and the newly received messages of one instance (a
-    case's, or a call's own process)."""
-    people = PeopleOfCall(session)
-    notices = notify_new_tasks(session, instance_id, case, call, people)
+    """Notices for the new human tasks and the received messages of one instance (a case's,
+    or a call's own process): one row per task or message, for its audience."""
+    now = wall_now()
+    notices = [
+        notice
+        for task in new_tasks
+        if (notice := _task_notice(session, task, case, call, now)) is not None
+    ]
     if case is not None:
-        notices += notify_received_messages(session, instance_id, case, people)
+        notices += [
+            notice
+            for event in received
+            if (notice := _message_notice(session, event, case, now)) is not None
+        ]
     session.add_all(notices)
     return notices
 
 
-def notify_new_tasks(
-    session: Session,
-    instance_id: int,
-    case: Case | None,
-    call: Call | None,
-    people: PeopleOfCall,
-) -> list[Notice]:
-    """A notice per person who may work on a task that appeared since the last run: the
-    assignee of an assigned task, else every active user of the lane's group (applicant lanes:
-    only the case organisation's people)."""
-    now = wall_now()
-    notices = []
+def _task_notice(
+    session: Session, task: HumanTask, case: Case | None, call: Call | None, now: datetime
+) -> Notice | None:
+    """The assignee of an assigned task, else the lane's group (applicant lanes: only the case
+    organisation's applicants)."""
     where = f" – {case_label(case)}" if case is not None else ""
     if case is None and call is not None:
         where = f" – {call.title_in('en')}"
-    for task in new_human_tasks(session, instance_id):
-        for user in people.for_task(task, case):
-            notices.append(
-                Notice(
-                    user_id=user.id,
-                    case_id=case.id if case is not None else None,
-                    kind="task_assigned",
-                    text=f"New task: {task.title}{where}"[:300],
-                    instance_id=task.instance_id,
-                    task_id=task.task_id,
-                    created_at=now,
-                )
-            )
-    return notices
-
-
-def notify_received_messages(
-    session: Session, instance_id: int, case: Case, people: PeopleOfCall
-) -> list[Notice]:
-    """A notice per person of the case organisation for each message the case received."""
-    now = wall_now()
-    notices = []
-    for event in new_received_messages(session, instance_id):
-        message = str(event.data.get("message", ""))
-        text = MESSAGE_NOTICES.get(message, f"Message “{message}” received")
-        for user in people.of_case(case):
-            notices.append(
-                Notice(
-                    user_id=user.id,
-                    case_id=case.id,
-                    kind="message_received",
-                    text=f"{text} – {case_label(case)}"[:300],
-                    instance_id=event.instance_id,
-                    audit_event_id=event.id,
-                    created_at=now,
-                )
-            )
-    return notices
-
-
-def mark_notice_read(notice: Notice) -> None:
-    if notice.read_at is None:
-        notice.read_at = wall_now()
-
-
-def mark_all_notices_read(session: Session, user: User) -> int:
-    result = session.execute(
-        update(Notice)
-        .where(Notice.user_id == user.id, Notice.read_at.is_(None))
-        .values(read_at=wall_now())
+    audience: dict[str, Any]
+    if task.assignee:
+        user = user_by_name(session, task.assignee)
+        if user is None:
+            return None
+        audience = {"user_id": user.id}
+    elif task.candidate_group == "applicant":
+        if case is None or case.organisation_id is None:
+            return None
+        audience = {"role": "applicant", "organisation_id": case.organisation_id}
+    elif task.candidate_group:
+        audience = {"role": task.candidate_group}
+    else:
+        return None
+    return Notice(
+        **audience,
+        case_id=case.id if case is not None else None,
+        kind="task_assigned",
+        text=f"New task: {task.title}{where}"[:300],
+        instance_id=task.instance_id,
+        task_id=task.task_id,
+        created_at=now,
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _message_notice(
+    session: Session, event: AuditEvent, case: Case, now: datetime
+) -> Notice | None:
+    """For everyone of the case's organisation (or whoever started a case without one)."""
+    message = str(event.data.get("message", ""))
+    text = MESSAGE_NOTICES.get(message, f"Message “{message}” received")
+    audience: dict[str, Any] = {"organisation_id": case.organisation_id}
+    if case.organisation_id is None:
+        starter = user_by_name(session, case.created_by)
+        if starter is None:
+            return None
+        audience = {"user_id": starter.id}
+    return Notice(
+        **audience,
+        case_id=case.id,
+        kind="message_received",
+        text=f"{text} – {case_label(case)}"[:300],
+        instance_id=event.instance_id,
+        audit_event_id=event.id,
+        created_at=now,
+    )
+
+
+def mark_notice_read(session: Session, notice: Notice, user: User) -> None:
+    session.execute(
+        upsert(
+            session,
+            NoticeRead,
+            {"notice_id": notice.id, "user_id": user.id, "read_at": wall_now()},
+            key=("notice_id", "user_id"),
+            update={"notice_id": notice.id},
+        )
+    )
+
+
+def mark_all_notices_read(session: Session, user: User) -> None:
+    """Everything ``user`` can see now counts as read (one update, however many there are)."""
+    user.notices_read_through = max(user.notices_read_through, newest_visible(session, user))

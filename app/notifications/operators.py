@@ -39,7 +39,7 @@ def notify(call: ServiceCall) -> dict[str, Any]:
     template = call.params["template"]
     if template not in TEMPLATES:
         raise ValueError(f"unknown notice template {template!r}")
-    case = case_of_instance(call.session, call.instance.id)
+    case = case_of_instance(call.session, call.instance)
     extra = {"deadline": _passed_deadline(call.data, call.now)} if template == "closed_late" else {}
     letter = notify_case(call.session, case, template, extra, data=call.data)
     result = {"template": template, "sent_at": call.now.isoformat()}

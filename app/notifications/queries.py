@@ -1,110 +1,93 @@
-"""Reads for notices: what is new since the last run, who gets it, and a person's notices."""
+"""Reads for notices: a person's notices, a page at a time, and how many are unread."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.cases.models import Case
-from app.notifications.models import Notice
-from workflows.models import AuditEvent, HumanTask
+from app.notifications.models import Notice, NoticeRead
+
+UNREAD_CAP = 99
 
 
 def case_label(case: Case) -> str:
     return case.project_name or f"Untitled application ({case.key})"
 
 
-def new_human_tasks(session: Session, instance_id: int) -> list[HumanTask]:
-    """Ready human tasks of the instance that no notice names yet."""
-    noticed = exists().where(
-        and_(Notice.instance_id == HumanTask.instance_id, Notice.task_id == HumanTask.task_id)
+def _visible_to(user: User) -> ColumnElement[bool]:
+    """The notices whose audience includes ``user``."""
+    in_organisation = or_(
+        Notice.organisation_id.is_(None), Notice.organisation_id == user.organisation_id
     )
-    return list(
-        session.scalars(
-            select(HumanTask)
-            .where(HumanTask.instance_id == instance_id, ~noticed)
-            .order_by(HumanTask.id)
-        )
+    of_group = and_(
+        Notice.user_id.is_(None),
+        or_(Notice.role.is_(None), Notice.role.in_(sorted(user.roles))),
+        in_organisation,
+    )
+    return or_(Notice.user_id == user.id, of_group)
+
+
+def _read_by(user: User) -> ColumnElement[bool]:
+    return or_(
+        Notice.id <= user.notices_read_through,
+        exists().where(NoticeRead.notice_id == Notice.id, NoticeRead.user_id == user.id),
     )
 
 
-def new_received_messages(session: Session, instance_id: int) -> list[AuditEvent]:
-    """Messages the instance received (audit events) that no notice names yet."""
-    noticed = exists().where(Notice.audit_event_id == AuditEvent.id)
-    return list(
+@dataclass(frozen=True)
+class NoticePage:
+    """One page of a person's notices, newest first, and where the next page starts."""
+
+    notices: list[Notice]
+    unread: set[int]  # ids of the notices on this page not read yet
+    older: int | None  # the id to continue from (``before``), None on the last page
+
+
+def notices_of(
+    session: Session, user: User, *, before: int | None = None, limit: int = 50
+) -> NoticePage:
+    query = select(Notice).where(_visible_to(user))
+    if before is not None:
+        query = query.where(Notice.id < before)
+    found = list(session.scalars(query.order_by(Notice.id.desc()).limit(limit + 1)))
+    notices = found[:limit]
+    ids = [notice.id for notice in notices]
+    read = set(
         session.scalars(
-            select(AuditEvent)
-            .where(
-                AuditEvent.instance_id == instance_id,
-                AuditEvent.kind == "message_received",
-                ~noticed,
+            select(NoticeRead.notice_id).where(
+                NoticeRead.user_id == user.id, NoticeRead.notice_id.in_(ids)
             )
-            .order_by(AuditEvent.id)
         )
     )
+    unread = {i for i in ids if i > user.notices_read_through and i not in read}
+    older = notices[-1].id if len(found) > limit else None
+    return NoticePage(notices, unread, older)
 
 
-class PeopleOfCall:
-    """The active users a notice can go to, read as they are asked for (once each)."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self._found: dict[tuple[str, object], list[User]] = {}
-
-    def _users(self, key: tuple[str, object], *where: Any) -> list[User]:
-        if key not in self._found:
-            self._found[key] = list(
-                self.session.scalars(select(User).where(User.is_active, *where).order_by(User.id))
-            )
-        return self._found[key]
-
-    def of_organisation(self, organisation_id: int | None) -> list[User]:
-        if organisation_id is None:
-            return []
-        return self._users(
-            ("organisation", organisation_id), User.organisation_id == organisation_id
-        )
-
-    def of_case(self, case: Case) -> list[User]:
-        """The people of the case's organisation; for a case without one, who started it."""
-        if case.organisation_id is None:
-            return self._users(("username", case.created_by), User.username == case.created_by)
-        return self.of_organisation(case.organisation_id)
-
-    def for_task(self, task: HumanTask, case: Case | None) -> list[User]:
-        if task.assignee:
-            return self._users(("username", task.assignee), User.username == task.assignee)
-        group = task.candidate_group
-        if group is None:
-            return []
-        if group == "applicant":
-            if case is None:
-                return []
-            return [u for u in self.of_organisation(case.organisation_id) if u.has_role(group)]
-        candidates = self._users(("role", group), User.role_names.contains(group))
-        return [user for user in candidates if user.has_role(group)]
-
-
-def notices_of(session: Session, user: User, limit: int = 200) -> list[Notice]:
-    return list(
-        session.scalars(
-            select(Notice)
-            .where(Notice.user_id == user.id)
-            .order_by(Notice.created_at.desc(), Notice.id.desc())
-            .limit(limit)
-        )
+def unread_count(session: Session, user: User, cap: int = UNREAD_CAP) -> int:
+    """How many notices ``user`` has not read, counted up to ``cap`` (the nav shows "99+")."""
+    unread = (
+        select(Notice.id)
+        .where(_visible_to(user), Notice.id > user.notices_read_through, ~_read_by(user))
+        .limit(cap + 1)
+        .subquery()
     )
+    return int(session.scalar(select(func.count()).select_from(unread)) or 0)
 
 
-def unread_count(session: Session, user: User) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Notice)
-            .where(Notice.user_id == user.id, Notice.read_at.is_(None))
-        )
-        or 0
-    )
+def visible_notice(session: Session, user: User, notice_id: int) -> Notice | None:
+    return session.scalar(select(Notice).where(Notice.id == notice_id, _visible_to(user)))
+
+
+def newest_visible(session: Session, user: User) -> int:
+    return int(session.scalar(select(func.max(Notice.id)).where(_visible_to(user))) or 0)
+
+
+def user_by_name(session: Session, username: str | None) -> User | None:
+    if not username:
+        return None
+    return session.scalar(select(User).where(User.username == username, User.is_active))

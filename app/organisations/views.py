@@ -8,7 +8,7 @@ from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
 from app.auth.decorators import role_required
-from app.extensions import current_session, db
+from app.extensions import current_session
 from app.organisations.forms import ORG_TYPE_TITLES, InviteForm, PersonForm, RegisterForm
 from app.organisations.operations import (
     UsernameTaken,
@@ -24,7 +24,7 @@ bp = Blueprint("organisations", __name__)
 
 
 @bp.route("/register", methods=["GET", "POST"], endpoint="register")
-def register() -> Response | str:
+def register() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated:
         return redirect(url_for("index"))
     form = RegisterForm()
@@ -45,12 +45,12 @@ def register() -> Response | str:
         except UsernameTaken as taken:
             form.username.errors = [str(taken)]
         else:
-            db.session.commit()
             login_user(user)
             name = user.organisation.name  # type: ignore[union-attr]
             flash(_("Welcome. %(organisation)s is registered.", organisation=name), "success")
             return redirect(url_for("cases.index"))
-    return render_template("organisations/register.html", form=form)
+    page = render_template("organisations/register.html", form=form)
+    return (page, 422) if form.errors else page
 
 
 @bp.route("/organisation", methods=["GET", "POST"], endpoint="show")
@@ -68,7 +68,6 @@ def show() -> Response | str:
             current_user,
             lambda token: url_for("organisations.accept", token=token, _external=True),
         )
-        db.session.commit()
         flash(_("An invitation was sent to %(email)s.", email=form.email.data), "success")
         return redirect(url_for("organisations.show"))
     return render_template(
@@ -101,11 +100,11 @@ def accept(token: str) -> Response | tuple[str, int] | str:
         except UsernameTaken as taken:
             form.username.errors = [str(taken)]
         else:
-            db.session.commit()
             login_user(user)
             flash(
                 _("Welcome to %(organisation)s.", organisation=invitation.organisation.name),
                 "success",
             )
             return redirect(url_for("cases.index"))
-    return render_template("organisations/accept.html", form=form, invitation=invitation)
+    page = render_template("organisations/accept.html", form=form, invitation=invitation)
+    return (page, 422) if form.errors else page

@@ -10,7 +10,7 @@ from app.auth.models import ROLES
 from app.calls.queries import bound_calls
 from app.processes.models import ProcessDraft
 from workflows import Contract, Problem
-from workflows.lint import check_bundle
+from workflows.bundles import check_bundle
 
 KNOWN_ROLES = frozenset(ROLES)
 

@@ -34,6 +34,7 @@ from app.processes.operations import (
     start_rehearsal,
 )
 from app.processes.views import OWNERS, bp, get_draft, get_version
+from app.requests import refuse
 from app.responses import process_file
 from app.timefmt import format_helsinki
 from workflows import BundleRefused
@@ -49,7 +50,6 @@ def new_draft(version_id: int) -> Response:
     draft = create_draft(
         current_session(), get_version(version_id), current_user, request.form.get("title", "")
     )
-    db.session.commit()
     return redirect(url_for("processes.draft", draft_id=draft.id))
 
 
@@ -88,14 +88,12 @@ def save_file(draft_id: int, name: str) -> Response | tuple[Response | str, int]
     try:
         save_draft_file(found, name, text, current_user)
     except FileRefused as err:
-        db.session.rollback()
         if not wants_json():  # the text editor: keep what was typed, say what is wrong
             page = render_template(
                 "processes/edit_text.html", draft=found, name=name, text=text, error=str(err)
             )
             return page, 422
         return jsonify({"saved": False, "error": str(err)}), 422
-    db.session.commit()
     problems = check_draft(current_session(), found)
     if not wants_json():
         flash(_("%(name)s saved.", name=name), "success")
@@ -111,7 +109,6 @@ def delete_file(draft_id: int, name: str) -> Response:
         remove_draft_file(found, name, current_user)
     except FileRefused as err:
         abort(404, description=str(err))
-    db.session.commit()
     flash(_("%(name)s removed from the draft.", name=name), "success")
     return redirect(url_for("processes.draft", draft_id=draft_id))
 
@@ -129,7 +126,6 @@ def upload(draft_id: int) -> Response | tuple[str, int]:
         message = _("%(name)s was not stored.", name=sent.filename)
         return _draft_page(found, f"{message} {err}", 422)
     apply_upload(found, uploaded, current_user)
-    db.session.commit()
     flash(
         ngettext(
             "%(name)s: %(num)d file stored in the draft.",
@@ -164,9 +160,7 @@ def deploy(draft_id: int) -> Response | tuple[str, int]:
     try:
         deployed, created = deploy_draft(current_session(), found, current_user)
     except BundleRefused as refused:
-        db.session.rollback()
         return _draft_page(found, str(refused), 422)
-    db.session.commit()
     version = deployed.content_hash[:12]
     flash(
         _(
@@ -188,7 +182,6 @@ def deploy(draft_id: int) -> Response | tuple[str, int]:
 def delete_draft(draft_id: int) -> Response:
     found = get_draft(draft_id)
     current_session().delete(found)
-    db.session.commit()
     flash(_("The draft “%(title)s” was deleted.", title=found.title), "success")
     return redirect(url_for("processes.index"))
 
@@ -206,9 +199,7 @@ def rehearse(draft_id: int) -> Response | tuple[str, int]:
     try:
         call = start_rehearsal(current_session(), found, source, current_user)
     except BundleRefused as refused:
-        db.session.rollback()
         return _draft_page(found, str(refused), 422)
-    db.session.commit()
     flash(
         _(
             "Rehearsal call “%(title)s” started on its own clock; real calls are untouched.",
@@ -226,9 +217,7 @@ def discard(key: str) -> Response:
     try:
         discard_rehearsal(current_session(), call, current_user)
     except ValueError as err:
-        flash(str(err), "error")
-        return redirect(url_for("processes.index"))
-    db.session.commit()
+        return refuse(url_for("processes.index"), str(err))
     flash(_("The rehearsal “%(title)s” was discarded.", title=call.title), "success")
     return redirect(url_for("processes.index"))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from workflows import Problem
-from workflows.bundles import MAX_FILE_BYTES
+from workflows.bpmn_xml import MAX_FILE_BYTES
 
 _NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}"
 FILE_NAME = re.compile(

@@ -12,7 +12,7 @@ from app.auth.decorators import role_required
 from app.auth.models import ROLES
 from app.calls.queries import calls_of_model
 from app.calls.start_data import CALL_DATA, CASE_DATA
-from app.extensions import current_session, db
+from app.extensions import current_session
 from app.forms.interface import adds_a_row, render_interface_form
 from app.forms.parse import parse_form
 from app.processes import queries
@@ -45,10 +45,8 @@ def new_model() -> Response | tuple[str, int]:
         try:
             draft = create_model(current_session(), data, current_user)
         except ModelRefused as refused:
-            db.session.rollback()
             errors = refused.errors
         else:
-            db.session.commit()
             flash(
                 _("The process model was created with a first draft: change it, then deploy."),
                 "success",
@@ -89,10 +87,8 @@ def edit_model(model_id: str) -> Response | tuple[str, int]:
         try:
             update_model(current_session(), found, data, current_user)
         except ModelRefused as refused:
-            db.session.rollback()
             errors = refused.errors
         else:
-            db.session.commit()
             flash(_("The process model was saved."), "success")
             return redirect(url_for("processes.model", model_id=found.id))
     return _form_page({"model": found}, data, errors, new=False)
@@ -116,5 +112,4 @@ def new_model_draft(model_id: str) -> Response:
         updated_at=now,
     )
     current_session().add(draft)
-    db.session.commit()
     return redirect(url_for("processes.draft", draft_id=draft.id))

@@ -28,17 +28,10 @@ from app.processes.files import (
     is_bundle_file,
 )
 from app.processes.models import ProcessDraft
-from workflows import BundleRefused, Problem, deploy_bundle, wall_now
+from workflows import BundleRefused, Problem, deploy_bundle, discard_instances, wall_now
 from workflows.audit import record_event
 from workflows.interop import find_models, import_bpmn_file, import_spiffarena, zip_tree
-from workflows.models import (
-    HumanTask,
-    MessageWait,
-    ProcessModel,
-    ProcessVersion,
-    Timer,
-    WorkflowInstance,
-)
+from workflows.models import ProcessModel, ProcessVersion
 
 # The title of a rehearsal call in each language of the call it copies.
 REHEARSAL_TITLES = {
@@ -241,19 +234,13 @@ def discard_rehearsal(session: Session, call: Call, user: User) -> None:
     disappear from every list. The audit log keeps what happened (it is append-only)."""
     if call.kind != "rehearsal" or call.discarded_at is not None:
         raise ValueError(_("Only a running rehearsal of a draft can be discarded."))
-    instance_ids = select(WorkflowInstance.id).where(WorkflowInstance.group_key == call.key)
-    for index in (HumanTask, Timer, MessageWait):
-        session.execute(delete(index).where(index.instance_id.in_(instance_ids)))
+    instance_ids = discard_instances(session, call.key)
     case_ids = select(Case.id).where(Case.call_id == call.id)
     session.execute(
         delete(Notice).where(
             or_(Notice.case_id.in_(case_ids), Notice.instance_id.in_(instance_ids))
         )
     )
-    for instance in session.scalars(
-        select(WorkflowInstance).where(WorkflowInstance.group_key == call.key)
-    ):
-        instance.status = "discarded"
     call.discarded_at = wall_now()
     record_event(
         session,

@@ -136,7 +136,6 @@ def _file_stem(version: ProcessVersion) -> str:
 def make_current(version_id: int) -> Response:
     found = get_version(version_id)
     make_version_current(current_session(), found, current_user)
-    db.session.commit()
     flash(_("New cases now get version %(version)s.", version=found.content_hash[:12]), "success")
     return redirect(url_for("processes.version", version_id=found.id))
 
@@ -199,15 +198,15 @@ def migrate(version_id: int) -> str | Response:
 
 
 def _migrate_one(instance_id: int, target: ProcessVersion) -> str:
-    """Migrate one instance in its own transaction; the outcome in words."""
+    """Migrate one instance in a savepoint of its own (a refusal undoes only its own changes);
+    the outcome in words."""
     session = current_session()
     instance = session.get(WorkflowInstance, instance_id)
     if instance is None:
         return _("The instance no longer exists.")
     try:
-        migrate_instance(session, instance, target, actor=current_user.username, now=wall_now())
-        db.session.commit()
+        with session.begin_nested():
+            migrate_instance(session, instance, target, actor=current_user.username, now=wall_now())
     except WorkflowError as err:
-        db.session.rollback()
         return _("Not migrated: %(reason)s", reason=str(err))
     return _("Migrated to version %(version)s.", version=target.content_hash[:12])

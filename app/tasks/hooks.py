@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.calls.models import Call
 from app.cases.models import Case
-from workflows.models import MessageWait
+from workflows import instances_waiting_for
 
 RANKING_TASK = "rank_applications"
 DECISION_MESSAGE = "funding_decision"
@@ -26,8 +26,10 @@ def _waiting_for_decision(session: Session, call: Call) -> list[Case]:
     return list(
         session.scalars(
             select(Case)
-            .join(MessageWait, MessageWait.instance_id == Case.instance_id)
-            .where(Case.call_id == call.id, MessageWait.message == DECISION_MESSAGE)
+            .where(
+                Case.call_id == call.id,
+                Case.instance_id.in_(instances_waiting_for(DECISION_MESSAGE)),
+            )
             .order_by(Case.score.desc().nulls_last(), Case.id)
         )
     )

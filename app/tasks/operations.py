@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
 from app.auth.models import User
 from app.calls.models import Call
 from app.cases.models import TaskDraft
 from app.cases.operations import actor_of
-from app.tasks.queries import may_work_on, owner_of
+from app.forms.dynamic import expand
+from app.forms.parse import parse_form
+from app.forms.sanitize import sanitize_for_engine
+from app.forms.validate import validate_form
+from app.owners import owner_of
+from app.tasks import hooks
+from app.tasks.queries import may_work_on
 from app.upsert import upsert
 from workflows import (
     NotAllowed,
     TaskAlreadyCompleted,
+    TaskView,
     claim_task,
     complete_task,
     lock_instance,
@@ -24,6 +33,8 @@ from workflows import (
     wall_now,
 )
 from workflows.models import HumanTask, WorkflowInstance
+
+EMPTY_FORM: dict[str, Any] = {"type": "object", "properties": {}}
 
 
 def check_organisation(
@@ -69,24 +80,66 @@ def save_draft(
     )
 
 
+@dataclass(frozen=True)
+class Sent:
+    view: TaskView  # the task as it was when sent
+    instance: WorkflowInstance
+
+
+class FormRefused(Exception):
+    """The task's form was not accepted; nothing was saved. ``errors`` by field path; what the
+    page needs to show the form again with them."""
+
+    def __init__(
+        self,
+        view: TaskView,
+        schema: dict[str, Any],
+        ui_schema: dict[str, Any],
+        data: dict[str, Any],
+        errors: dict[str, str],
+    ) -> None:
+        super().__init__("; ".join(f"{path}: {said}" for path, said in errors.items()))
+        self.view, self.schema, self.ui_schema = view, schema, ui_schema
+        self.data, self.errors = data, errors
+
+
 def send_task(
     session: Session,
     call: Call,
-    instance: WorkflowInstance,
+    instance: WorkflowInstance | int,
     task_id: str,
-    data: dict[str, Any],
+    data: dict[str, Any] | None,
     user: User,
     *,
     arrived_at: datetime | None = None,
-) -> None:
-    """Complete the task in the engine and drop its draft. ``arrived_at``: when the request
-    arrived (the deadline is judged then)."""
-    check_organisation(session, instance, task_id, user)
-    complete_task(session, instance.id, task_id, data, actor=actor_of(user), arrived_at=arrived_at)
-    session.execute(
-        delete(TaskDraft).where(TaskDraft.instance_id == instance.id, TaskDraft.task_id == task_id)
+    fields: MultiDict[str, str] | None = None,
+    language: str = "en",
+) -> Sent:
+    """One person's sending of a task, every rule in one place: the applicant organisation,
+    the form read from the posted ``fields`` (or the typed ``data``), the task's own checks
+    (the ranking's budget), the form's schema, then the engine (who may act, the deadline at
+    ``arrived_at``). Raises FormRefused with the errors, or the engine's refusals. Returns the
+    task as it was sent, and its instance."""
+    instance_id = instance if isinstance(instance, int) else instance.id
+    owner = owner_of(session, instance_id)
+    shown: list[TaskView] = []
+
+    def prepare(view: TaskView) -> dict[str, Any]:
+        shown.append(view)
+        if owner is not None and not may_work_on(user, owner, view.row):
+            raise NotAllowed("Only the people of the applicant organisation may work on this task.")
+        schema, ui_schema = expand(view.schema or EMPTY_FORM, view.ui_schema, view.data, language)
+        sent = parse_form(schema, fields, ui_schema) if fields is not None else dict(data or {})
+        sent, errors = hooks.check(session, view.row.spec_name, call, sent)
+        errors = validate_form(schema, sent) | errors
+        if errors:
+            raise FormRefused(view, schema, ui_schema, sent, errors)
+        return sanitize_for_engine(sent)
+
+    sent = complete_task(
+        session, instance_id, task_id, actor=actor_of(user), arrived_at=arrived_at, prepare=prepare
     )
-    session.flush()
+    return Sent(shown[0], sent)  # its draft went with its task row (a cascade)
 
 
 def claim_user_task(

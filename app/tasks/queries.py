@@ -9,13 +9,22 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.auth.models import Organisation, User
 from app.calls.models import Call
 from app.cases.models import Case, TaskDraft
 from app.cases.operations import actor_of
 from app.cases.queries import is_staff, may_view_case
+from app.keyset import (
+    PAGE_SIZE,
+    Page,
+    count_capped,
+    decode_cursor,
+    encode_cursor,
+    rows_after,
+)
+from app.owners import Owner
 from workflows import clock_now, may_claim, may_unclaim
 from workflows.models import HumanTask, WorkflowInstance
 
@@ -74,22 +83,6 @@ class InboxChoices:
     phases: list[str]
 
 
-@dataclass(frozen=True)
-class Owner:
-    """What an instance belongs to: a case, or a call (its call process)."""
-
-    call: Call
-    case: Case | None
-
-
-def owner_of(session: Session, instance: WorkflowInstance) -> Owner | None:
-    case = session.scalar(select(Case).where(Case.instance_id == instance.id))
-    if case is not None:
-        return Owner(case.call, case)
-    call = session.scalar(select(Call).where(Call.instance_id == instance.id))
-    return Owner(call, None) if call is not None else None
-
-
 def may_view(user: User, owner: Owner) -> bool:
     if owner.case is not None:
         return may_view_case(user, owner.case)
@@ -128,7 +121,8 @@ def _visible_tasks(user: User, *columns: Any) -> Select[Any]:
 
 def _call_nows(session: Session) -> dict[int, datetime]:
     """Each call's now: calls run on clocks of their own (a rehearsal clock, or real time)."""
-    return {call.id: clock_now(call.clock) for call in session.scalars(select(Call))}
+    calls = session.scalars(select(Call).options(joinedload(Call.clock)))
+    return {call.id: clock_now(call.clock) for call in calls}
 
 
 def _overdue(nows: dict[int, datetime]) -> ColumnElement[bool]:
@@ -137,7 +131,9 @@ def _overdue(nows: dict[int, datetime]) -> ColumnElement[bool]:
     return or_(*terms) if terms else false()
 
 
-def _order(sort: str) -> list[Any]:
+def _sort_keys(sort: str) -> list[Any]:
+    """The inbox's order as ascending keys, the last one unique; a nullable column is led by
+    its IS NULL key, so that empty values come last on every database."""
     due = [HumanTask.due_at.is_(None), HumanTask.due_at]
     created = [HumanTask.created_at, HumanTask.id]
     if sort == "created":
@@ -145,15 +141,61 @@ def _order(sort: str) -> list[Any]:
     if sort == "task":
         return [HumanTask.title, *due, *created]
     if sort == "case":
-        return [Case.id.is_(None), Case.project_name, Organisation.name, *due, *created]
+        return [
+            Case.id.is_(None),
+            Case.project_name.is_(None),
+            Case.project_name,
+            Organisation.name.is_(None),
+            Organisation.name,
+            *due,
+            *created,
+        ]
     return [*due, *created]
 
 
+InboxPage = Page[InboxRow]
+
+
 def inbox(session: Session, user: User, filters: InboxFilters | None = None) -> list[InboxRow]:
-    """The user's tasks matching the filters, sorted; every filter is a condition in SQL."""
-    filters = filters or InboxFilters()
+    """Every task of the user matching the filters, sorted."""
+    return _inbox(session, user, filters or InboxFilters(), _call_nows(session)).rows
+
+
+def inbox_pages(
+    session: Session,
+    user: User,
+    filters: InboxFilters,
+    *,
+    mine_after: str | None = None,
+    groups_after: str | None = None,
+) -> tuple[InboxPage, InboxPage]:
+    """A page of the tasks assigned to the user and a page of its groups' tasks."""
     nows = _call_nows(session)
-    query = _visible_tasks(user, HumanTask, Call, Case)
+    return (
+        _inbox(session, user, filters, nows, mine=True, after=mine_after, limit=PAGE_SIZE),
+        _inbox(session, user, filters, nows, mine=False, after=groups_after, limit=PAGE_SIZE),
+    )
+
+
+def _inbox(
+    session: Session,
+    user: User,
+    filters: InboxFilters,
+    nows: dict[int, datetime],
+    *,
+    mine: bool | None = None,
+    after: str | None = None,
+    limit: int | None = None,
+) -> InboxPage:
+    """The user's tasks matching the filters, sorted; every filter is a condition in SQL.
+    ``mine``: only those assigned to the user (True) or only the group's (False); ``after`` a
+    cursor of the previous page; ``limit`` rows at the most (all when None)."""
+    keys = _sort_keys(filters.sort)
+    query = _visible_tasks(user, HumanTask, Call, Case, *keys)
+    if mine is not None:
+        query = query.where(
+            HumanTask.assignee == user.username if mine else HumanTask.assignee.is_(None)
+        )
     if filters.call:
         query = query.where(Call.key == filters.call)
     if filters.task:
@@ -164,9 +206,15 @@ def inbox(session: Session, user: User, filters: InboxFilters | None = None) -> 
         query = query.where(Case.application_object == filters.application_object)
     if filters.overdue:
         query = query.where(_overdue(nows))
-    rows = session.execute(query.order_by(*_order(filters.sort))).all()
+    total = count_capped(session, query, HumanTask.id)
+    values = decode_cursor(after, keys) if after else None
+    if values is not None:
+        query = query.where(rows_after(keys, values))
+    query = query.order_by(*keys)
+    found = session.execute(query.limit(limit + 1) if limit else query).all()
+    page = found[:limit] if limit else found
     actor = actor_of(user)
-    return [
+    rows = [
         InboxRow(
             task,
             call,
@@ -175,24 +223,24 @@ def inbox(session: Session, user: User, filters: InboxFilters | None = None) -> 
             can_claim=may_claim(actor, task),
             can_unclaim=may_unclaim(actor, task),
         )
-        for task, call, case in rows
+        for task, call, case, *_keys in page
     ]
+    more = limit is not None and len(found) > limit
+    return InboxPage(rows, total, encode_cursor(page[-1][3:]) if more else None)
 
 
 def inbox_choices(session: Session, user: User) -> InboxChoices:
-    calls = session.scalars(
-        select(Call).where(Call.key.in_(_visible_tasks(user, Call.key))).order_by(Call.title)
+    """One pass over the visible tasks: the few distinct (call, task, phase) they fall into."""
+    kinds = session.execute(
+        _visible_tasks(user, WorkflowInstance.group_key, HumanTask.title, Case.phase).distinct()
+    ).all()
+    call_keys = {key for key, _, _ in kinds}
+    calls = session.scalars(select(Call).where(Call.key.in_(call_keys)).order_by(Call.title))
+    return InboxChoices(
+        list(calls),
+        sorted({title for _, title, _ in kinds}),
+        sorted({phase for _, _, phase in kinds if phase is not None}),
     )
-    tasks = session.scalars(
-        _visible_tasks(user, HumanTask.title).distinct().order_by(HumanTask.title)
-    )
-    phases = session.scalars(
-        _visible_tasks(user, Case.phase)
-        .where(Case.phase.is_not(None))
-        .distinct()
-        .order_by(Case.phase)
-    )
-    return InboxChoices(list(calls), list(tasks), list(phases))
 
 
 def draft_of(session: Session, instance_id: int, task_id: str) -> TaskDraft | None:

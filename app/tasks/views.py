@@ -19,37 +19,46 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.auth.views import safe_next_url
 from app.cases.operations import actor_of
 from app.cases.queries import application_objects, is_staff
-from app.extensions import current_session, db
+from app.cases.registry import received_now
+from app.extensions import current_session
 from app.forms.dynamic import expand
 from app.forms.parse import parse_form
 from app.forms.render import ADD_ROW_ACTION, field_id, render_error_summary, render_form
 from app.forms.sanitize import sanitize_for_engine
-from app.forms.validate import validate_form
 from app.i18n import current_language
 from app.i18n.process_texts import prefetch_instances, process_texts, translate
-from app.i18n.refusals import translate_refusal
-from app.loaders import get_case, get_instance
+from app.keyset import page_url
+from app.loaders import get_case, get_instance, get_owner
+from app.owners import Owner
+from app.refusals import message_for, refused
 from app.requests import arrived_at
 from app.tasks import hooks
 from app.tasks.evaluations import EVALUATION_TASK, evaluation_status, may_see_evaluations
 from app.tasks.instructions import render_instructions
-from app.tasks.operations import claim_user_task, save_draft, send_task, unclaim_user_task
+from app.tasks.operations import (
+    EMPTY_FORM,
+    FormRefused,
+    claim_user_task,
+    save_draft,
+    send_task,
+    unclaim_user_task,
+)
 from app.tasks.queries import (
     SORTS,
     InboxFilters,
-    Owner,
     draft_of,
-    inbox,
     inbox_choices,
+    inbox_pages,
     may_work_on,
 )
 from app.timefmt import format_helsinki
-from app.worker import deliver_now
+from app.worker import deliver_after_commit
 from workflows import (
     DeadlinePassed,
     EngineStepFailed,
@@ -65,26 +74,31 @@ from workflows import (
     may_unclaim,
     task_view,
 )
-from workflows.incidents import open_incidents
+from workflows.incidents import opened_now
 from workflows.models import HumanTask, WorkflowInstance
 
 bp = Blueprint("tasks", __name__)
-ALREADY_DONE = _l(
-    "This task was already completed, possibly by someone else. Nothing you sent was saved."
-)
 
 
 @bp.get("/tasks", endpoint="inbox")
 @login_required
 def inbox_page() -> str:
     filters = InboxFilters.from_args(request.args)
-    rows = inbox(current_session(), current_user, filters)
-    prefetch_instances(row.task.instance_id for row in rows)
-    choices = inbox_choices(current_session(), current_user)
+    session = current_session()
+    mine, groups = inbox_pages(
+        session,
+        current_user,
+        filters,
+        mine_after=request.args.get("mine_after"),
+        groups_after=request.args.get("groups_after"),
+    )
+    prefetch_instances(row.task.instance_id for page in (mine, groups) for row in page.rows)
+    choices = inbox_choices(session, current_user)
     return render_template(
         "tasks/inbox.html",
-        mine=[row for row in rows if row.task.assignee == current_user.username],
-        groups=[row for row in rows if row.task.assignee is None],
+        mine=mine,
+        groups=groups,
+        page_url=page_url,
         filters=filters,
         choices=choices,
         application_objects=application_objects(choices.calls, current_language()),
@@ -101,18 +115,13 @@ def _change_claim(
 ) -> Response:
     """Claim or unclaim, then go back where the form came from (a path of this site)."""
     instance, _owner = get_instance(instance_id)
+    back = safe_next_url(request.form.get("next")) or url_for("tasks.inbox")
     try:
         row = change(current_session(), instance, task_id, current_user)
-        db.session.commit()
-    except TaskAlreadyCompleted:
-        db.session.rollback()
-        flash(str(ALREADY_DONE), "warning")
-    except NotAllowed as refused:
-        db.session.rollback()
-        flash(translate_refusal(str(refused)), "error")
-    else:
-        flash(str(done) % {"title": translate(row.title, instance)}, "success")
-    return redirect(safe_next_url(request.form.get("next")) or url_for("tasks.inbox"))
+    except (TaskAlreadyCompleted, NotAllowed) as refusal:
+        return refused(back, refusal)
+    flash(str(done) % {"title": translate(row.title, instance)}, "success")
+    return redirect(back)
 
 
 @bp.post("/tasks/<int:instance_id>/<task_id>/claim", endpoint="claim")
@@ -173,145 +182,144 @@ def _form_data(view: TaskView, saved: dict[str, Any] | None) -> dict[str, Any]:
     return data | (saved or {})
 
 
-def _send(
-    owner: Owner,
-    instance: WorkflowInstance,
-    view: TaskView,
-    data: dict[str, Any],
-    errors: dict[str, str],
-) -> Response | tuple[str, int] | None:
-    """Send the task; a redirect when it went through, else None with the reason in ``errors``."""
-    row = view.row
-    received_before = {doc.id for doc in owner.case.documents} if owner.case else set()
+def _send(owner: Owner, instance_id: int, task_id: str) -> Response | tuple[str, int] | str:
+    """Send the task as posted: the receipt when it went through, else the form again with
+    what is wrong (nothing saved)."""
     arrival = arrived_at()
     try:
-        send_task(
+        sent = send_task(
             current_session(),
             owner.call,
-            instance,
-            row.task_id,
-            data,
+            instance_id,
+            task_id,
+            None,
             current_user,
             arrived_at=arrival,
+            fields=request.form,
+            language=current_language(),
         )
-        db.session.commit()
-    except TaskAlreadyCompleted:
-        db.session.rollback()
-        flash(str(ALREADY_DONE), "warning")
-        return redirect(_back(owner))
+    except FormRefused as refusal:
+        return _page(owner, _instance(instance_id), refusal.view, refusal.data, refusal.errors)
+    except TaskAlreadyCompleted as refusal:
+        return refused(_back(owner), refusal)
     except NotAllowed:
-        db.session.rollback()
-        holder = current_session().get(HumanTask, row.id)
+        holder = current_session().scalar(
+            select(HumanTask).where(
+                HumanTask.instance_id == instance_id, HumanTask.task_id == task_id
+            )
+        )
         if holder is not None and holder.claimed:
             return _claimed_by_another(holder, owner)
         abort(403)
-    except DeadlinePassed as late:
-        db.session.rollback()
-        errors[""] = _(
-            "The deadline passed at %(time)s: the form can no longer be sent.",
-            time=format_helsinki(late.deadline, seconds=True),
-        )
-        return None
-    except (EngineStepFailed, InstanceChanged) as err:
-        db.session.rollback()
-        errors[""] = translate_refusal(str(err))
-        return None
-    deliver_now(current_app._get_current_object())  # type: ignore[attr-defined]
-    return _receipt(owner, instance, translate(row.title, instance), received_before, arrival)
+    except (DeadlinePassed, EngineStepFailed, InstanceChanged) as refusal:
+        instance = _instance(instance_id)
+        shown = _view(owner, instance, task_id)
+        if isinstance(shown, Response):
+            return shown
+        schema, ui_schema = _schemas(shown)
+        data = parse_form(schema, request.form, ui_schema)
+        return _page(owner, instance, shown, data, {"": message_for(refusal)})
+    deliver_after_commit(current_app._get_current_object(), current_session())  # type: ignore[attr-defined]
+    title = translate(sent.view.row.title, sent.instance)
+    return _receipt(owner, sent.instance, title, arrival)
 
 
-def _receipt(
-    owner: Owner,
-    instance: WorkflowInstance,
-    title: str,
-    received_before: set[int],
-    arrival: datetime,
-) -> Response:
-    """After a send: the receipt page of the document the registry just received, if any.
+def _instance(instance_id: int) -> WorkflowInstance:
+    return current_session().get_one(WorkflowInstance, instance_id)
+
+
+def _receipt(owner: Owner, instance: WorkflowInstance, title: str, arrival: datetime) -> Response:
+    """After a send: the receipt page of the document the registry received with it, if any.
     When a step after the send failed, the send is kept: say so, and that the rest follows."""
-    received = (
-        [d for d in owner.case.documents if d.id not in received_before and not d.outgoing]
-        if owner.case
-        else []
-    )
-    if open_incidents(current_session(), [instance.id]):
+    arrived = clock_at(instance.clock, arrival)
+    received = received_now(current_session(), owner.case) if owner.case else None
+    if opened_now(current_session(), instance.id):
         flash(
             _(
                 "“%(title)s” was sent and saved; it arrived %(time)s. Processing it is delayed: "
                 "the ministry has been told and no more is needed from you.",
                 title=title,
-                time=format_helsinki(clock_at(instance.clock, arrival), seconds=True),
+                time=format_helsinki(arrived, seconds=True),
             ),
             "warning",
         )
-    if owner.case is None or not received:
+    if owner.case is None or received is None:
         flash(_("“%(title)s” was sent.", title=title), "success")
         return redirect(_back(owner))
-    document = received[-1]
     received_text = _(
         "Received. Registry number %(number)s, arrived %(time)s. A receipt was emailed to you.",
-        number=document.registry_number,
-        time=format_helsinki(document.received_at, seconds=True),
+        number=received.registry_number,
+        time=format_helsinki(received.received_at, seconds=True),
     )
     flash(received_text, "success")
-    return redirect(url_for("cases.document", case_id=owner.case.id, document_id=document.id))
+    return redirect(url_for("cases.document", case_id=owner.case.id, document_id=received.id))
+
+
+def _view(owner: Owner, instance: WorkflowInstance, task_id: str) -> TaskView | Response:
+    """The task as its page shows it, or where to go instead (it is gone)."""
+    try:
+        return task_view(current_session(), instance, task_id)
+    except TaskAlreadyCompleted as refusal:
+        return refused(_back(owner), refusal)
+    except TaskNotFound:
+        abort(404)
+
+
+def _schemas(view: TaskView) -> tuple[dict[str, Any], dict[str, Any]]:
+    return expand(view.schema or EMPTY_FORM, view.ui_schema, view.data, current_language())
 
 
 @bp.route("/tasks/<int:instance_id>/<task_id>", methods=["GET", "POST"], endpoint="task")
 @login_required
 def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | str:
-    instance, owner = get_instance(instance_id)
-    try:
-        view = task_view(current_session(), instance, task_id)
-    except TaskAlreadyCompleted:
-        flash(str(ALREADY_DONE), "warning")
-        return redirect(_back(owner))
-    except TaskNotFound:
-        abort(404)
+    owner = get_owner(instance_id)
+    action = request.form.get("action", "send") if request.method == "POST" else ""
+    keeps_a_draft = action == "draft" or action.startswith(ADD_ROW_ACTION)
+    if request.method == "POST" and not keeps_a_draft:
+        return _send(owner, instance_id, task_id)
+    instance = _instance(instance_id)
+    view = _view(owner, instance, task_id)
+    if isinstance(view, Response):
+        return view
     row = view.row
     if row.claimed and row.assignee != current_user.username:
         return _claimed_by_another(row, owner)
-    actor = actor_of(current_user)
-    if not may_act(actor, row) or not may_work_on(current_user, owner, row):
+    if not may_act(actor_of(current_user), row) or not may_work_on(current_user, owner, row):
         abort(403)
-    schema, ui_schema = expand(
-        view.schema or {"type": "object", "properties": {}},
-        view.ui_schema,
-        view.data,
-        current_language(),
-    )
-    texts = process_texts(instance)
+    if request.method == "POST":  # a draft, or a row added to a table (kept as a draft)
+        schema, ui_schema = _schemas(view)
+        data = parse_form(schema, request.form, ui_schema)
+        try:
+            save_draft(
+                current_session(), instance, task_id, sanitize_for_engine(data), current_user
+            )
+        except TaskAlreadyCompleted as refusal:
+            return refused(_back(owner), refusal)
+        flash(_("Draft saved. A draft is not sent: press “Send” when you are ready."), "success")
+        anchor = "#" + field_id(action.partition(":")[2]) if ":" in action else ""
+        return redirect(request.path + anchor)
     draft = draft_of(current_session(), instance.id, task_id)
     data = hooks.prefill(
         current_session(),
-        view.row.spec_name,
+        row.spec_name,
         owner.call,
         _form_data(view, draft.data if draft else None),
     )
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        data = parse_form(schema, request.form, ui_schema)
-        action = request.form.get("action", "send")
-        if action == "draft" or action.startswith(ADD_ROW_ACTION):
-            try:
-                save_draft(
-                    current_session(), instance, task_id, sanitize_for_engine(data), current_user
-                )
-            except TaskAlreadyCompleted:
-                db.session.rollback()
-                flash(str(ALREADY_DONE), "warning")
-                return redirect(_back(owner))
-            db.session.commit()
-            saved = _("Draft saved. A draft is not sent: press “Send” when you are ready.")
-            flash(saved, "success")
-            anchor = "#" + field_id(action.partition(":")[2]) if ":" in action else ""
-            return redirect(request.path + anchor)
-        data, errors = hooks.check(current_session(), view.row.spec_name, owner.call, data)
-        errors = validate_form(schema, data) | errors
-        if not errors:
-            sent = _send(owner, instance, view, sanitize_for_engine(data), errors)
-            if sent is not None:
-                return sent
+    return _page(owner, instance, view, data, {})
+
+
+def _page(
+    owner: Owner,
+    instance: WorkflowInstance,
+    view: TaskView,
+    data: dict[str, Any],
+    errors: dict[str, str],
+) -> tuple[str, int] | str:
+    """The task page: its form with ``data`` (and ``errors``, then with status 422)."""
+    row = view.row
+    schema, ui_schema = _schemas(view)
+    texts = process_texts(instance)
+    actor = actor_of(current_user)
     page = render_template(
         "tasks/task.html",
         view=view,
@@ -325,7 +333,7 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
         error_summary=render_error_summary(schema, errors, texts),
         errors=errors,
         instructions=render_instructions(view.instructions, view.data, texts),
-        draft=draft,
+        draft=draft_of(current_session(), instance.id, row.task_id),
         can_claim=may_claim(actor, row),
         can_unclaim=may_unclaim(actor, row),
         is_evaluation=row.spec_name == EVALUATION_TASK,

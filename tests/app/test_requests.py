@@ -1,17 +1,20 @@
-"""Arrival time is a fact of the request (app/requests.py), and a conflict is retried once."""
+"""The request boundary (app/requests.py): arrival time is a fact of the request; one
+transaction per request, committed only for an answer below 400, retried once after a conflict."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import get_flashed_messages
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from werkzeug.wrappers import Response
 
 from app.calls.models import Call
 from app.cases.models import Document
 from app.extensions import db
-from app.requests import ArrivalStamp, parse_request_start, retry_on_conflict
+from app.requests import ArrivalStamp, after_commit, boundary, parse_request_start, refuse
 from tests.app.cases.helpers import open_case
 from workflows import set_rehearsal_time
 
@@ -74,11 +77,25 @@ def test_a_send_that_arrived_at_the_proxy_before_the_deadline_is_received(
         assert document.received_at.astimezone(UTC).strftime("%H:%M:%S") == "13:14:59"
 
 
-def test_a_view_is_run_once_more_after_a_deadlock():
-    calls = []
+class Ledger:
+    """What the boundary did with the transaction, in order."""
 
-    class Deadlock(Exception):
-        sqlstate = "40P01"
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    def commit(self) -> None:
+        self.said.append("commit")
+
+    def rollback(self) -> None:
+        self.said.append("rollback")
+
+
+class Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+def test_a_view_is_run_once_more_after_a_deadlock(app):
+    calls = []
 
     def view():
         calls.append(1)
@@ -86,14 +103,60 @@ def test_a_view_is_run_once_more_after_a_deadlock():
             raise OperationalError("UPDATE ...", {}, Deadlock())
         return "done"
 
-    rolled_back = []
-    assert retry_on_conflict(view, lambda: rolled_back.append(1))() == "done"
-    assert (len(calls), len(rolled_back)) == (2, 1)
+    ledger = Ledger()
+    with app.test_request_context("/"):
+        assert boundary(view, ledger.commit, ledger.rollback)() == "done"
+    assert len(calls) == 2
+    assert ledger.said == ["rollback", "commit"]
 
 
-def test_another_database_error_is_not_retried():
+def test_another_database_error_is_not_retried(app):
     def view():
         raise OperationalError("SELECT ...", {}, Exception("no such table"))
 
-    with pytest.raises(OperationalError):
-        retry_on_conflict(view, lambda: None)()
+    ledger = Ledger()
+    with app.test_request_context("/"), pytest.raises(OperationalError):
+        boundary(view, ledger.commit, ledger.rollback)()
+    assert ledger.said == ["rollback"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        ("page", ["commit"]),
+        (("page", 201), ["commit"]),
+        (("page", 422), ["rollback"]),
+        (Response("no", status=403), ["rollback"]),
+        (Response("moved", status=302), ["commit"]),
+    ],
+)
+def test_the_boundary_commits_an_answer_below_400_and_rolls_back_the_rest(app, answer, said):
+    ledger = Ledger()
+    with app.test_request_context("/"):
+        boundary(lambda: answer, ledger.commit, ledger.rollback)()
+    assert ledger.said == said
+
+
+def test_a_refusal_rolls_back_says_why_and_goes_back(app):
+    ledger = Ledger()
+    with app.test_request_context("/"):
+        answer = boundary(lambda: refuse("/back", "No."), ledger.commit, ledger.rollback)()
+        assert get_flashed_messages(with_categories=True) == [("error", "No.")]
+    assert answer.status_code == 302 and answer.location == "/back"
+    assert ledger.said == ["rollback"]
+
+
+def test_what_waits_for_the_commit_runs_after_it_and_never_after_a_rollback(app):
+    ledger = Ledger()
+
+    def view(fail: bool):
+        after_commit(lambda: ledger.said.append("after"))
+        if fail:
+            raise ValueError("broken")
+        return "page"
+
+    with app.test_request_context("/"):
+        boundary(view, ledger.commit, ledger.rollback)(False)
+        with pytest.raises(ValueError):
+            boundary(view, ledger.commit, ledger.rollback)(True)
+    assert ledger.said == ["commit", "after", "rollback"]

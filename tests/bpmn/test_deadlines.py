@@ -20,8 +20,9 @@ from app.auth.models import User
 from app.calls.models import Call
 from app.cases.models import Case, Document
 from app.extensions import db
+from app.owners import owner_of
 from app.tasks.operations import send_task
-from app.tasks.queries import may_work_on, owner_of
+from app.tasks.queries import may_work_on
 from app.timefmt import format_helsinki
 from workflows import DeadlinePassed, NotAllowed, TaskAlreadyCompleted
 from workflows.models import AuditEvent, WorkflowInstance

@@ -14,7 +14,8 @@ from app.extensions import db
 from app.tasks.operations import send_task
 from tests.bpmn.conftest import CALL_KEY, helsinki
 from workflows import set_rehearsal_time
-from workflows.engine import deliver_pending, fire_timers_of, plan_missed_deliveries
+from workflows.engine import deliver_pending, fire_timers_of
+from workflows.messages import plan_missed_deliveries
 from workflows.models import HumanTask, MessageDelivery, MessageWait
 
 

@@ -8,8 +8,7 @@ from typing import Any
 
 from lxml import etree
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-NS = {"bpmn": BPMN_NS, "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI"}
+from workflows.bpmn_xml import NS
 
 
 def edited(files: dict[str, str], name: str, old: str, new: str) -> dict[str, str]:

@@ -5,7 +5,8 @@ import pytest
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from tests.workflows.factories import process_model
-from workflows.bundles import content_hash, deploy_bundle, parse_bundle, parse_xml, read_bundle
+from workflows.bpmn_xml import parse_xml
+from workflows.bundles import content_hash, deploy_bundle, parse_bundle, read_bundle
 from workflows.errors import BundleRefused
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"

@@ -9,10 +9,15 @@ from sqlalchemy import func, select
 
 from tests.workflows.bundle_edits import edited
 from tests.workflows.factories import SHIPPED_MODEL, process_model
-from workflows.bundles import bpmn_documents, deploy_bundle, parse_bundle, read_bundle
+from workflows.bundles import (
+    bpmn_documents,
+    check_bundle,
+    deploy_bundle,
+    parse_bundle,
+    read_bundle,
+)
 from workflows.contract import BoundCall, Contract
 from workflows.errors import BundleRefused, Problem
-from workflows.lint import check_bundle
 from workflows.models import ProcessVersion
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from tests.workflows.factories import SHIPPED_MODEL
-from workflows.bundles import parse_bundle, read_bundle
+from workflows.bpmn_xml import FLOW_NODES
+from workflows.bundles import check_bundle, parse_bundle, read_bundle
 from workflows.contract import Contract
 from workflows.errors import BundleRefused, Problem
-from workflows.lint import FLOW_NODES, check_bundle
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 ROLES = frozenset({"applicant", "specialist", "decision_maker", "process_owner", "admin"})

@@ -127,6 +127,6 @@ def test_process_texts_for_returns_the_versions_catalog_and_nothing_for_english(
         deployed_by="test",
         now=datetime.now(UTC),
     )
-    assert process_texts_for(version, "fi") == finnish
-    assert process_texts_for(version, "sv") == {}
-    assert process_texts_for(version, "en") == {}
+    assert process_texts_for(session, version.id, "fi") == finnish
+    assert process_texts_for(session, version.id, "sv") == {}
+    assert process_texts_for(session, version.id, "en") == {}

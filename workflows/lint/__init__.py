@@ -8,52 +8,30 @@ element missing from the diagram, and the modelling mistakes of bpmnlint's "reco
 of a translation no text needs and of texts a translation catalog lacks. Every finding names the
 file and the element id; warnings are shown but do not refuse a deploy. The rules read the XML:
 the diagram and the sequence flows as drawn are not in the engine's specs.
-``check_bundle`` runs the engine's checks and these rules together, for a validation view.
+workflows.bundles runs them after the engine's checks (``check_bundle`` there gives both, for a
+validation view); they never import it.
 
 One module per group of rules: decisions, timers (with process_data), messages, diagram and
 structure (bpmnlint's, on the flow graph of graph.py), translations (with workflows.translations);
-elements holds the XML helpers they share.
+elements holds how they name what they find. The XML vocabulary is workflows.bpmn_xml.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection, Mapping
+from typing import Any
 
+from workflows.bpmn_xml import Element
 from workflows.errors import Problem
 from workflows.lint.bundle import Bundle, Rule
 from workflows.lint.decisions import check_decisions
 from workflows.lint.diagram import check_diagram
-from workflows.lint.elements import FLOW_NODES, Element
 from workflows.lint.messages import check_messages
 from workflows.lint.structure import check_structure
 from workflows.lint.timers import check_timers
 from workflows.lint.translations import check_translations
 
-if TYPE_CHECKING:
-    from workflows.contract import BoundCall, Contract
-
-__all__ = ["FLOW_NODES", "check_bundle", "lint_bundle"]
-
-
-def check_bundle(
-    files: dict[str, str],
-    known_roles: frozenset[str] | None = None,
-    *,
-    contract: Contract | None = None,
-    bound: Sequence[BoundCall] = (),
-    start_data: Mapping[str, Collection[str]] | None = None,
-) -> list[Problem]:
-    """Every problem of a bundle, errors and warnings, without raising: for a validation view.
-
-    The engine's checks (workflows/bundles.py) run first, then these rules on what it read,
-    then the model's contract (workflows/contract.py) when one is given.
-    """
-    from workflows.bundles import examine_bundle  # bundles calls lint_bundle: import at use
-
-    return examine_bundle(
-        files, known_roles, contract=contract, bound=bound, start_data=start_data
-    )[1]
+__all__ = ["lint_bundle"]
 
 
 def lint_bundle(

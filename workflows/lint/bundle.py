@@ -6,8 +6,8 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from workflows.bpmn_xml import Element
 from workflows.errors import Problem
-from workflows.lint.elements import Element
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from workflows.bpmn_xml import Element, text_at, xpath
 from workflows.errors import Problem
 from workflows.lint.bundle import Bundle
-from workflows.lint.elements import Element, describe, problem_at, text_at, xpath
+from workflows.lint.elements import describe, problem_at
 
 
 def check_decisions(bundle: Bundle) -> Iterator[Problem]:

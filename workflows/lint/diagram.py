@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from workflows.bpmn_xml import FLOW_NODES, bpmn_tag, xpath
 from workflows.errors import Problem
 from workflows.lint.bundle import Bundle
-from workflows.lint.elements import FLOW_NODES, bpmn_tag, describe, problem_at, xpath
+from workflows.lint.elements import describe, problem_at
 
 DRAWN = FLOW_NODES | {"sequenceFlow", "lane", "participant", "messageFlow"}
 

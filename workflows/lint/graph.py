@@ -6,16 +6,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from workflows.bpmn_xml import ACTIVITIES, FLOW_NODES, Element, bpmn_tag, child_elements, text_at
 from workflows.errors import Problem
-from workflows.lint.elements import (
-    ACTIVITIES,
-    FLOW_NODES,
-    Element,
-    bpmn_tag,
-    child_elements,
-    problem_at,
-    text_at,
-)
+from workflows.lint.elements import problem_at
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from workflows.bpmn_xml import EVENTS, Element, bpmn_tag, xpath
 from workflows.errors import Problem
 from workflows.lint.bundle import Bundle
-from workflows.lint.elements import EVENTS, Element, bpmn_tag, describe, problem_at, xpath
+from workflows.lint.elements import describe, problem_at
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from workflows.bpmn_xml import Element, xpath
 from workflows.lint.bundle import Bundle
 from workflows.lint.decisions import called_decision, decisions_in
-from workflows.lint.elements import Element, xpath
 
 
 def names_set_in(process: Element, root: Element, bundle: Bundle) -> set[str]:

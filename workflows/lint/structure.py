@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from workflows.bpmn_xml import ACTIVITIES, EVENTS, GATEWAYS, SUB_PROCESSES, Element, bpmn_tag, xpath
 from workflows.errors import Problem
 from workflows.lint.bundle import Bundle
-from workflows.lint.elements import (
-    ACTIVITIES,
-    EVENTS,
-    GATEWAYS,
-    SUB_PROCESSES,
-    Element,
-    bpmn_tag,
-    describe,
-    kind_in_words,
-    problem_at,
-    xpath,
-)
+from workflows.lint.elements import describe, kind_in_words, problem_at
 from workflows.lint.graph import (
     Graph,
     GraphRule,

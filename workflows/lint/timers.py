@@ -10,9 +10,9 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from workflows.bpmn_xml import Element, bpmn_tag, child_elements, xpath
 from workflows.errors import Problem
 from workflows.lint.bundle import Bundle
-from workflows.lint.elements import Element, bpmn_tag, child_elements, xpath
 from workflows.lint.process_data import names_set_in
 from workflows.sandbox import (
     BUILTINS,

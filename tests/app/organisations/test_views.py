@@ -2,7 +2,7 @@ import re
 
 from sqlalchemy import select
 
-from app.auth.models import User
+from app.auth.models import Organisation, User
 from app.extensions import db
 from workflows.models import OutboxMessage
 
@@ -35,13 +35,18 @@ def test_an_applicant_registers_an_organisation_and_is_signed_in(app, client, cs
         )
 
 
-def test_a_taken_username_is_said_beside_the_field(client, csrf_token, make_user):
+def test_a_taken_username_is_said_beside_the_field_and_nothing_is_kept(
+    app, client, csrf_token, make_user
+):
     make_user("outi")
     response = post(client, csrf_token, "/register", REGISTRATION)
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'id="username-error"' in page
     assert "This username is taken" in page
+    with app.app_context():
+        names = db.session.scalars(select(Organisation.name)).all()
+        assert "Municipality of Lieto" not in names
 
 
 def test_a_mistyped_password_and_an_unknown_type_are_refused(client, csrf_token):

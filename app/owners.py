@@ -1,0 +1,51 @@
+"""What a workflow instance belongs to: a case, or a call (its call process).
+
+Looked up once per transaction: a request that sends a task asks for its instance's owner in
+the view, the operation, the registry and the after-save hook, and the case and its call (with
+its clock) are read in one query the first time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from app.calls.models import Call
+from app.cases.models import Case
+from workflows.models import WorkflowInstance
+from workflows.transaction import notes
+
+
+@dataclass(frozen=True)
+class Owner:
+    """What an instance belongs to: a case, or a call (its call process)."""
+
+    call: Call
+    case: Case | None
+
+
+def owner_of(session: Session, instance: WorkflowInstance | int) -> Owner | None:
+    instance_id = instance if isinstance(instance, int) else instance.id
+    known: dict[int, Owner] = notes(session).setdefault("owners", {})
+    found = known.get(instance_id)
+    if found is None:
+        found = _load(session, instance_id)
+        if found is not None:
+            known[instance_id] = found
+    return found
+
+
+def _load(session: Session, instance_id: int) -> Owner | None:
+    case = session.scalar(
+        select(Case)
+        .where(Case.instance_id == instance_id)
+        .options(joinedload(Case.call).joinedload(Call.clock))
+    )
+    if case is not None:
+        return Owner(case.call, case)
+    call = session.scalar(
+        select(Call).where(Call.instance_id == instance_id).options(joinedload(Call.clock))
+    )
+    return Owner(call, None) if call is not None else None

@@ -1,0 +1,194 @@
+"""The tables that shadow a workflow's state, so that nothing has to load workflows to find
+work: ready human tasks (`human_tasks`), waiting timers (`timers`) and awaited messages
+(`message_waits`).
+
+A workflow loaded for a change remembers what the indexes said of it (``remember``); its save
+then writes only what changed: the tasks that appeared or went, the timers and waits only when
+they differ. A workflow changed outside the engine's own steps (a migration, a retry) is
+indexed from scratch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from workflows import bundles
+from workflows.clock import wall_now
+from workflows.models import HumanTask, MessageWait, Timer, WorkflowInstance
+
+_REMEMBERED = "_grantflow_indexed"
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """What the index tables hold of one workflow."""
+
+    ready: frozenset[str]  # ids of the ready human tasks
+    timers: frozenset[tuple[str, datetime]]  # (timer name, due time)
+    waits: frozenset[str]  # message names
+
+    @property
+    def next_timer(self) -> datetime | None:
+        return min((due for _name, due in self.timers), default=None)
+
+
+@dataclass
+class Saved:
+    """What a save changed in the indexes."""
+
+    new_tasks: list[HumanTask] = field(default_factory=list)
+    new_waits: bool = False
+    next_timer: datetime | None = None
+
+
+def timer_due(task: Task) -> datetime | None:
+    value = task.task_spec.event_definition.details(task).value
+    if not isinstance(value, str):
+        return None
+    return TimerEventDefinition.get_datetime(value)
+
+
+def deadline_of(task: Task) -> datetime | None:
+    """The due time of an interrupting timer on the boundary of ``task``, if any."""
+    parent = task.parent
+    if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
+        return None
+    dues = [
+        timer_due(sibling)
+        for sibling in parent.children
+        if isinstance(sibling.task_spec, BoundaryEvent)
+        and sibling.task_spec.cancel_activity
+        and isinstance(sibling.task_spec.event_definition, TimerEventDefinition)
+        and sibling.state == TaskState.WAITING
+    ]
+    return min((due for due in dues if due is not None), default=None)
+
+
+def ready_human_tasks(workflow: BpmnWorkflow) -> dict[str, Task]:
+    return {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+
+
+def indexed_of(workflow: BpmnWorkflow, ready: dict[str, Task] | None = None) -> Indexed:
+    """What the indexes should hold of ``workflow`` as it is now (``ready``: its ready human
+    tasks, when the caller has them)."""
+    if ready is None:
+        ready = ready_human_tasks(workflow)
+    timers, waits = set(), set()
+    for task in workflow.event_manager.tasks.values():
+        definition = task.task_spec.event_definition
+        if isinstance(definition, TimerEventDefinition):
+            due = timer_due(task)
+            if due is not None:
+                timers.add((definition.name or "", due))
+        elif isinstance(definition, MessageEventDefinition):
+            waits.add(definition.name)
+    return Indexed(frozenset(ready), frozenset(timers), frozenset(waits))
+
+
+def remember(workflow: BpmnWorkflow) -> BpmnWorkflow:
+    """Note what the indexes hold of a workflow just loaded from its saved state."""
+    setattr(workflow, _REMEMBERED, indexed_of(workflow))
+    return workflow
+
+
+def fresh(workflow: BpmnWorkflow) -> BpmnWorkflow:
+    """A workflow just created: the indexes hold nothing of it yet."""
+    setattr(workflow, _REMEMBERED, Indexed(frozenset(), frozenset(), frozenset()))
+    return workflow
+
+
+def forget(workflow: BpmnWorkflow) -> None:
+    """The workflow was changed outside the engine's steps: index it from scratch."""
+    if hasattr(workflow, _REMEMBERED):
+        delattr(workflow, _REMEMBERED)
+
+
+def save_indexes(session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow) -> Saved:
+    before: Indexed | None = getattr(workflow, _REMEMBERED, None)
+    ready = ready_human_tasks(workflow)
+    after = indexed_of(workflow, ready)
+    saved = Saved(new_tasks=_save_human_tasks(session, instance, ready, before, after))
+    saved.next_timer = after.next_timer
+    if before is None or (before.timers, before.waits) != (after.timers, after.waits):
+        _save_waiting_events(session, instance, before, after)
+        saved.new_waits = bool(after.waits - (before.waits if before else frozenset()))
+    setattr(workflow, _REMEMBERED, after)
+    return saved
+
+
+def _save_human_tasks(
+    session: Session,
+    instance: WorkflowInstance,
+    ready: dict[str, Task],
+    before: Indexed | None,
+    after: Indexed,
+) -> list[HumanTask]:
+    if before is None:
+        existing = set(
+            session.scalars(select(HumanTask.task_id).where(HumanTask.instance_id == instance.id))
+        )
+    else:
+        existing = set(before.ready)
+    gone = existing - after.ready
+    if gone:
+        session.execute(
+            delete(HumanTask)
+            .where(HumanTask.instance_id == instance.id, HumanTask.task_id.in_(gone))
+            .execution_options(synchronize_session="evaluate")
+        )
+    rows = [_row(instance, ready[task_id]) for task_id in sorted(after.ready - existing)]
+    session.add_all(rows)
+    return rows
+
+
+def _row(instance: WorkflowInstance, task: Task) -> HumanTask:
+    spec = task.task_spec
+    properties = (spec.extensions or {}).get("properties", {})
+    return HumanTask(
+        instance_id=instance.id,
+        task_id=str(task.id),
+        spec_name=spec.bpmn_id or spec.name,
+        title=spec.bpmn_name or spec.name,
+        lane=spec.lane,
+        candidate_group=bundles.lane_role(spec.lane),
+        assignee=_assignee(task),
+        form=properties.get("formJsonSchemaFilename"),
+        ui_form=properties.get("formUiSchemaFilename"),
+        due_at=deadline_of(task),
+        created_at=wall_now(),
+    )
+
+
+def _assignee(task: Task) -> str | None:
+    """A multi-instance child belongs to the user named by its input item (e.g. an evaluator)."""
+    parent_spec = task.parent.task_spec if task.parent else None
+    item = getattr(parent_spec, "input_item", None)
+    value = task.data.get(item.bpmn_id) if item is not None else None
+    return value if isinstance(value, str) else None
+
+
+def _save_waiting_events(
+    session: Session, instance: WorkflowInstance, before: Indexed | None, after: Indexed
+) -> None:
+    if before is None or before.timers:
+        session.execute(delete(Timer).where(Timer.instance_id == instance.id))
+    if before is None or before.waits:
+        session.execute(delete(MessageWait).where(MessageWait.instance_id == instance.id))
+    session.add_all(
+        Timer(instance_id=instance.id, clock_id=instance.clock_id, name=name, due_at=due)
+        for name, due in sorted(after.timers)
+    )
+    session.add_all(
+        MessageWait(instance_id=instance.id, message=name) for name in sorted(after.waits)
+    )

@@ -1,0 +1,164 @@
+"""Messages between instances are kept, and delivered one receiving instance at a time.
+
+A thrown message is stored (`messages`) with a planned delivery (`message_deliveries`) to every
+instance of its group that waits for it (the one of its ``case_key``, when it carries one). An
+instance that starts waiting later claims the kept messages it missed, and the worker plans
+what no transaction saw (a receiver that committed its wait while the message was being sent).
+The delivery itself (an engine step on the receiver) is ``engine.deliver``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnEvent
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from workflows.audit import record_event
+from workflows.clock import clock_now, wall_now
+from workflows.models import MessageDelivery, MessageWait, ThrownMessage, WorkflowInstance
+from workflows.services import SYSTEM
+from workflows.transaction import notes
+
+
+def _correlated_key(correlations: dict[str, Any]) -> str | None:
+    """The value of a ``case_key`` correlation property, wherever the event carries it."""
+    for key, value in correlations.items():
+        if isinstance(value, dict):
+            found = _correlated_key(value)
+            if found is not None:
+                return found
+        elif key == "case_key":
+            return str(value)
+    return None
+
+
+def keep_thrown(session: Session, source: WorkflowInstance, event: BpmnEvent) -> None:
+    """Keep a thrown message and plan its delivery to the instances of the same group that
+    wait for it (the one of its ``case_key``, when it carries one)."""
+    name = event.event_definition.name
+    message = ThrownMessage(
+        group_key=source.group_key,
+        name=name,
+        correlation_key=_correlated_key(event.correlations),
+        payload=event.payload,
+        correlations=event.correlations or {},
+        thrown_by=source.id,
+        thrown_at=wall_now(),
+    )
+    session.add(message)
+    session.flush()
+    targets = session.execute(
+        select(WorkflowInstance.id, WorkflowInstance.correlation_key)
+        .join(MessageWait, MessageWait.instance_id == WorkflowInstance.id)
+        .where(
+            WorkflowInstance.group_key == source.group_key,
+            WorkflowInstance.id != source.id,
+            MessageWait.message == name,
+            *_receiver_filter(message),
+        )
+        .order_by(WorkflowInstance.id)
+    ).all()
+    now = wall_now()
+    planned = [
+        MessageDelivery(message_id=message.id, instance_id=target_id, created_at=now)
+        for target_id, _key in targets
+    ]
+    session.add_all(planned)
+    notes(session).setdefault("deliveries", []).extend(planned)
+    record_event(
+        session,
+        actor=SYSTEM.username,
+        kind="message_sent",
+        instance=source,
+        summary=f"Sent the {name.replace('_', ' ')} to {len(targets)} instance(s)",
+        data={"message": name, "to": [key for _id, key in targets]},
+        clock_at=clock_now(source.clock),
+    )
+
+
+def _receiver_filter(message: ThrownMessage) -> list[Any]:
+    if message.correlation_key is None:
+        return []
+    return [WorkflowInstance.correlation_key == message.correlation_key]
+
+
+def planned_now(session: Session) -> list[int]:
+    """The deliveries this transaction planned, to make right after its commit."""
+    session.flush()
+    return [delivery.id for delivery in notes(session).get("deliveries", [])]
+
+
+def claim_kept_messages(session: Session, instance: WorkflowInstance) -> None:
+    """An instance that starts waiting after a message of its group was sent gets it too."""
+    kept = select(ThrownMessage.id).where(
+        ThrownMessage.group_key == instance.group_key,
+        ThrownMessage.thrown_by != instance.id,
+        ThrownMessage.name.in_(
+            select(MessageWait.message).where(MessageWait.instance_id == instance.id)
+        ),
+        or_(
+            ThrownMessage.correlation_key.is_(None),
+            ThrownMessage.correlation_key == instance.correlation_key,
+        ),
+        ~exists().where(
+            MessageDelivery.message_id == ThrownMessage.id,
+            MessageDelivery.instance_id == instance.id,
+        ),
+    )
+    now = wall_now()
+    claimed = [
+        MessageDelivery(message_id=message_id, instance_id=instance.id, created_at=now)
+        for message_id in session.scalars(kept)
+    ]
+    session.add_all(claimed)
+    notes(session).setdefault("deliveries", []).extend(claimed)
+
+
+def plan_missed_deliveries(session: Session, limit: int = 1000) -> int:
+    """Deliveries no transaction planned: a message sent while its receiver's transaction,
+    which made it wait, had not yet committed (each saw nothing of the other). The worker runs
+    this on every pass; it finds and plans them."""
+    missed = session.execute(
+        select(ThrownMessage.id, MessageWait.instance_id)
+        .join(WorkflowInstance, WorkflowInstance.id == MessageWait.instance_id)
+        .join(
+            ThrownMessage,
+            and_(
+                ThrownMessage.group_key == WorkflowInstance.group_key,
+                ThrownMessage.name == MessageWait.message,
+                ThrownMessage.thrown_by != WorkflowInstance.id,
+                or_(
+                    ThrownMessage.correlation_key.is_(None),
+                    ThrownMessage.correlation_key == WorkflowInstance.correlation_key,
+                ),
+            ),
+        )
+        .where(
+            ~exists().where(
+                MessageDelivery.message_id == ThrownMessage.id,
+                MessageDelivery.instance_id == MessageWait.instance_id,
+            )
+        )
+        .limit(limit)
+    ).all()
+    now = wall_now()
+    session.add_all(
+        MessageDelivery(message_id=message_id, instance_id=instance_id, created_at=now)
+        for message_id, instance_id in missed
+    )
+    session.flush()
+    return len(missed)
+
+
+def pending_deliveries(session: Session, limit: int) -> list[int]:
+    """Pending deliveries, oldest first, read without locks (each is locked when delivered)."""
+    return list(
+        session.scalars(
+            select(MessageDelivery.id)
+            .where(MessageDelivery.status == "pending")
+            .order_by(MessageDelivery.id)
+            .limit(limit)
+        )
+    )
