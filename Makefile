@@ -67,14 +67,15 @@ ifdef GRANTFLOW_TEST_DATABASE_URL
 	$(BIN)/python -m pytest --flow-coverage=100
 endif
 
-# The engine alone (workflows.bench), then a task's send over HTTP through gunicorn with its
-# SQL counted (bench.submission); on PostgreSQL too when GRANTFLOW_BENCH_DATABASE_URL names a
-# scratch database (dropped and created). `make bench-scale` adds the cost of a page and a send
+# The engine alone (workflows.bench), a task's send over HTTP through gunicorn with its SQL
+# counted (bench.submission), the worker draining due timers (bench.timers); on PostgreSQL too
+# when GRANTFLOW_BENCH_DATABASE_URL names a scratch database (dropped and created). `make bench-scale` adds the cost of a page and a send
 # as the call grows (BENCH_OPEN_CASES, default 200 and 20,000 open cases).
 BENCH_OPEN_CASES ?= 200,20000
 bench: venv translations
 	$(BIN)/python -m workflows.bench
 	$(BIN)/python -m bench.submission --json test-artifacts/bench/submission.json
+	$(BIN)/python -m bench.timers --json test-artifacts/bench/timers.json
 
 bench-scale: venv translations
 	$(BIN)/python -m bench.scale --open-cases $(BENCH_OPEN_CASES) --json test-artifacts/bench/scale.json

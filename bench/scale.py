@@ -10,8 +10,8 @@ instance (state included), case, task index row, notice and audit event. A copy 
 ids of the state it copies (unique per instance), so it agrees with itself; the sends are made
 on the real cases. Then gunicorn (one sync worker) serves, and the specialist, signed in over
 HTTP, opens My tasks (every group task they may take) 50 times, then sends step_1 of each real
-case. Targets are printed beside the figures, never asserted. My tasks lists every task today:
-at 100,000 a page takes minutes, so --inbox-requests takes fewer, or try 200,20000 first.
+case. Targets are printed beside the figures, never asserted. My tasks shows a page of 50 and
+counts up to 1,000, so the page should cost the same at any size.
 
     .venv/bin/python -m bench.scale --open-cases 200,100000 [--database-url URL]
 """
