@@ -1,35 +1,48 @@
-"""A calendar invitation (iCalendar, RFC 5545) for the webinar."""
+"""A calendar invitation (iCalendar, RFC 5545) for the webinar, built with `icalendar`."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
+
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from app.calls.models import in_language
 
 
-def _utc(value: str) -> str:
-    return datetime.fromisoformat(value).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+def webinar_ics(
+    webinar: dict[str, Any],
+    *,
+    uid: str,
+    language: str,
+    organizer: tuple[str, str],
+    stamp: datetime,
+) -> str:
+    """The webinar as an invitation (METHOD:REQUEST) in ``language``: its title, times (UTC),
+    meeting link or place, and the organizer (name, email) the answers go to. ``stamp`` is when
+    the invitation was made (DTSTAMP)."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//grantflow//webinar//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "REQUEST")
+    event = Event()
+    event.add("uid", f"{uid}@grantflow")
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("dtstart", _utc(webinar["starts_at"]))
+    event.add("dtend", _utc(webinar["ends_at"]))
+    event.add("summary", in_language(webinar.get("title"), language, "Webinar"))
+    link = webinar.get("link") or ""
+    if link:
+        event.add("url", link)
+    event.add("location", link or webinar.get("location") or "")
+    name, email = organizer
+    address = vCalAddress(f"mailto:{email}")
+    address.params["cn"] = vText(name)
+    event.add("organizer", address)
+    calendar.add_component(event)
+    return calendar.to_ical().decode()
 
 
-def _text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def webinar_ics(webinar: dict[str, Any], *, uid: str, language: str = "fi") -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//grantflow//webinar//EN",
-        "METHOD:REQUEST",
-        "BEGIN:VEVENT",
-        f"UID:{uid}@grantflow",
-        f"DTSTAMP:{_utc(webinar['starts_at'])}",
-        f"DTSTART:{_utc(webinar['starts_at'])}",
-        f"DTEND:{_utc(webinar['ends_at'])}",
-        f"SUMMARY:{_text(in_language(webinar.get('title'), language, 'Webinar'))}",
-        f"LOCATION:{_text(webinar.get('link') or webinar.get('location', ''))}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(lines) + "\r\n"
+def _utc(moment: str) -> datetime:
+    """Times in UTC (``...Z``): a calendar needs no time zone definition for them."""
+    return datetime.fromisoformat(moment).astimezone(UTC)

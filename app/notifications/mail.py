@@ -5,9 +5,12 @@ from __future__ import annotations
 import smtplib
 from collections.abc import Callable, Mapping
 from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
+from app.notifications.calendar import webinar_ics
+from workflows import wall_now
 from workflows.models import OutboxMessage
 from workflows.worker import message_id_for
 
@@ -19,12 +22,23 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["To"] = ", ".join(payload["to"])
     email["Subject"] = payload["subject"]
     email["Message-ID"] = message.message_id or message_id_for(message)
+    email["Date"] = format_datetime(wall_now())
     email.set_content(payload["body"])
-    if payload.get("ics"):
+    ics = payload.get("ics")  # an email queued before invitations were made at sending
+    if payload.get("calendar"):
+        calendar = payload["calendar"]
+        ics = webinar_ics(
+            calendar["webinar"],
+            uid=calendar["uid"],
+            language=calendar["language"],
+            organizer=(calendar["organizer"], sender),
+            stamp=wall_now(),
+        )
+    if ics:
         email.add_attachment(
-            payload["ics"].encode(),
-            maintype="text",
+            ics,
             subtype="calendar",
+            charset="utf-8",
             filename="invitation.ics",
             params={"method": "REQUEST"},
         )

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.calls.models import in_language
 from app.i18n.labels import date_fi
-from app.notifications.calendar import webinar_ics
 from app.notifications.models import Notice, NoticeRead
 from app.notifications.queries import case_label, newest_visible, user_by_name
 from app.notifications.texts import BODIES, DECISION_TEXTS, SUBJECTS
@@ -105,7 +104,13 @@ def notify_case(
     }
     if template == "webinar_invitation":
         webinar = (data or {}).get("webinar") or case.call.webinar or {}
-        payload["ics"] = webinar_ics(webinar, uid=f"webinar-{case.call.key}", language=language)
+        # The invitation itself is made when the email goes out (app/notifications/mail.py).
+        payload["calendar"] = {
+            "webinar": webinar,
+            "uid": f"webinar-{case.call.key}",
+            "language": language,
+            "organizer": in_language(case.call.config.get("authority"), language, "grantflow"),
+        }
     if payload["to"]:
         queue_message(session, kind="email", payload=payload, instance=case.instance)
     return {"subject": payload["subject"], "body": payload["body"], "language": language}

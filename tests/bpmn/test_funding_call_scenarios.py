@@ -14,6 +14,7 @@ Run this file alone with the flow-coverage summary to see that both processes ar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 
@@ -152,9 +153,14 @@ def test_idea_senders_get_receipts_with_distinct_registry_numbers_and_the_webina
         (case_id, "webinar_invitation") for case_id in senders
     )
     assert not {letter.registry_number for letter in letters} & set(numbers)
-    for invitation in invitations:
-        assert "DTSTART:20210420T093000Z" in invitation["ics"]
-        assert "DTEND:20210420T130000Z" in invitation["ics"]
+    for invitation in invitations:  # the calendar invitation is made as the email goes out
+        webinar = invitation["calendar"]["webinar"]
+        assert datetime.fromisoformat(webinar["starts_at"]) == datetime.fromisoformat(
+            "2021-04-20T12:30:00+03:00"
+        )
+        assert datetime.fromisoformat(webinar["ends_at"]) == datetime.fromisoformat(
+            "2021-04-20T16:00:00+03:00"
+        )
 
 
 def test_an_idea_never_sent_closes_the_case_as_late_after_the_idea_deadline(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import socket
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
+from email.utils import parsedate_to_datetime
 
 import pytest
 from aiosmtpd.controller import Controller
+from icalendar import Calendar
 from sqlalchemy import select
 
 from app import worker
@@ -118,9 +120,18 @@ def test_the_worker_fires_the_deadline_and_mails_the_webinar_invitation(mail_app
         db.session.commit()
     assert worker.run_once(mail_app)["timers"] == 1
     invitation = next(m for m in inbox.messages if m["Subject"].startswith("Kutsu webinaariin"))
-    [calendar] = [part for part in invitation.iter_attachments()]
-    assert calendar.get_content_type() == "text/calendar"
-    assert "DTSTART:20210420T093000Z" in calendar.get_content()
+    assert invitation["Message-ID"] and invitation["Date"]
+    assert abs(parsedate_to_datetime(invitation["Date"]) - datetime.now(UTC)) < timedelta(hours=1)
+    [attachment] = [part for part in invitation.iter_attachments()]
+    assert attachment.get_content_type() == "text/calendar"
+    [event] = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
+    assert event.decoded("dtstart") == datetime(2021, 4, 20, 9, 30, tzinfo=UTC)
+    assert event.decoded("dtend") == datetime(2021, 4, 20, 13, 0, tzinfo=UTC)
+    assert str(event["summary"]).startswith("Webinaari hakijoille")  # the case's language
+    assert str(event["organizer"]) == f"mailto:{mail_app.config['MAIL_FROM']}"
+    assert event["organizer"].params["cn"] == "Työ- ja elinkeinoministeriö"
+    # made when the invitation went out, not the webinar's own time
+    assert event.decoded("dtstamp") > datetime(2026, 1, 1, tzinfo=UTC)
     assert worker.run_once(mail_app)["timers"] == 0
 
 
