@@ -66,7 +66,8 @@ BODIES: dict[str, dict[str, str]] = {
         "Hankeaika: {period}\nLoppuraportti viimeistään: {reporting_deadline}\n"
         "Perustelut: {justification}\n\n"
         "Oikaisuvaatimus: päätökseen tyytymätön voi hakea oikaisua päättäneeltä viranomaiselta "
-        "14 päivän kuluessa päätöksen tiedoksisaannista (valtionavustuslaki 34 §).\n",
+        "30 päivän kuluessa päätöksen tiedoksisaannista (valtionavustuslaki 34 §, hallintolaki "
+        "49 c §).\n",
         "sv": "Projekt: {project_name} ({registry_number})\n"
         "Beslut: {decision_text}\n"
         "Beviljat belopp: {amount} euro\n"
@@ -75,7 +76,8 @@ BODIES: dict[str, dict[str, str]] = {
         "Projekttid: {period}\nSlutrapport senast: {reporting_deadline}\n"
         "Motivering: {justification}\n\n"
         "Begäran om omprövning: den som är missnöjd med beslutet kan begära omprövning hos "
-        "myndigheten inom 14 dagar från delfåendet (statsunderstödslagen 34 §).\n",
+        "myndigheten inom 30 dagar från delfåendet (statsunderstödslagen 34 §, förvaltningslagen "
+        "49 c §).\n",
         "en": "Project: {project_name} ({registry_number})\n"
         "Decision: {decision_text}\n"
         "Amount granted: EUR {amount}\n"
@@ -84,8 +86,9 @@ BODIES: dict[str, dict[str, str]] = {
         "Period: {period}\nFinal report due: {reporting_deadline}\n"
         "Justification: {justification}\n\n"
         "Reconsideration: an applicant who is not satisfied with the decision may request its "
-        "reconsideration from the deciding authority within 14 days of being notified "
-        "(State Aid Act, section 34).\n",
+        "reconsideration from the deciding authority within 30 days of being notified "
+        "(Act on Discretionary Government Transfers, section 34; Administrative Procedure Act, "
+        "section 49 c).\n",
     },
     "closed_late": {
         "fi": "Määräaika {deadline} päättyi ennen kuin asiakirja lähetettiin. "

@@ -282,6 +282,8 @@ def test_the_decision_maker_sends_the_proposal_back_then_approves_it(rehearsal, 
     assert set(letters) == {a.id, b.id}
     assert "350 000 euroa" in letters[a.id]["body"]
     assert "Rahoitusta ei myönnetä" in letters[b.id]["body"]
+    for letter in letters.values():  # Administrative Procedure Act 49 c §: 30 days
+        assert "30 päivän kuluessa päätöksen tiedoksisaannista" in letter["body"]
 
 
 def test_the_timeline_of_a_case_records_the_applicant_sending_the_idea(rehearsal, evaluated_call):
