@@ -103,8 +103,12 @@ def check_source(source: str, mode: Mode = "exec") -> None:
     compile_source(source, mode)
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.3g} MB"
+def size_text(size: int) -> str:
+    """1048576 -> '1 MB', 2048 -> '2 KB', 1000 -> '1000 bytes'."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.3g} {unit}"
+    return f"{size} bytes"
 
 
 def _run(mode: Mode, source: str, context: dict[str, Any], external: dict[str, Any]) -> Any:
@@ -135,14 +139,14 @@ def _error_of(reply: dict[str, Any], limits: Limits) -> Exception:
     kind = reply.get("error")
     if kind == "memory":
         return ScriptMemoryExceeded(
-            f"the script needed more than the memory limit of {_megabytes(limits.memory_bytes)}"
+            f"the script needed more than the memory limit of {size_text(limits.memory_bytes)}"
         )
     if kind == "recursion":
         return ScriptLimitExceeded("the script's calls nested too deeply (the recursion limit)")
     if kind == "too_large":
         return ScriptResultTooLarge(
-            f"the script's result is {_megabytes(reply['size'])}, over the limit of "
-            f"{_megabytes(limits.result_bytes)} for the data a script returns"
+            f"the script's result is {size_text(reply['size'])}, over the limit of "
+            f"{size_text(limits.result_bytes)} for the data a script returns"
         )
     if kind == "refused":
         return ScriptRefused(str(reply.get("message")))

@@ -48,6 +48,10 @@ class WorkerDied(Exception):
         self.signal = signal
 
 
+class WorkerGone(WorkerDied):
+    """The worker was dead before it got the request (nothing ran): another may take it."""
+
+
 class _Worker:
     def __init__(self, limits: Limits) -> None:
         ours, theirs = socket.socketpair()
@@ -74,7 +78,10 @@ class _Worker:
     def ask(self, request: bytes, limits: Limits) -> bytes:
         if not self.ready:
             self._wait_ready()
-        self.connection.send_bytes(request)
+        try:
+            self.connection.send_bytes(request)
+        except OSError:
+            raise WorkerGone(self._signal()) from None
         if not self.connection.poll(limits.time_seconds):
             raise WorkerTimedOut()
         try:
@@ -121,17 +128,23 @@ class WorkerPool:
         """The worker's reply; WorkerTimedOut or WorkerDied when there is none (the worker is
         then killed and a new one started in its place)."""
         with self._slots:
-            worker = self._take()
             try:
-                reply = worker.ask(request, self.limits)
-            except BaseException:
-                self._replace(worker)
-                raise
-            finally:
-                with self._lock:
-                    self.busy -= 1
-            self._give_back(worker)
-            return reply
+                return self._call_once(request)
+            except WorkerGone:
+                return self._call_once(request)
+
+    def _call_once(self, request: bytes) -> bytes:
+        worker = self._take()
+        try:
+            reply = worker.ask(request, self.limits)
+        except BaseException:
+            self._replace(worker)
+            raise
+        finally:
+            with self._lock:
+                self.busy -= 1
+        self._give_back(worker)
+        return reply
 
     def _take(self) -> _Worker:
         with self._lock:
