@@ -11,6 +11,7 @@ the cause is fixed.
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -52,9 +53,8 @@ def fail_if_oversized(task: Task) -> None:
     message = oversize_message(task)
     if message is None:
         return
-    try:
-        task.reset_branch(None)  # its data and what it set going are gone
-    except SpiffWorkflowException:
-        pass  # its pre-script failed again: the task is in error anyway
+    # Its data and what it set going are gone; if its pre-script fails again, it is in error.
+    with suppress(SpiffWorkflowException):
+        task.reset_branch(None)
     task._set_state(TaskState.ERROR)
     raise WorkflowTaskException(message, task=task)

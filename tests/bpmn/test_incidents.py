@@ -114,7 +114,10 @@ def data_limit():
 
 
 def test_a_script_past_the_time_limit_opens_an_incident_naming_the_limit(rehearsal):
-    endless = COUNT + "\nwhile True:\n    try:\n        x = 10 ** 10 ** 7\n    except Exception:\n        pass"
+    endless = (
+        COUNT
+        + "\nwhile True:\n    try:\n        x = 10 ** 10 ** 7\n    except Exception:\n        pass"
+    )
     deploy(rehearsal, edited(read_bundle(BPMN), APPLICATION, COUNT, endless))
     case = rehearsal.start("applicant")
     rehearsal.move_clock("2021-04-01 10:00:00")

@@ -22,7 +22,12 @@ from workflows.sandbox import (
     sandbox_limits,
 )
 
-CATCHES_AND_LOOPS = "while True:\n    try:\n        while True:\n            pass\n    except Exception:\n        pass"
+CATCHES_AND_LOOPS = """while True:
+    try:
+        while True:
+            pass
+    except Exception:
+        pass"""
 
 
 @pytest.fixture
