@@ -41,7 +41,24 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app, commit=lambda: db.session.commit(), rollback=lambda: db.session.rollback()
     )
     sync.init_app()
+    configure_engine_limits(app)
     return app
+
+
+def configure_engine_limits(app: Flask) -> None:
+    """Hand the sandbox and task-data limits to the engine layer (it does not read Flask's
+    config). Changing a limit replaces the sandbox's worker processes; the same values keep
+    them."""
+    from workflows.sandbox import configure_sandbox
+    from workflows.task_data import set_task_data_limit
+
+    configure_sandbox(
+        time_seconds=float(app.config["SANDBOX_TIME_LIMIT_SECONDS"]),
+        memory_bytes=int(app.config["SANDBOX_MEMORY_LIMIT_BYTES"]),
+        result_bytes=int(app.config["SANDBOX_RESULT_MAX_BYTES"]),
+        workers=int(app.config["SANDBOX_WORKERS"]),
+    )
+    set_task_data_limit(int(app.config["TASK_DATA_MAX_BYTES"]))
 
 
 def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:

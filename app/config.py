@@ -54,3 +54,12 @@ INLINE_DELIVERY_LIMIT = 50
 OUTBOX_SEND_TIMEOUT_SECONDS = 300.0
 # Behind a reverse proxy that stamps X-Request-Start (nginx: `t=${msec}`), arrival is its stamp.
 TRUST_REQUEST_START_HEADER = False
+
+# Scripts and expressions of process files run in SANDBOX_WORKERS worker processes per server
+# process, each call within a wall and CPU time limit, an address-space limit, and a cap on the
+# data it returns (workflows/sandbox.py). A case's task data is capped after every step.
+SANDBOX_TIME_LIMIT_SECONDS = 1.0
+SANDBOX_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024
+SANDBOX_RESULT_MAX_BYTES = 1024 * 1024
+SANDBOX_WORKERS = 2
+TASK_DATA_MAX_BYTES = 1024 * 1024

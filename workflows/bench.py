@@ -26,7 +26,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from workflows import bundles
+from workflows import bench_sandbox, bundles
 from workflows.clock import running_on, set_rehearsal_time, wall_now
 from workflows.engine import complete_task, deliver, start_instance
 from workflows.models import (
@@ -320,6 +320,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100)
     args = parser.parse_args(argv)
+    bench_sandbox.report()
     in_memory = run_in_memory(args.cases)
     with tempfile.TemporaryDirectory() as folder:
         _report("SQLite", run_persisted(f"sqlite:///{folder}/bench.sqlite", args.cases), in_memory)

@@ -357,12 +357,7 @@ def _sources_of(task_spec: Any) -> list[tuple[str, Mode]]:
             sources.append((text, "eval"))
     for param in (getattr(task_spec, "operation_params", None) or {}).values():
         sources.append((param["value"], "eval"))
-    engine = getattr(task_spec, "dmnEngine", None)
-    if engine is not None:
-        table = engine.decision_table
-        sources.extend((entry.expression, "eval") for entry in table.inputs if entry.expression)
-        for rule in table.rules:
-            sources.extend((entry.text, "eval") for entry in rule.outputEntries if entry.text)
+    # A decision table's expressions are checked, per rule, by workflows/lint/decision_cells.py.
     return sources
 
 

@@ -62,6 +62,7 @@ from workflows.models import (
 from workflows.serializer import dump_state, load_state
 from workflows.services import SCRIPT_ENGINE, SYSTEM, Actor, serving
 from workflows.summary import Change, summary_of
+from workflows.task_data import fail_if_oversized, oversize_message
 from workflows.task_view import TaskView, view_of
 
 # Called with every workflow saved; the test suite uses it to measure flow coverage.
@@ -211,6 +212,9 @@ def complete_task(
             task.run()
         except SpiffWorkflowException as err:
             raise EngineStepFailed(str(err)) from err
+    oversized = oversize_message(task)
+    if oversized is not None:
+        raise EngineStepFailed(f"Nothing was saved: {oversized}.")
     record_event(
         session,
         actor=actor.username,
@@ -298,7 +302,8 @@ def _is_service(task: Task) -> bool:
 
 def _run_engine_steps(session: Session, workflow: BpmnWorkflow) -> Exception | None:
     """Run the automatic steps. A service task's writes are in a savepoint of their own: when
-    it fails, they are undone, and the steps before it stay. Returns the failure, if any."""
+    it fails, they are undone, and the steps before it stay. A step that leaves more task data
+    than the limit fails too (workflows/task_data.py). Returns the failure, if any."""
     savepoints: list[Any] = []
 
     def will_run(task: Task) -> None:
@@ -306,6 +311,7 @@ def _run_engine_steps(session: Session, workflow: BpmnWorkflow) -> Exception | N
             savepoints.append(session.begin_nested())
 
     def did_run(task: Task) -> None:
+        fail_if_oversized(task)
         if _is_service(task) and savepoints:
             savepoints.pop().commit()
 

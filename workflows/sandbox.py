@@ -1,196 +1,183 @@
 """Scripts and expressions from process files run here, never with plain exec/eval.
 
 Every script task, pre/post script, gateway condition, timer expression, DMN cell and message
-expression is compiled with RestrictedPython's ``compile_restricted`` and run with its guards, a
-short list of builtins, a few helper functions (never modules), and a time limit enforced by a
-trace function, which works in any thread. ``check_source`` refuses at deploy time what would
-only fail, or do harm, at run time: imports, dunder access, and calls to dangerous builtins.
+expression is compiled with RestrictedPython's ``compile_restricted`` (here, cached, so a refused
+one never leaves this process) and run with its guards, a short list of builtins and a few helper
+functions (never modules) in a separate worker process (workflows/sandbox_pool.py) under limits
+the OS enforces: wall time (the worker is killed), CPU time, memory, and the size of the data it
+returns. Only data crosses to the worker (task data is JSON-like), never a function or a module.
+``check_source`` refuses at deploy time what would only fail, or do harm, at run time: imports,
+dunder access, and calls to dangerous builtins.
 """
 
 from __future__ import annotations
 
-import ast
-import sys
-import time
-from collections.abc import Callable
-from datetime import date, datetime
-from datetime import time as dtime
-from functools import lru_cache
-from types import CodeType, FrameType
-from typing import Any, Literal
-from zoneinfo import ZoneInfo
+import builtins
+from typing import Any
 
-from RestrictedPython import compile_restricted, limited_builtins, safe_builtins
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import (
-    full_write_guard,
-    guarded_iter_unpack_sequence,
-    guarded_unpack_sequence,
-    safer_getattr,
-)
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
-Mode = Literal["exec", "eval"]
-TIME_LIMIT_SECONDS = 1.0
-FORBIDDEN_NAMES = frozenset(
-    {
-        "open",
-        "exec",
-        "eval",
-        "compile",
-        "globals",
-        "locals",
-        "vars",
-        "getattr",
-        "setattr",
-        "delattr",
-        "input",
-        "breakpoint",
-        "help",
-        "memoryview",
-        "type",
-        "object",
-        "super",
-    }
+from workflows import sandbox_pool
+from workflows.sandbox_pool import Limits, WorkerDied, WorkerTimedOut
+from workflows.sandbox_runtime import (
+    BUILTINS,
+    FORBIDDEN_NAMES,
+    HELPERS,
+    RESERVED,
+    Mode,
+    ScriptRefused,
+    compile_source,
+    decode,
+    encode,
+    helsinki_deadline,
 )
 
+__all__ = [
+    "BUILTINS",
+    "FORBIDDEN_NAMES",
+    "HELPERS",
+    "Limits",
+    "Mode",
+    "SandboxedEnvironment",
+    "ScriptFailed",
+    "ScriptLimitExceeded",
+    "ScriptMemoryExceeded",
+    "ScriptRefused",
+    "ScriptResultTooLarge",
+    "ScriptTimeout",
+    "check_source",
+    "configure_sandbox",
+    "helsinki_deadline",
+    "sandbox_limits",
+]
 
-class ScriptRefused(Exception):
-    """A script or expression that the sandbox will not run; the message says why."""
+TIME_LIMIT_SECONDS = Limits.time_seconds
+_SIGXCPU = 24
 
 
-class ScriptTimeout(Exception):
+class ScriptLimitExceeded(Exception):
+    """A script hit one of the sandbox's limits; the message names the limit."""
+
+
+class ScriptTimeout(ScriptLimitExceeded):
     pass
 
 
-def helsinki_deadline(day: str, at: str = "16:15") -> str:
-    """'2021-06-10' -> '2021-06-10T16:15:00+03:00': the official cut-off on that day."""
-    hour, minute = (int(part) for part in at.split(":"))
-    moment = datetime.combine(date.fromisoformat(day), dtime(hour, minute), HELSINKI)
-    return moment.isoformat()
+class ScriptMemoryExceeded(ScriptLimitExceeded):
+    pass
 
 
-HELPERS: dict[str, Callable[..., Any]] = {"helsinki_deadline": helsinki_deadline}
+class ScriptResultTooLarge(ScriptLimitExceeded):
+    pass
 
 
-def _inplacevar(op: str, x: Any, y: Any) -> Any:
-    operations: dict[str, Callable[[Any, Any], Any]] = {
-        "+=": lambda a, b: a + b,
-        "-=": lambda a, b: a - b,
-        "*=": lambda a, b: a * b,
-        "/=": lambda a, b: a / b,
-        "//=": lambda a, b: a // b,
-        "%=": lambda a, b: a % b,
-    }
-    if op not in operations:
-        raise ScriptRefused(f"the operator {op} is not allowed")
-    return operations[op](x, y)
+class ScriptFailed(Exception):
+    """A script raised an error that is not a built-in exception, or its process ended."""
 
 
-def _builtins() -> dict[str, Any]:
-    allowed = dict(safe_builtins)
-    allowed.update(limited_builtins)
-    for name in (
-        "sum",
-        "min",
-        "max",
-        "any",
-        "all",
-        "enumerate",
-        "sorted",
-        "dict",
-        "list",
-        "set",
-        "reversed",
-        "map",
-        "filter",
-    ):
-        allowed[name] = (
-            __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
-        )
-    for name in FORBIDDEN_NAMES:
-        allowed.pop(name, None)
-    allowed.update(HELPERS)
-    allowed.update(
-        _getattr_=safer_getattr,
-        _getitem_=default_guarded_getitem,
-        _getiter_=default_guarded_getiter,
-        _iter_unpack_sequence_=guarded_iter_unpack_sequence,
-        _unpack_sequence_=guarded_unpack_sequence,
-        _write_=full_write_guard,
-        _inplacevar_=_inplacevar,
+def configure_sandbox(
+    *,
+    time_seconds: float | None = None,
+    memory_bytes: int | None = None,
+    result_bytes: int | None = None,
+    workers: int | None = None,
+) -> None:
+    """Set the sandbox's limits (the app passes its settings at startup); None keeps one."""
+    now = sandbox_pool.current_limits()
+    wanted = Limits(
+        time_seconds=now.time_seconds if time_seconds is None else float(time_seconds),
+        memory_bytes=now.memory_bytes if memory_bytes is None else int(memory_bytes),
+        result_bytes=now.result_bytes if result_bytes is None else int(result_bytes),
+        workers=now.workers if workers is None else max(1, int(workers)),
     )
-    return allowed
+    if wanted != now:
+        sandbox_pool.configure(wanted)
 
 
-BUILTINS = _builtins()
-_RESERVED = frozenset({"__builtins__"})
+def sandbox_limits() -> Limits:
+    return sandbox_pool.current_limits()
 
 
 def check_source(source: str, mode: Mode = "exec") -> None:
     """Refuse a script or expression before it is deployed or run (raises ScriptRefused)."""
-    _compile(source, mode)
+    compile_source(source, mode)
 
 
-@lru_cache(maxsize=2048)
-def _compile(source: str, mode: Mode) -> CodeType:
+def size_text(size: int) -> str:
+    """1048576 -> '1 MB', 2048 -> '2 KB', 1000 -> '1000 bytes'."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.3g} {unit}"
+    return f"{size} bytes"
+
+
+def _run(mode: Mode, source: str, context: dict[str, Any], external: dict[str, Any]) -> Any:
+    compile_source(source, mode)  # refused here, before anything is sent
     try:
-        tree = ast.parse(source, mode=mode)
-    except SyntaxError as err:
-        raise ScriptRefused(f"line {err.lineno}: syntax error: {err.msg}") from None
-    for node in ast.walk(tree):
-        line = getattr(node, "lineno", "?")
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            raise ScriptRefused(f"line {line}: import statements are not allowed")
-        if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
-            raise ScriptRefused(f"line {line}: {node.id}() is not allowed in process scripts")
+        request = encode({"mode": mode, "source": source, "context": context, "external": external})
+    except (TypeError, ValueError) as err:
+        raise ScriptRefused(f"the task data cannot be given to a script: {err}") from None
+    limits = sandbox_pool.current_limits()
     try:
-        return compile_restricted(source, filename="<process script>", mode=mode)
-    except SyntaxError as err:
-        reasons = "; ".join(str(msg) for msg in (err.args[0] if err.args else []))
-        raise ScriptRefused(reasons or str(err)) from None
+        reply = decode(sandbox_pool.pool().call(request))
+    except WorkerTimedOut:
+        raise ScriptTimeout(
+            f"the script ran longer than the time limit of {limits.time_seconds:g} s"
+        ) from None
+    except WorkerDied as died:
+        if died.signal == _SIGXCPU:
+            raise ScriptTimeout(
+                f"the script used more CPU time than the limit of {limits.time_seconds:g} s"
+            ) from None
+        raise ScriptFailed(f"the script's process ended unexpectedly ({died})") from None
+    if "ok" in reply:
+        return reply["ok"]
+    raise _error_of(reply, limits)
 
 
-def _run_limited(code: CodeType, namespace: dict[str, Any]) -> Any:
-    deadline = time.monotonic() + TIME_LIMIT_SECONDS
+def _error_of(reply: dict[str, Any], limits: Limits) -> Exception:
+    kind = reply.get("error")
+    if kind == "memory":
+        return ScriptMemoryExceeded(
+            f"the script needed more than the memory limit of {size_text(limits.memory_bytes)}"
+        )
+    if kind == "recursion":
+        return ScriptLimitExceeded("the script's calls nested too deeply (the recursion limit)")
+    if kind == "too_large":
+        return ScriptResultTooLarge(
+            f"the script's result is {size_text(reply['size'])}, over the limit of "
+            f"{size_text(limits.result_bytes)} for the data a script returns"
+        )
+    if kind == "refused":
+        return ScriptRefused(str(reply.get("message")))
+    if kind == "not_data":
+        return ScriptRefused(f"the script left a value that is not data: {reply.get('message')}")
+    name, message = str(reply.get("type")), str(reply.get("message"))
+    found = getattr(builtins, name, None)
+    if isinstance(found, type) and issubclass(found, Exception):
+        try:
+            return found(message)
+        except Exception:  # noqa: BLE001, S110 - an exception that needs other arguments
+            pass
+    return ScriptFailed(f"{name}: {message}")
 
-    def tracer(frame: FrameType, event: str, arg: Any) -> Any:
-        if time.monotonic() > deadline:
-            raise ScriptTimeout(f"the script ran longer than {TIME_LIMIT_SECONDS:g} s")
-        return tracer
 
-    previous = sys.gettrace()
-    sys.settrace(tracer)
-    try:
-        return eval(code, namespace)  # noqa: S307 - restricted code, guarded namespace
-    finally:
-        sys.settrace(previous)
-
-
-def _namespace(context: dict[str, Any], external: dict[str, Any] | None) -> dict[str, Any]:
-    namespace = dict(external or {})
-    namespace.update(context)
-    namespace["__builtins__"] = BUILTINS
-    return namespace
+def _kept(key: str) -> bool:
+    """Task data a script neither sees as a name nor may change (it stays as it is)."""
+    return key in RESERVED or key.startswith("_")
 
 
 class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
-    """SpiffWorkflow's script environment, restricted."""
+    """SpiffWorkflow's script environment, restricted and out of process."""
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context=None):
-        return _run_limited(_compile(expression, "eval"), _namespace(context, external_context))
+        return _run("eval", expression, context, external_context or {})
 
     def execute(self, script: str, context: dict[str, Any], external_context=None):
-        namespace = _namespace(context, external_context)
-        _run_limited(_compile(script, "exec"), namespace)
+        external = external_context or {}
+        left = _run("exec", script, context, external)
         for key in list(context):
-            if key not in namespace:
+            if key not in left and not _kept(key) and key not in external:
                 del context[key]
-        for key, value in namespace.items():
-            if key in _RESERVED or key.startswith("_") or callable(value):
-                continue
-            if external_context and key in external_context:
-                continue
-            context[key] = value
+        context.update(left)
         return True

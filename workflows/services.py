@@ -18,6 +18,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -93,6 +94,21 @@ class ScriptEngine(PythonScriptEngine):
 
     def __init__(self) -> None:
         super().__init__(environment=SandboxedEnvironment())
+
+    def evaluate(self, task, expression, external_context=None):
+        """As the engine's, but the error says what went wrong (the engine's own message
+        names only the expression), such as the sandbox limit an expression hit."""
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except SpiffWorkflowException as err:
+            err.add_note(f"Error evaluating expression '{expression}'")
+            raise
+        except Exception as err:
+            raise WorkflowTaskException(
+                f"Error evaluating expression '{expression}': {type(err).__name__}: {err}",
+                task=task,
+                exception=err,
+            ) from err
 
     def call_service(self, task, operation_name, operation_params, **kwargs):
         run = _current_run.get()

@@ -212,6 +212,59 @@ def test_a_decision_in_a_dmn_file_that_does_not_parse_is_refused():
     )
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "element", "message"),
+    [
+        (
+            "<text>&gt;= 3</text>",
+            "<text>__import__('os')</text>",
+            "rule_1",
+            "the input entry 1 __import__('os') is refused: ",
+        ),
+        (
+            "<text>&gt;= 3</text>",
+            "<text>&gt;= len(open('/etc/passwd').read())</text>",
+            "rule_1",
+            "the input entry 1 >= len(open('/etc/passwd').read()) is refused: line 1: open() "
+            "is not allowed in process scripts",
+        ),
+        (
+            "<text>True</text>",
+            "<text>().__class__</text>",
+            "rule_1",
+            "the output entry 1 ().__class__ is refused: ",
+        ),
+        (
+            "<text>score</text>",
+            "<text>eval('score')</text>",
+            "in_score",
+            "the input expression eval('score') is refused: line 1: eval() is not allowed in "
+            "process scripts",
+        ),
+    ],
+)
+def test_a_decision_table_expression_the_sandbox_refuses_is_refused_naming_the_rule(
+    old, new, element, message
+):
+    files = bundle(WITH_DECISION.format(ref="grade")) | {"grade.dmn": DMN.replace(old, new)}
+
+    problem = only(files)
+
+    assert (problem.file, problem.element) == ("grade.dmn", element)
+    assert problem.message.startswith(message)
+    with pytest.raises(BundleRefused) as refused:
+        parse_bundle(files)
+    assert refused.value.problems == [problem]
+
+
+@pytest.mark.parametrize("cell", ["&gt;= 3", "3", "2 &lt; ? &lt; 5", "in [3, 4]", "-", ""])
+def test_the_forms_of_a_decision_cell_pass(cell):
+    files = bundle(WITH_DECISION.format(ref="grade")) | {
+        "grade.dmn": DMN.replace("<text>&gt;= 3</text>", f"<text>{cell}</text>")
+    }
+    assert problems_of(files) == []
+
+
 # Rule 2: timers ---------------------------------------------------------------------------------
 
 

@@ -2,9 +2,10 @@
 
 The parser (with the XSD) accepts a file it can run. These rules refuse, before a deploy, what
 would only fail when a case gets there, or what a process owner could not read: a decision table
-that is not in the bundle, a timer whose time cannot be parsed, a message that nobody catches, an
-element missing from the diagram, and the modelling mistakes of bpmnlint's "recommended" set
-(with its severities: fake-join and superfluous-gateway are warnings, the rest errors); they warn
+that is not in the bundle or has a cell the sandbox refuses, a timer whose time cannot be parsed,
+a message that nobody catches, an element missing from the diagram, and the modelling mistakes
+of bpmnlint's "recommended" set (with its severities: fake-join and superfluous-gateway are
+warnings, the rest errors); they warn
 of a translation no text needs and of texts a translation catalog lacks. Every finding names the
 file and the element id; warnings are shown but do not refuse a deploy. The rules read the XML:
 the diagram and the sequence flows as drawn are not in the engine's specs.
@@ -24,6 +25,7 @@ from typing import Any
 from workflows.bpmn_xml import Element
 from workflows.errors import Problem
 from workflows.lint.bundle import Bundle, Rule
+from workflows.lint.decision_cells import check_decision_cells
 from workflows.lint.decisions import check_decisions
 from workflows.lint.diagram import check_diagram
 from workflows.lint.messages import check_messages
@@ -50,6 +52,7 @@ def lint_bundle(
     bundle = Bundle(documents, refused, forms or {}, start_data, translations or {})
     rules: tuple[Rule, ...] = (
         check_decisions,
+        check_decision_cells,
         check_timers,
         check_messages,
         check_diagram,
