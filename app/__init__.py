@@ -131,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
 
     from app.calls.public_views import bp as public_bp
     from app.calls.views import bp as calls_bp
+    from app.exports.views import bp as exports_bp
     from app.incidents.views import bp as incidents_bp
     from app.notifications.views import bp as notifications_bp
     from app.processes import drafts, editor, model_views  # noqa: F401 - register their pages
@@ -139,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(calls_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(incidents_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(processes_bp)

@@ -299,3 +299,21 @@ def test_the_timeline_of_a_case_records_the_applicant_sending_the_idea(rehearsal
         ("applicant", "Lakeland network")
     ]
     assert format_helsinki(sent[0].clock_at) == "1.4.2021 10:00 (UTC+03:00)"
+
+
+def test_the_evaluations_spreadsheet_holds_each_finished_evaluation(rehearsal, evaluated_call):
+    from app.exports.queries import evaluations
+
+    walk = evaluated_call
+    sheet = evaluations(rehearsal.session, rehearsal.call, rehearsal.user("decision_maker"), "en")
+
+    assert sheet.headings[:3] == ["Case", "Project", "Evaluator"]
+    assert sorted((row[0], row[2]) for row in sheet.rows) == sorted(
+        (case.key, evaluator)
+        for case in (walk.a, walk.b)
+        for evaluator in ("evaluator", "specialist")
+    )
+    criteria = sheet.headings[3:-1]
+    assert criteria  # one column per criterion of the call, scores under them
+    for row in sheet.rows:
+        assert all(isinstance(score, int | float) for score in row[3 : 3 + len(criteria)])
