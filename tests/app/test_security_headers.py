@@ -70,9 +70,7 @@ def test_applicant_and_staff_pages_carry_the_headers(signed_in, csrf_token):
     assert_secure_headers(signed_in("specialist").get("/tasks"))
 
 
-def test_the_process_workbench_and_editors_carry_the_headers(
-    app, signed_in, csrf_token, demo
-):
+def test_the_process_workbench_and_editors_carry_the_headers(app, signed_in, csrf_token, demo):
     owner = signed_in("process_owner")
     with app.app_context():
         version_id = db.session.scalar(select(ProcessVersion.id).where(ProcessVersion.is_current))

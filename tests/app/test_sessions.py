@@ -76,7 +76,12 @@ def test_a_password_change_needs_the_current_password_and_a_long_new_one(client,
     token = csrf_token_from(client.get("/account/password").text)
     refused = client.post(
         "/account/password",
-        data={"current": TEST_PASSWORD, "password": "short", "confirm": "short", "csrf_token": token},
+        data={
+            "current": TEST_PASSWORD,
+            "password": "short",
+            "confirm": "short",
+            "csrf_token": token,
+        },
     )
     assert refused.status_code == 422
     assert "At least 10 characters." in refused.text
