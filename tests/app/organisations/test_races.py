@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from app.auth.models import User
 from app.extensions import db
 from app.organisations.operations import invite
-from tests.conftest import csrf_token_from
 from tests.app.organisations.test_views import PERSON, REGISTRATION
+from tests.conftest import csrf_token_from
 
 AT_ONCE = 10
 
