@@ -56,7 +56,7 @@ nginx:
 run: venv translations $(RUN_ASSETS)
 	$(FLASK) db upgrade
 	$(FLASK) grantflow setup-demo
-	$(FLASK) grantflow serve
+	GRANTFLOW_HTTPS=false $(FLASK) grantflow serve
 
 test: venv translations $(NODE_MODULES) chromium nginx
 	$(BIN)/ruff check app workflows tests load bench

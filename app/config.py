@@ -7,10 +7,50 @@ to a key generated once into `instance/secret_key`; both are filled in by `creat
 
 from __future__ import annotations
 
-# Sessions and cookies
+# Served over HTTPS (behind nginx with TLS): cookies are Secure, HSTS is sent, external links
+# are https. `make run` and the tests serve plain HTTP and turn it off (GRANTFLOW_HTTPS=false).
+HTTPS = True
+HSTS_SECONDS = 365 * 24 * 60 * 60  # 0: no Strict-Transport-Security header
+
+# Sessions and cookies. None: follow HTTPS (app/sessions.py); set True or False to override.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = False  # set True (GRANTFLOW_SESSION_COOKIE_SECURE=true) behind HTTPS
+SESSION_COOKIE_SECURE: bool | None = None
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_SECURE: bool | None = None
+# A sign-in lasts at most this long, and ends after this long without a request.
+PERMANENT_SESSION_LIFETIME = 12 * 60 * 60
+SESSION_IDLE_TIMEOUT = 4 * 60 * 60
+
+# Login throttling (app/throttle.py, Flask-Limiter): failed sign-ins per account and per client
+# address; sign-ups and invitation acceptances per address; password changes per account.
+# Memory storage suits one process (`make run`); with several gunicorn workers point
+# RATELIMIT_STORAGE_URI at a shared store (e.g. "redis://localhost:6379").
+RATELIMIT_STORAGE_URI = "memory://"
+LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+LOGIN_LIMIT_PER_ADDRESS = "50 per 15 minutes"
+SIGNUP_LIMIT_PER_ADDRESS = "20 per hour"
+PASSWORD_CHANGE_LIMIT = "10 per 15 minutes"
+
+# The Content-Security-Policy of every answer (app/security_headers.py). Scripts and styles
+# come from this site only: no inline script or style, no eval. The diagram viewer and the
+# modeler (bpmn-js) style through the DOM, which the policy allows; the browser tests fail on
+# anything the policy blocks. bpmn-js's icon font is a data: URL.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+REFERRER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # werkzeug's password hashing; the test suite sets a cheap one ("pbkdf2:sha256:1000").
 PASSWORD_HASH_METHOD = "scrypt"
@@ -20,7 +60,8 @@ PASSWORD_HASH_METHOD = "scrypt"
 WTF_CSRF_TIME_LIMIT = 12 * 60 * 60
 
 # Database
-SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+# hide_parameters: an error's text (logged) never carries the values sent, e.g. a password hash.
+SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
 
 # Uploads (attachments) and request size
 MAX_CONTENT_LENGTH = 32 * 1024 * 1024

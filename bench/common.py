@@ -79,7 +79,12 @@ def scratch_database(postgresql_url: str | None) -> Iterator[str]:
 
 
 def server_env(url: str) -> dict[str, str]:
-    return os.environ | {"DATABASE_URL": url, "GRANTFLOW_SECRET_KEY": SECRET_KEY}
+    # gunicorn serves plain HTTP here: cookies without Secure, or the client loses them.
+    return os.environ | {
+        "DATABASE_URL": url,
+        "GRANTFLOW_SECRET_KEY": SECRET_KEY,
+        "GRANTFLOW_HTTPS": "false",
+    }
 
 
 @contextmanager

@@ -185,6 +185,8 @@ def environment(options: Options, smtp_port: int, secret: str) -> dict[str, str]
         "GRANTFLOW_MAIL_SERVER": "127.0.0.1",
         "GRANTFLOW_MAIL_PORT": str(smtp_port),
         "GRANTFLOW_WORKER_INTERVAL_SECONDS": "1",
+        # nginx listens on plain HTTP here: cookies without Secure, or the clients lose them.
+        "GRANTFLOW_HTTPS": "false",
     }
 
 

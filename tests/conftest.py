@@ -62,6 +62,12 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             # Tests read the English text unless they choose a language.
             "DEFAULT_LANGUAGE": "en",
+            # The test client speaks plain HTTP; tests/app/test_sessions.py checks HTTPS.
+            "HTTPS": False,
+            # Every test client comes from 127.0.0.1: only the per-account limits stay as
+            # configured (tests/app/test_throttle.py checks each limit).
+            "LOGIN_LIMIT_PER_ADDRESS": "10000 per minute",
+            "SIGNUP_LIMIT_PER_ADDRESS": "10000 per minute",
         }
     )
     with app.app_context():

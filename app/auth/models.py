@@ -61,6 +61,9 @@ class User(UserMixin, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     # Every notice up to this id counts as read ("Mark all as read"; app/notifications).
     notices_read_through: Mapped[int] = mapped_column(default=0)
+    # Sessions carry the version they began in; signing out or a new password bumps it, and
+    # every older session ends (app/sessions.py).
+    session_version: Mapped[int] = mapped_column(default=0)
 
     organisation: Mapped[Organisation | None] = relationship()
 
@@ -78,6 +81,10 @@ class User(UserMixin, Base):
 
     def has_role(self, name: str) -> bool:
         return name in self.roles
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the session version."""
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         method = "scrypt"

@@ -41,3 +41,15 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session of ``user`` begun so far, on every device (app/sessions.py)."""
+    user.session_version += 1
+    db.session.flush()
+
+
+def change_password(user: User, new_password: str) -> None:
+    """A new password, and every session begun with the old one ended."""
+    user.set_password(new_password)
+    end_sessions(user)

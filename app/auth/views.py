@@ -1,4 +1,7 @@
-"""Login, logout and the account page."""
+"""Login, logout, the account page and the password change.
+
+Signing out and a new password end every session of the account (app/sessions.py); failed
+sign-ins and password changes are throttled (app/throttle.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +13,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from app.auth.forms import LoginForm
+from app.auth.forms import LoginForm, PasswordChangeForm
+from app.auth.operations import change_password, end_sessions
 from app.auth.queries import authenticate_user, get_user
 from app.extensions import login_manager
+from app.throttle import (
+    account_typed,
+    failed,
+    limiter,
+    login_limit_per_account,
+    login_limit_per_address,
+    password_change_limit,
+    signed_in_account,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -23,12 +36,22 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> object | None:
-    user = get_user(int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+def load_user(session_id: str) -> object | None:
+    """The active user of a session "<id>:<version>" still in its version; else signed out."""
+    user_id, _sep, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = get_user(int(user_id))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    login_limit_per_account, key_func=account_typed, methods=["POST"], deduct_when=failed
+)
+@limiter.limit(login_limit_per_address, methods=["POST"], deduct_when=failed)
 def login() -> Response | str:
     form = LoginForm()
     error = None
@@ -43,6 +66,8 @@ def login() -> Response | str:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
+    if current_user.is_authenticated:
+        end_sessions(current_user)
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -52,6 +77,24 @@ def logout() -> Response:
 @login_required
 def account() -> str:
     return render_template("auth/account.html", user=current_user)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    password_change_limit, key_func=signed_in_account, methods=["POST"], deduct_when=failed
+)
+def password() -> Response | tuple[str, int] | str:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if current_user.check_password(form.current.data or ""):
+            change_password(current_user, form.password.data or "")
+            login_user(current_user)  # this session goes on, in the new version
+            flash(_("Your password is changed. Your other sessions have ended."), "success")
+            return redirect(url_for("auth.account"))
+        form.current.errors = [_("This is not your current password.")]
+    page = render_template("auth/password.html", form=form)
+    return (page, 422) if form.errors else page
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -1,4 +1,8 @@
-"""Registering an applicant organisation, and inviting people into it. Operations flush only."""
+"""Registering an applicant organisation, and inviting people into it. Operations flush only.
+
+Both are safe at once: an invitation is taken by one conditional UPDATE (one acceptance wins,
+however many arrive together), and a username taken meanwhile by someone else (the unique
+constraint) is the same form error as one taken long ago, never a server error."""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.auth.models import Organisation, User
@@ -24,13 +29,49 @@ class UsernameTaken(ValueError):
     pass
 
 
+class InvitationUsed(ValueError):
+    """The invitation was accepted (by another request) or expired meanwhile."""
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _taken() -> UsernameTaken:
+    return UsernameTaken(_("This username is taken; choose another."))
+
+
 def _check_username(session: Session, username: str) -> None:
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise UsernameTaken(_("This username is taken; choose another."))
+        raise _taken()
+
+
+def _add_applicant(
+    session: Session,
+    organisation: Organisation,
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    email: str,
+    language: str,
+) -> User:
+    """The new applicant, in a savepoint: when another request took the username since the
+    check, the unique constraint refuses it and only the savepoint is undone."""
+    _check_username(session, username)
+    try:
+        with session.begin_nested():
+            return create_user(
+                username,
+                password,
+                display_name,
+                email,
+                ("applicant",),
+                organisation,
+                language=language,
+            )
+    except IntegrityError:
+        raise _taken() from None
 
 
 def register_organisation(
@@ -49,8 +90,14 @@ def register_organisation(
     """A new applicant organisation and its first person, an applicant."""
     _check_username(session, username)
     created = create_organisation(name, org_type, region, municipality or None)
-    return create_user(
-        username, password, display_name, email, ("applicant",), created, language=language
+    return _add_applicant(
+        session,
+        created,
+        username=username,
+        password=password,
+        display_name=display_name,
+        email=email,
+        language=language,
     )
 
 
@@ -107,14 +154,27 @@ def accept_invitation(
     display_name: str,
     language: str,
 ) -> User:
-    _check_username(session, username)
-    invitation.accepted_at = wall_now()
-    return create_user(
-        username,
-        password,
-        display_name,
-        invitation.email,
-        ("applicant",),
+    """The invitee's account. One statement takes the invitation: of acceptances arriving
+    together exactly one finds it open (the others wait for its row lock, then find it taken)."""
+    now = wall_now()
+    taken = session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(accepted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvitationUsed(_("This invitation was already used or has expired."))
+    return _add_applicant(
+        session,
         invitation.organisation,
+        username=username,
+        password=password,
+        display_name=display_name,
+        email=invitation.email,
         language=language,
     )

@@ -11,6 +11,7 @@ from app.auth.decorators import role_required
 from app.extensions import current_session
 from app.organisations.forms import ORG_TYPE_TITLES, InviteForm, PersonForm, RegisterForm
 from app.organisations.operations import (
+    InvitationUsed,
     UsernameTaken,
     accept_invitation,
     invite,
@@ -18,12 +19,14 @@ from app.organisations.operations import (
     register_organisation,
 )
 from app.organisations.queries import members, pending_invitations
+from app.throttle import limiter, signup_limit
 from app.timefmt import format_helsinki
 
 bp = Blueprint("organisations", __name__)
 
 
 @bp.route("/register", methods=["GET", "POST"], endpoint="register")
+@limiter.limit(signup_limit, methods=["POST"])
 def register() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated:
         return redirect(url_for("index"))
@@ -82,6 +85,7 @@ def show() -> Response | str:
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"], endpoint="accept")
+@limiter.limit(signup_limit, methods=["POST"])
 def accept(token: str) -> Response | tuple[str, int] | str:
     invitation = open_invitation(current_session(), token)
     if invitation is None:
@@ -99,6 +103,8 @@ def accept(token: str) -> Response | tuple[str, int] | str:
             )
         except UsernameTaken as taken:
             form.username.errors = [str(taken)]
+        except InvitationUsed:
+            return render_template("organisations/invitation_gone.html"), 409
         else:
             login_user(user)
             flash(

@@ -21,7 +21,15 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Route,
+    expect,
+    sync_playwright,
+)
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -98,12 +106,18 @@ def new_context(
 ) -> Iterator[Callable[..., BrowserContext]]:
     """`new_context(viewport=...)`: a fresh browser context (own cookies) on the live server.
 
-    When the test fails, every page still open is saved as <test>--failed-<n>.png."""
+    When the test fails, every page still open is saved as <test>--failed-<n>.png. Anything the
+    Content-Security-Policy blocked (Chromium says so on the console) fails the test."""
     for stale in SCREENSHOTS.glob(f"{_file_name(request)}--*.png"):
         stale.unlink()
     contexts: list[BrowserContext] = []
     off_site: list[str] = []
     page_errors: list[str] = []
+    blocked: list[str] = []
+
+    def note_blocked(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            blocked.append(message.text)
 
     def refuse(route: Route) -> None:
         off_site.append(route.request.url)
@@ -120,6 +134,7 @@ def new_context(
         context.set_default_timeout(10_000)
         context.route(lambda url: not LOOPBACK.match(url), refuse)
         context.on("weberror", lambda error: page_errors.append(str(error.error)))
+        context.on("console", note_blocked)
         contexts.append(context)
         return context
 
@@ -135,6 +150,7 @@ def new_context(
         context.close()
     assert off_site == [], f"requests off loopback: {off_site}"
     assert page_errors == [], f"script errors in the pages: {page_errors}"
+    assert blocked == [], f"blocked by the Content-Security-Policy: {blocked}"
 
 
 @pytest.fixture
