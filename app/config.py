@@ -25,6 +25,8 @@ SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
 # Uploads (attachments) and request size
 MAX_CONTENT_LENGTH = 32 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# An office document (.docx, .odt, ...) is a zip: all its parts together unpack to at most this.
+ATTACHMENT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 UPLOAD_FOLDER: str | None = None  # default: instance/uploads (outside the web root)
 
 # Presentation

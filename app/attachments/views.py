@@ -83,6 +83,7 @@ def index(case_id: int) -> Response | tuple[str, int] | str:
                 current_user,
                 upload_folder(),
                 current_app.config["ATTACHMENT_MAX_BYTES"],
+                current_app.config["ATTACHMENT_MAX_UNPACKED_BYTES"],
             )
         except FilesRefused as refused:
             errors.extend(refused.reasons)
