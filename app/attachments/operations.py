@@ -64,21 +64,21 @@ def store_attachment(
                 out.write(chunk)
         file_type = check_file(name, head, size, max_bytes)
         check_archive(path, name, extension_of(name), max_unpacked)
+        attachment = Attachment(
+            case=case,
+            original_name=name,
+            stored_name=stored_name,
+            content_type=file_type.content_type,
+            size=size,
+            sha256=digest.hexdigest(),
+            uploaded_by=user.username,
+            uploaded_at=wall_now(),
+        )
+        session.add(attachment)
+        session.flush()
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    attachment = Attachment(
-        case=case,
-        original_name=name,
-        stored_name=stored_name,
-        content_type=file_type.content_type,
-        size=size,
-        sha256=digest.hexdigest(),
-        uploaded_by=user.username,
-        uploaded_at=wall_now(),
-    )
-    session.add(attachment)
-    session.flush()
     return attachment
 
 
@@ -106,22 +106,32 @@ def attach_files(
     send takes it), until the request commits: uploads to one case at once take turns, so
     each counts the files the one before it kept and the per-case limit holds. The claim is a
     write, so on SQLite too the count and the insert are one serialized transaction."""
-    lock_instance(session, case.instance_id)
+    if case.instance_id is not None:
+        lock_instance(session, case.instance_id)
+    else:  # a case without a process yet: its own row
+        session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
     reasons: list[str] = []
     kept: list[Attachment] = []
     savepoint = session.begin_nested()
-    for name, stream in files:
-        try:
-            kept.append(
-                store_attachment(session, case, name, stream, user, folder, max_bytes, max_unpacked)
-            )
-        except FileRefused as refused:
-            reasons.append(str(refused))
-    if reasons:
-        savepoint.rollback()
+    try:
+        for name, stream in files:
+            try:
+                kept.append(
+                    store_attachment(
+                        session, case, name, stream, user, folder, max_bytes, max_unpacked
+                    )
+                )
+            except FileRefused as refused:
+                reasons.append(str(refused))
+        if reasons:
+            raise FilesRefused(reasons)
+    except BaseException:
+        # Refused, or the database failed (the request may then run again): no file stays.
+        if savepoint.is_active:
+            savepoint.rollback()
         for attachment in kept:
             (folder / attachment.stored_name).unlink(missing_ok=True)
-        raise FilesRefused(reasons)
+        raise
     savepoint.commit()
     return kept
 
