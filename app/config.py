@@ -54,5 +54,8 @@ WORKER_OUTBOX_BATCH = 50  # emails per pass
 INLINE_DELIVERY_LIMIT = 50
 # An email still "sending" after this long: its worker died; it is put in doubt (not resent).
 OUTBOX_SEND_TIMEOUT_SECONDS = 300.0
+# Behind this many reverse proxies (1: nginx), the client's address, host and scheme are read
+# from X-Forwarded-For/-Host/-Proto (werkzeug's ProxyFix); 0 believes no such header.
+PROXY_COUNT = 0
 # Behind a reverse proxy that stamps X-Request-Start (nginx: `t=${msec}`), arrival is its stamp.
 TRUST_REQUEST_START_HEADER = False
