@@ -11,6 +11,7 @@ from flask import Flask, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from app import config as default_config
@@ -45,6 +46,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     sync.init_app()
     configure_engine_limits(app)
+    if count := int(app.config["PROXY_COUNT"]):
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
     return app
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -102,12 +105,19 @@ def _target(call: Call, moment: str | None) -> datetime:
 @grantflow.command("worker")
 @click.option("--once", is_flag=True, help="One pass, then exit.")
 def worker_command(once: bool) -> None:
-    """Run the timer/outbox worker in the foreground."""
+    """Run the timer/outbox worker in the foreground until SIGTERM or Ctrl-C (the pass under
+    way is finished first): a process of its own beside gunicorn, e.g. under systemd
+    (deploy/grantflow-worker.service)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if once:
         click.echo(worker.run_once(app))
         return
-    worker.start(app).wait()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda _signum, _frame: stop.set())
+    click.echo(f"grantflow worker {os.getpid()}: started", err=True)
+    passes = worker.run_until_stopped(app, stop)
+    click.echo(f"grantflow worker {os.getpid()}: stopped after {passes} passes", err=True)
 
 
 @grantflow.command("serve")

@@ -66,6 +66,8 @@ SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True, "hide_par
 # Uploads (attachments) and request size
 MAX_CONTENT_LENGTH = 32 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# An office document (.docx, .odt, ...) is a zip: all its parts together unpack to at most this.
+ATTACHMENT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 UPLOAD_FOLDER: str | None = None  # default: instance/uploads (outside the web root)
 
 # Presentation
@@ -93,6 +95,9 @@ WORKER_OUTBOX_BATCH = 50  # emails per pass
 INLINE_DELIVERY_LIMIT = 50
 # An email still "sending" after this long: its worker died; it is put in doubt (not resent).
 OUTBOX_SEND_TIMEOUT_SECONDS = 300.0
+# Behind this many reverse proxies (1: nginx), the client's address, host and scheme are read
+# from X-Forwarded-For/-Host/-Proto (werkzeug's ProxyFix); 0 believes no such header.
+PROXY_COUNT = 0
 # Behind a reverse proxy that stamps X-Request-Start (nginx: `t=${msec}`), arrival is its stamp.
 TRUST_REQUEST_START_HEADER = False
 

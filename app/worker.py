@@ -3,6 +3,7 @@ on every pass besides the engine's jobs (calls close at their last deadline)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import timedelta
 from functools import partial
@@ -77,6 +78,28 @@ def run_due_work(app: Flask) -> int:
         sync_calls(session)
         session.commit()
     return advanced
+
+
+log = logging.getLogger(__name__)
+
+
+def run_until_stopped(app: Flask, stop: threading.Event) -> int:
+    """The worker in the foreground, for a process of its own (`flask grantflow worker`, under
+    systemd): a pass every WORKER_INTERVAL_SECONDS until ``stop`` is set (the CLI sets it on
+    SIGTERM or SIGINT). A pass under way is finished first, so an email is never left
+    "sending" by a stop. A failed pass is logged and the next one tried. Returns the passes."""
+    session_factory, send = _parts(app)
+    settings = settings_of(app)
+    interval = float(app.config["WORKER_INTERVAL_SECONDS"])
+    passes = 0
+    while not stop.is_set():
+        try:
+            worker.run_once(session_factory, send, settings, sync_calls)
+        except Exception:  # noqa: BLE001 - keep the worker alive, log the failure
+            log.exception("worker pass failed")
+        passes += 1
+        stop.wait(interval)
+    return passes
 
 
 def start(app: Flask) -> threading.Event:

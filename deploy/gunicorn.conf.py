@@ -2,8 +2,11 @@
 
     gunicorn -c deploy/gunicorn.conf.py 'app:create_app()'
 
-and, beside it, one or more `flask --app app grantflow worker` processes. Environment:
-GRANTFLOW_BIND (127.0.0.1:8000) and WEB_CONCURRENCY (2 × cores + 1 processes)."""
+and, beside it, one `flask --app app grantflow worker` process (deploy/grantflow-*.service).
+Environment (besides the app's own DATABASE_URL and GRANTFLOW_* settings):
+GRANTFLOW_BIND (127.0.0.1:8000), WEB_CONCURRENCY (worker processes; 2 × cores + 1),
+GUNICORN_TIMEOUT (60 s), FORWARDED_ALLOW_IPS (127.0.0.1: the proxy whose X-Forwarded-Proto is
+believed), GUNICORN_ACCESS_LOG (- = stdout, i.e. the journal under systemd; empty: off)."""
 
 import multiprocessing
 import os
@@ -14,11 +17,24 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 worker_class = "sync"
 # A request may run this long; TIMER_GRACE_SECONDS (120 s) must stay above it and above the
 # proxy's read timeout, so that no deadline timer fires while a form sent in time still waits.
-timeout = 60
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
+keepalive = 5
 # Requests wait in the kernel's queue during a rush at a deadline (their arrival is nginx's
 # stamp, so the wait does not make them late).
 backlog = 4096
 # Recycle a worker now and then so memory stays flat over a long call.
 max_requests = 5000
 max_requests_jitter = 500
+# Only the proxy on this host may say the request came over HTTPS (X-Forwarded-Proto); the
+# app's GRANTFLOW_PROXY_COUNT=1 reads X-Forwarded-For/-Host/-Proto from that one proxy.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Logs to stdout/stderr: systemd's journal keeps them. The access log shows the client's
+# address as the proxy sent it.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # "" turns it off
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s %({x-forwarded-for}i)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# gunicorn ≥ 24 opens a control socket in the user's home by default; grantflow does not use
+# it, and two instances on one host (or a locked-down home under systemd) would clash over it.
+control_socket_disable = True

@@ -187,6 +187,7 @@ def environment(options: Options, smtp_port: int, secret: str) -> dict[str, str]
         "GRANTFLOW_WORKER_INTERVAL_SECONDS": "1",
         # nginx listens on plain HTTP here: cookies without Secure, or the clients lose them.
         "GRANTFLOW_HTTPS": "false",
+        "GUNICORN_ACCESS_LOG": "",  # as nginx's: off, so the rush measures the app
     }
 
 

@@ -14,11 +14,19 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.attachments.archives import MAX_UNPACKED_BYTES, check_archive
 from app.attachments.models import Attachment
-from app.attachments.rules import MAX_BYTES, MAX_FILES_PER_CASE, FileRefused, check_file, clean_name
+from app.attachments.rules import (
+    MAX_BYTES,
+    MAX_FILES_PER_CASE,
+    FileRefused,
+    check_file,
+    clean_name,
+    extension_of,
+)
 from app.auth.models import User
 from app.cases.models import Case, Document
-from workflows import wall_now
+from workflows import lock_instance, wall_now
 
 CHUNK = 64 * 1024
 
@@ -31,7 +39,10 @@ def store_attachment(
     user: User,
     folder: Path,
     max_bytes: int = MAX_BYTES,
+    max_unpacked: int = MAX_UNPACKED_BYTES,
 ) -> Attachment:
+    """Keep one file of the case. The caller holds the case's instance lock (attach_files), so
+    the count below cannot be overtaken by another upload before this row is inserted."""
     count = session.scalar(select(func.count()).where(Attachment.case_id == case.id)) or 0
     if count >= MAX_FILES_PER_CASE:
         raise FileRefused(
@@ -52,21 +63,22 @@ def store_attachment(
                 digest.update(chunk)
                 out.write(chunk)
         file_type = check_file(name, head, size, max_bytes)
+        check_archive(path, name, extension_of(name), max_unpacked)
+        attachment = Attachment(
+            case=case,
+            original_name=name,
+            stored_name=stored_name,
+            content_type=file_type.content_type,
+            size=size,
+            sha256=digest.hexdigest(),
+            uploaded_by=user.username,
+            uploaded_at=wall_now(),
+        )
+        session.add(attachment)
+        session.flush()
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    attachment = Attachment(
-        case=case,
-        original_name=name,
-        stored_name=stored_name,
-        content_type=file_type.content_type,
-        size=size,
-        sha256=digest.hexdigest(),
-        uploaded_by=user.username,
-        uploaded_at=wall_now(),
-    )
-    session.add(attachment)
-    session.flush()
     return attachment
 
 
@@ -85,22 +97,41 @@ def attach_files(
     user: User,
     folder: Path,
     max_bytes: int = MAX_BYTES,
+    max_unpacked: int = MAX_UNPACKED_BYTES,
 ) -> list[Attachment]:
     """Keep the files sent together, all or none: when one is refused, the others are undone
-    too (rows and files) and FilesRefused says why, file by file."""
+    too (rows and files) and FilesRefused says why, file by file.
+
+    The case's instance row is locked first (the project's lock order: instance first, as a
+    send takes it), until the request commits: uploads to one case at once take turns, so
+    each counts the files the one before it kept and the per-case limit holds. The claim is a
+    write, so on SQLite too the count and the insert are one serialized transaction."""
+    if case.instance_id is not None:
+        lock_instance(session, case.instance_id)
+    else:  # a case without a process yet: its own row
+        session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
     reasons: list[str] = []
     kept: list[Attachment] = []
     savepoint = session.begin_nested()
-    for name, stream in files:
-        try:
-            kept.append(store_attachment(session, case, name, stream, user, folder, max_bytes))
-        except FileRefused as refused:
-            reasons.append(str(refused))
-    if reasons:
-        savepoint.rollback()
+    try:
+        for name, stream in files:
+            try:
+                kept.append(
+                    store_attachment(
+                        session, case, name, stream, user, folder, max_bytes, max_unpacked
+                    )
+                )
+            except FileRefused as refused:
+                reasons.append(str(refused))
+        if reasons:
+            raise FilesRefused(reasons)
+    except BaseException:
+        # Refused, or the database failed (the request may then run again): no file stays.
+        if savepoint.is_active:
+            savepoint.rollback()
         for attachment in kept:
             (folder / attachment.stored_name).unlink(missing_ok=True)
-        raise FilesRefused(reasons)
+        raise
     savepoint.commit()
     return kept
 

@@ -41,11 +41,22 @@ class FileRefused(ValueError):
     """The message says what is wrong with the file, for the person who sent it."""
 
 
+# Control characters (C0, DEL, C1), line and paragraph separators, and the bidirectional
+# controls: a right-to-left override shows "invoice\u202efdp.exe" as "invoiceexe.pdf".
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
 def clean_name(name: str) -> str:
-    """A display name without paths or control characters, at most 200 characters."""
+    """A display name without paths, control or bidirectional control characters, at most 200
+    characters. The characters go before the extension is read, so the type check sees the
+    name as it will be shown."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip(" .")
+    name = _UNSHOWABLE.sub("", name).strip(" .")
     return name[-200:] or "attachment"
+
+
+def extension_of(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 def size_text(size: float) -> str:
@@ -54,7 +65,7 @@ def size_text(size: float) -> str:
 
 def check_file(name: str, head: bytes, size: int, max_bytes: int = MAX_BYTES) -> FileType:
     """The file's type if it may be attached; FileRefused with the reason otherwise."""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    extension = extension_of(name)
     file_type = TYPES.get(extension)
     if file_type is None:
         raise FileRefused(

@@ -75,6 +75,8 @@ def index(case_id: int) -> Response | tuple[str, int] | str:
         files = [f for f in request.files.getlist("files") if f.filename]
         if not files:
             errors.append(_("Choose at least one file."))
+        for upload in files:
+            upload.stream.seek(0)  # the request boundary may run this view a second time
         try:
             attach_files(
                 current_session(),
@@ -83,12 +85,10 @@ def index(case_id: int) -> Response | tuple[str, int] | str:
                 current_user,
                 upload_folder(),
                 current_app.config["ATTACHMENT_MAX_BYTES"],
+                current_app.config["ATTACHMENT_MAX_UNPACKED_BYTES"],
             )
         except FilesRefused as refused:
             errors.extend(refused.reasons)
-        finally:
-            for upload in files:
-                upload.close()
         if not errors:
             attached = ngettext(
                 "%(num)d file attached. It is sent with the application.",

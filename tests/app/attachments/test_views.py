@@ -1,13 +1,7 @@
-import io
-from pathlib import Path
-
 import pytest
-from sqlalchemy import func, select
 
-from app.attachments.models import Attachment
-from app.extensions import db
+from tests.app.attachments.helpers import PDF, post, stored, upload
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 APPLICATION = {
     "plan": "Shared services.",
     "budget_2021": "100000",
@@ -17,43 +11,6 @@ APPLICATION = {
     "contact_person": "Anna",
     "contact_email": "anna@tampere.example",
 }
-
-
-def post(client, csrf_token, url, form, **kwargs):
-    return client.post(url, data={**form, "csrf_token": csrf_token(client, url)}, **kwargs)
-
-
-@pytest.fixture
-def invited(signed_in, csrf_token, idea_form, task_url, move_clock):
-    """The demo applicant's case, invited to send the full application."""
-    applicant, specialist = signed_in("applicant"), signed_in("specialist")
-    start = applicant.post(
-        "/calls/regional-networks-2021/applications",
-        data={"csrf_token": csrf_token(applicant, "/cases")},
-    )
-    url = start.headers["Location"]
-    post(applicant, csrf_token, url, {**idea_form, "action": "send"})
-    move_clock("2021-04-15T16:15:01+03:00")
-    screening = task_url("screen_idea")
-    form = {"akke_compatible": "true", "screening_result": "proceed", "action": "send"}
-    assert post(specialist, csrf_token, screening, form).status_code == 302
-    return applicant
-
-
-def upload(client, csrf_token, name, content):
-    url = "/cases/1/attachments"
-    return client.post(
-        url,
-        data={"csrf_token": csrf_token(client, url), "files": (io.BytesIO(content), name)},
-        content_type="multipart/form-data",
-    )
-
-
-def stored(app) -> tuple[int, list[Path]]:
-    with app.app_context():
-        rows = db.session.scalar(select(func.count()).select_from(Attachment))
-    folder = Path(app.config["UPLOAD_FOLDER"])
-    return rows, sorted(folder.iterdir()) if folder.exists() else []
 
 
 def test_an_attachment_is_stored_and_downloaded_as_an_attachment(app, invited, csrf_token):
@@ -119,3 +76,15 @@ def test_nothing_can_be_attached_before_the_application_phase(signed_in, csrf_to
         data={"csrf_token": csrf_token(applicant, "/cases")},
     )
     assert upload(applicant, csrf_token, "plan.pdf", PDF).status_code == 403
+
+
+def test_a_name_with_bidirectional_controls_is_stored_and_shown_without_them(
+    app, invited, csrf_token
+):
+    assert upload(invited, csrf_token, "\u202eplan\u2066\u200f.pdf", PDF).status_code == 302
+    page = invited.get("/cases/1/attachments").get_data(as_text=True)
+    assert "plan.pdf" in page
+    assert not any(mark in page for mark in "\u202e\u2066\u200f")
+    download = invited.get("/cases/1/attachments/1")
+    download.close()
+    assert "plan.pdf" in download.headers["Content-Disposition"]
