@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from app import config as default_config
-from app import i18n, requests
+from app import i18n, input_checks, requests
 from app.cases import sync
 from app.extensions import csrf, db, login_manager, migrate
 from app.refusals import register_refusal_pages
@@ -33,6 +33,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
+    input_checks.init_app(app)  # before the blueprints: their rules bind its `int`
 
     register_blueprints(app)
     register_error_handlers(app)

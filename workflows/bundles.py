@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -31,8 +29,10 @@ from workflows.bpmn_xml import parse_xml, with_prefixes
 from workflows.bundle_layout import FORMS_FOLDER
 from workflows.contract import BoundCall, Contract, check_contract
 from workflows.errors import BundleRefused, Problem
+from workflows.json_limits import load_json
 from workflows.lint import lint_bundle
 from workflows.models import ProcessModel, ProcessVersion, WorkflowInstance
+from workflows.safe_jsonschema import schema_problems
 from workflows.sandbox import Mode, ScriptRefused, check_source
 from workflows.translations import load_catalogs
 
@@ -259,15 +259,16 @@ def _load_forms(files: dict[str, str], problems: list[Problem]) -> dict[str, dic
         if not (name.startswith(FORMS_FOLDER) and name.endswith(".json")):
             continue
         try:
-            schema = json.loads(text)
+            schema = load_json(text)
         except json.JSONDecodeError as err:
             problems.append(Problem(name, None, f"not valid JSON: {err}"))
             continue
         if not name.endswith("-uischema.json"):
-            try:
-                Draft202012Validator.check_schema(_checkable(schema))
-            except SchemaError as err:
-                problems.append(Problem(name, "/".join(map(str, err.path)) or None, err.message))
+            # Not valid JSON Schema, a pattern RE2 cannot run, a $ref into itself: each is
+            # named by its JSON pointer (without the leading "/", as elements are written).
+            found = schema_problems(_checkable(schema))
+            problems += [Problem(name, where.lstrip("/") or None, why) for where, why in found]
+            if found:
                 continue
         forms[name.removeprefix(FORMS_FOLDER)] = schema
     return forms
