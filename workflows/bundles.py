@@ -7,6 +7,7 @@ case stores only its own state and points at its version.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Collection, Mapping, Sequence
@@ -266,7 +267,7 @@ def _load_forms(files: dict[str, str], problems: list[Problem]) -> dict[str, dic
         if not name.endswith("-uischema.json"):
             # Not valid JSON Schema, a pattern RE2 cannot run, a $ref into itself: each is
             # named by its JSON pointer (without the leading "/", as elements are written).
-            found = schema_problems(_checkable(schema))
+            found = _schema_problems(text)
             problems += [Problem(name, where.lstrip("/") or None, why) for where, why in found]
             if found:
                 continue
@@ -275,6 +276,13 @@ def _load_forms(files: dict[str, str], problems: list[Problem]) -> dict[str, dic
 
 
 OPTIONS_FROM_DATA = "options_from_task_data_var:"
+
+
+@functools.lru_cache(maxsize=256)
+def _schema_problems(text: str) -> tuple[tuple[str, str], ...]:
+    """schema_problems of a form file's text (already read as JSON): the meta-schema check is
+    the slow part of a check, and a draft's forms rarely change between two checks."""
+    return tuple(schema_problems(_checkable(load_json(text))))
 
 
 def _checkable(schema: Any) -> Any:

@@ -35,10 +35,12 @@ def validate_form(schema: Schema, data: Any) -> dict[str, str]:
     is kept.
     """
     validator = make_validator(schema)
-    errors = input_errors(data)
+    errors: dict[str, str] = {}
     for error in validator.iter_errors(data):
         for path, message in describe_error(schema, error):
             errors.setdefault(path, message)
+    for path, message in input_errors(data).items():
+        errors.setdefault(path, message)
     return dict(sorted(errors.items(), key=lambda item: _form_order(schema, item[0])))
 
 
