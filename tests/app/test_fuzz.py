@@ -210,7 +210,10 @@ def _send(
         query = urlencode(pairs)
         response = client.get(url + ("?" + query if query else ""))
     else:
-        data = MultiDict([*pairs, *(files or {}).items()])
+        # werkzeug's test client spools a multipart body over 500 kB to a temporary file it
+        # never closes (a ResourceWarning): with a file, texts stop just past the field limit.
+        cut = 100_001 if files else None
+        data = MultiDict([*[(k, v[:cut]) for k, v in pairs], *(files or {}).items()])
         response = client.post(
             url, data=data, content_type="multipart/form-data" if files else None
         )
