@@ -6,8 +6,9 @@
   page naming the field.
 - JSON bodies nested deeper than ``workflows.json_limits.MAX_DEPTH`` are answered 400 naming
   the limit (json would raise RecursionError, a 500).
-- Integers in addresses fit the database: ``<int:...>`` stops at 2**63 - 1, so
+- Integers in addresses fit the database: ``<int:...>`` stops at 2**31 - 1, so
   ``/cases/99999999999999999999`` is a 404 and not an overflow in the database driver.
+- A value the database still refuses (too long, out of range) is a 422 page, not a 500.
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ import json
 import re
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, abort, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import DataError
 from werkzeug.routing import IntegerConverter
 
 from workflows.json_limits import MAX_DEPTH, JsonTooDeep, load_json
 
 # C0 controls but tab, LF and CR; DEL; C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# The largest value of a BIGINT (and more than any INTEGER id): PostgreSQL's and SQLite's.
-MAX_ID = 2**63 - 1
+# The largest value of an INTEGER column in PostgreSQL (the ids): past it, no row exists.
+MAX_ID = 2**31 - 1
 
 
 def has_control_character(text: str) -> bool:
@@ -80,8 +82,17 @@ def refuse_deep_json() -> None:
         return  # the view says what is wrong with it
 
 
+def value_out_of_range(error: DataError) -> tuple[str, int]:
+    """The safety net behind the field checks: a value the database refused (too long for its
+    column, a number out of range) is a 422 that says so, not a 500. The boundary has already
+    rolled the request back."""
+    message = _("A value sent is too long or too large to be stored. Nothing was saved.")
+    return render_template("errors/400.html", message=message), 422
+
+
 def init_app(app: Flask) -> None:
     """Call before the blueprints are registered: their rules bind the ``int`` converter."""
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.before_request(refuse_control_characters)
     app.before_request(refuse_deep_json)
+    app.register_error_handler(DataError, value_out_of_range)

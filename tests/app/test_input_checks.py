@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from app.calls.models import Call
 from app.cases.models import Case, TaskDraft
 from app.extensions import db
-from workflows.models import HumanTask
+from app.processes.models import ProcessDraft
+from workflows.models import HumanTask, ProcessVersion
 
 NOT_ALLOWED = "contained a character that is not allowed"
 
@@ -86,8 +87,9 @@ def test_a_nul_in_the_address_is_refused(signed_in):
 def test_an_id_past_64_bits_is_not_found(signed_in):
     specialist = signed_in("specialist")
     assert specialist.get("/cases/99999999999999999999").status_code == 404
-    assert specialist.get("/cases/9223372036854775808").status_code == 404
-    assert specialist.get("/cases/9223372036854775807").status_code == 404  # fits: no such case
+    assert specialist.get("/cases/9223372036854775807").status_code == 404
+    assert specialist.get("/cases/2147483648").status_code == 404
+    assert specialist.get("/cases/2147483647").status_code == 404  # fits: no such case
 
 
 def test_a_draft_field_over_100000_characters_is_a_field_error_and_not_stored(
@@ -158,3 +160,18 @@ def test_an_imported_call_with_a_nul_in_a_text_is_a_field_error(app, signed_in, 
     assert response.status_code == 422
     assert "Contains a character that is not allowed" in response.get_data(as_text=True)
     assert count(app, Call) == before
+
+
+def test_a_draft_title_past_its_column_is_refused_and_no_draft_is_made(app, signed_in, csrf_token):
+    owner = signed_in("process_owner")
+    token = csrf_token(owner, "/processes/")
+    with app.app_context():
+        version = db.session.scalar(select(ProcessVersion.id))
+    before = count(app, ProcessDraft)
+    response = owner.post(
+        f"/processes/versions/{version}/drafts",
+        data={"title": "x" * 201, "csrf_token": token},
+        follow_redirects=True,
+    )
+    assert "Title: Must be at most 200 characters." in response.get_data(as_text=True)
+    assert count(app, ProcessDraft) == before
