@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from app import config as default_config
-from app import i18n, requests, security_headers, sessions, throttle
+from app import i18n, input_checks, requests, security_headers, sessions, throttle
 from app.cases import sync
 from app.extensions import csrf, db, login_manager, migrate
 from app.refusals import register_refusal_pages
@@ -37,6 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     sessions.init_app(app)
     throttle.init_app(app)
     security_headers.init_app(app)
+    input_checks.init_app(app)  # before the blueprints: their rules bind its `int`
 
     register_blueprints(app)
     register_error_handlers(app)

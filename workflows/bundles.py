@@ -7,6 +7,7 @@ case stores only its own state and points at its version.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Collection, Mapping, Sequence
@@ -16,8 +17,6 @@ from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -31,8 +30,10 @@ from workflows.bpmn_xml import parse_xml, with_prefixes
 from workflows.bundle_layout import FORMS_FOLDER
 from workflows.contract import BoundCall, Contract, check_contract
 from workflows.errors import BundleRefused, Problem
+from workflows.json_limits import load_json
 from workflows.lint import lint_bundle
 from workflows.models import ProcessModel, ProcessVersion, WorkflowInstance
+from workflows.safe_jsonschema import schema_problems
 from workflows.sandbox import Mode, ScriptRefused, check_source
 from workflows.translations import load_catalogs
 
@@ -259,21 +260,29 @@ def _load_forms(files: dict[str, str], problems: list[Problem]) -> dict[str, dic
         if not (name.startswith(FORMS_FOLDER) and name.endswith(".json")):
             continue
         try:
-            schema = json.loads(text)
+            schema = load_json(text)
         except json.JSONDecodeError as err:
             problems.append(Problem(name, None, f"not valid JSON: {err}"))
             continue
         if not name.endswith("-uischema.json"):
-            try:
-                Draft202012Validator.check_schema(_checkable(schema))
-            except SchemaError as err:
-                problems.append(Problem(name, "/".join(map(str, err.path)) or None, err.message))
+            # Not valid JSON Schema, a pattern RE2 cannot run, a $ref into itself: each is
+            # named by its JSON pointer (without the leading "/", as elements are written).
+            found = _schema_problems(text)
+            problems += [Problem(name, where.lstrip("/") or None, why) for where, why in found]
+            if found:
                 continue
         forms[name.removeprefix(FORMS_FOLDER)] = schema
     return forms
 
 
 OPTIONS_FROM_DATA = "options_from_task_data_var:"
+
+
+@functools.lru_cache(maxsize=256)
+def _schema_problems(text: str) -> tuple[tuple[str, str], ...]:
+    """schema_problems of a form file's text (already read as JSON): the meta-schema check is
+    the slow part of a check, and a draft's forms rarely change between two checks."""
+    return tuple(schema_problems(_checkable(load_json(text))))
 
 
 def _checkable(schema: Any) -> Any:

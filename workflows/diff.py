@@ -17,6 +17,7 @@ from lxml import etree
 
 from workflows.bpmn_xml import BPMN_NS, SPIFF_NS, parse_xml
 from workflows.bundle_layout import FORMS_FOLDER
+from workflows.json_limits import load_json
 from workflows.translations import TRANSLATIONS_FOLDER
 
 BPMN = f"{{{BPMN_NS}}}"
@@ -274,7 +275,7 @@ class _Elements:
     def _add_form(self, file: str, text: str) -> None:
         form = file.removeprefix(FORMS_FOLDER)
         try:
-            schema = json.loads(text)
+            schema = load_json(text)
         except json.JSONDecodeError:
             schema = {}
         if not isinstance(schema, dict):
@@ -302,7 +303,7 @@ class _Elements:
         """One item per key of a catalog: English text -> its translation."""
         language = file.removeprefix(TRANSLATIONS_FOLDER).removesuffix(".json")
         try:
-            catalog = json.loads(text)
+            catalog = load_json(text)
         except json.JSONDecodeError:
             catalog = {}
         for english, translated in catalog.items() if isinstance(catalog, dict) else ():

@@ -38,6 +38,7 @@ from workflows.bpmn_xml import BPMN_NS, MAX_FILE_BYTES, SPIFF_NS, parse_xml
 from workflows.bundle_layout import FORMS_FOLDER
 from workflows.camunda import camunda_problems, check_camunda, owner_id
 from workflows.errors import BundleRefused, Problem
+from workflows.json_limits import load_json
 from workflows.spiffarena_export import export_spiffarena
 from workflows.spiffarena_layout import (
     FORM_PROPERTIES,
@@ -145,10 +146,21 @@ def _groups_of(tree: Mapping[str, bytes | str], folder: str) -> tuple[str, ...]:
 
 def _json_object(content: bytes | str) -> dict[str, Any]:
     try:
-        value = json.loads(content)
+        value = load_json(content)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _json_problem(content: bytes | str | None) -> str | None:
+    """Why a model's process_model.json cannot be read (None when it can)."""
+    try:
+        load_json(content or "{}")
+    except json.JSONDecodeError as err:
+        return f"not valid JSON: {err}"
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    return None
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -176,6 +188,8 @@ def import_spiffarena(tree: Mapping[str, bytes | str], model_path: str) -> Impor
 
 def _check_primary(model: ModelInfo, builder: _Builder, result: ImportResult) -> None:
     meta = f"{model.path}/{MODEL_FILE}" if model.path else MODEL_FILE
+    if unreadable := _json_problem(builder.tree.get(meta)):
+        result.problems.append(Problem(meta, None, unreadable))
     primary_file = (
         f"{model.path}/{model.primary_file_name}" if model.path else model.primary_file_name
     )

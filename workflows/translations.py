@@ -23,6 +23,7 @@ from lxml import etree
 from workflows.bpmn_xml import FLOW_NODES, SPIFF_NS, bpmn_tag, parse_xml
 from workflows.bundle_layout import FORMS_FOLDER
 from workflows.errors import BundleRefused, Problem
+from workflows.json_limits import load_json
 
 LANGUAGES = ("fi", "sv")
 TRANSLATIONS_FOLDER = "translations/"
@@ -53,7 +54,7 @@ def process_texts(files: Mapping[str, str]) -> set[str]:
     for name in sorted(files):
         if name.startswith(FORMS_FOLDER) and name.endswith(".json"):
             try:
-                forms[name.removeprefix(FORMS_FOLDER)] = json.loads(files[name])
+                forms[name.removeprefix(FORMS_FOLDER)] = load_json(files[name])
             except json.JSONDecodeError:
                 continue
     return set(texts_in(documents, forms))
@@ -108,7 +109,7 @@ def load_catalogs(files: Mapping[str, str], problems: list[Problem]) -> dict[str
             problems.append(Problem(name, None, f"not a translations file: use {known}"))
             continue
         try:
-            catalog = json.loads(files[name])
+            catalog = load_json(files[name])
         except json.JSONDecodeError as err:
             problems.append(Problem(name, None, f"not valid JSON: {err}"))
             continue

@@ -45,6 +45,7 @@ from app.requests import after_commit, refuse
 from app.timefmt import format_helsinki
 from app.worker import run_due_work
 from workflows import clock_now, set_rehearsal_time
+from workflows.json_limits import load_json
 from workflows.models import AuditEvent, ProcessModel
 from workflows.queries import upcoming_timers
 
@@ -298,7 +299,7 @@ def import_call() -> BaseResponse | tuple[str, int]:
         errors[""] = _("The file is larger than %(limit)d bytes.", limit=MAX_IMPORT_BYTES)
     else:
         try:
-            data = json.loads(raw.decode("utf-8"))
+            data = load_json(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             errors[""] = _("The file is not JSON: %(reason)s", reason=str(err))
         else:

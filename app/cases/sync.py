@@ -8,6 +8,8 @@ a call: only the instances that changed are touched.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from app.cases.models import Case
@@ -29,13 +31,21 @@ def phase_of(summary: InstanceSummary) -> str:
     return "In progress"
 
 
+def _column_text(value: Any, length: int) -> str | None:
+    """A form's text as a list column holds it: a model's form may allow longer text (or
+    another type) than the column, which only shows it."""
+    return str(value)[:length] if value not in (None, "") else None
+
+
 def apply_summary(case: Case, summary: InstanceSummary) -> None:
     """Write the case's status columns from its engine state: the one place that does so."""
     data = summary.data
     case.phase = phase_of(summary)[:200]
     case.closed = summary.status == "completed"
-    case.project_name = data.get("project_name") or case.project_name
-    case.application_object = data.get("application_object") or case.application_object
+    case.project_name = _column_text(data.get("project_name"), 300) or case.project_name
+    case.application_object = (
+        _column_text(data.get("application_object"), 40) or case.application_object
+    )
     case.regional_city_network = bool(data.get("regional_city_network"))
     if isinstance(data.get("requested_amount"), int):
         case.requested_amount = data["requested_amount"]

@@ -71,7 +71,7 @@ class _Parser:
         raw = self.form.get(path)
         if raw is None:
             return MISSING
-        raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
         if raw == "":
             return MISSING
         options = choices(node)

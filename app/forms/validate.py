@@ -8,10 +8,15 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.validators import validator_for
+from jsonschema import ValidationError
 
 from app.forms.schema import Schema, choices, is_enum_array, join_path, resolve, subschema_at
+from app.input_checks import has_control_character
+from workflows.safe_jsonschema import make_validator
+
+# No field holds more text than this, whatever its schema says (drafts included): a limit on
+# what a form may ask the database and the engine to keep.
+MAX_FIELD_CHARS = 100_000
 
 FORMAT_MESSAGES = {
     "date": _l("Enter a date as YYYY-MM-DD."),
@@ -25,16 +30,39 @@ FORMAT_MESSAGES = {
 def validate_form(schema: Schema, data: Any) -> dict[str, str]:
     """{field path: message} for every field in error, in form order; {} means valid.
 
-    The draft follows the schema's `$schema` (2020-12 when absent); formats are checked.
-    The first message found for a field is kept.
+    The draft follows the schema's `$schema` (2020-12 when absent); formats are checked;
+    patterns run on RE2 (linear time, whatever is sent). The first message found for a field
+    is kept.
     """
-    cls = validator_for(schema, default=Draft202012Validator)
-    validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    validator = make_validator(schema)
     errors: dict[str, str] = {}
     for error in validator.iter_errors(data):
         for path, message in describe_error(schema, error):
             errors.setdefault(path, message)
+    for path, message in input_errors(data).items():
+        errors.setdefault(path, message)
     return dict(sorted(errors.items(), key=lambda item: _form_order(schema, item[0])))
+
+
+def input_errors(data: Any) -> dict[str, str]:
+    """{field path: message} for text no form may hold: longer than MAX_FIELD_CHARS, or with a
+    control character (NUL and the like; tab and line breaks are text). Checked for drafts too,
+    which the schema does not judge."""
+    errors: dict[str, str] = {}
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack += [(join_path(path, str(key)), item) for key, item in value.items()]
+        elif isinstance(value, list):
+            stack += [(join_path(path, str(index)), item) for index, item in enumerate(value)]
+        elif isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+            errors[path] = _("Must be at most %(count)s characters.", count=MAX_FIELD_CHARS)
+        elif isinstance(value, str) and has_control_character(value):
+            errors[path] = _(
+                "Contains a character that is not allowed (a control character such as NUL)."
+            )
+    return errors
 
 
 def describe_error(root: Schema, error: ValidationError) -> list[tuple[str, str]]:

@@ -39,6 +39,8 @@ from app.responses import process_file
 from app.timefmt import format_helsinki
 from workflows import BundleRefused
 
+TITLE_LENGTH = 200  # process_drafts.title
+
 
 def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
@@ -47,9 +49,13 @@ def wants_json() -> bool:
 @bp.post("/versions/<int:version_id>/drafts", endpoint="new_draft")
 @role_required(*OWNERS)
 def new_draft(version_id: int) -> Response:
-    draft = create_draft(
-        current_session(), get_version(version_id), current_user, request.form.get("title", "")
-    )
+    version, title = get_version(version_id), request.form.get("title", "")
+    if len(title.strip()) > TITLE_LENGTH:
+        message = _("Must be at most %(count)s characters.", count=TITLE_LENGTH)
+        return refuse(
+            url_for("processes.version", version_id=version_id), f"{_('Title')}: {message}"
+        )
+    draft = create_draft(current_session(), version, current_user, title)
     return redirect(url_for("processes.draft", draft_id=draft.id))
 
 

@@ -11,14 +11,14 @@ import json
 from typing import Any
 
 from flask import abort, jsonify, render_template, request
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app.auth.decorators import role_required
 from app.forms.render import render_form
 from app.processes.views import OWNERS, bp, get_draft
+from workflows.json_limits import JsonTooDeep, load_json
+from workflows.safe_jsonschema import schema_problems
 
 FORMS = "forms/"
 UI_SUFFIX = "-uischema.json"
@@ -48,7 +48,9 @@ def form_choices(files: dict[str, Any]) -> dict[str, list[str]]:
 
 def read_json(text: str, what: str) -> Any:
     try:
-        return json.loads(text)
+        return load_json(text)
+    except JsonTooDeep as err:
+        raise PreviewRefused(f"{what}: {err.msg}.") from None
     except json.JSONDecodeError as err:
         raise PreviewRefused(f"{what}, line {err.lineno}, column {err.colno}: {err.msg}.") from None
 
@@ -58,13 +60,10 @@ def preview_form(schema_text: str, ui_text: str) -> Markup:
     schema = read_json(schema_text, "JSON Schema")
     if not isinstance(schema, dict):
         raise PreviewRefused("not a valid JSON Schema: the schema must be a JSON object {…}.")
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as err:
-        where = "/".join(str(part) for part in err.path)
+    for where, reason in schema_problems(schema)[:1]:
         raise PreviewRefused(
-            f"not a valid JSON Schema: {err.message}" + (f" (at {where})" if where else "")
-        ) from None
+            f"not a valid JSON Schema: {reason}" + (f" (at {where[1:]})" if where else "")
+        )
     ui_schema = read_json(ui_text, "UI schema") if ui_text.strip() else {}
     if not isinstance(ui_schema, dict):
         raise PreviewRefused("The UI schema must be a JSON object {…}.")

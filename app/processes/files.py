@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from app.input_checks import has_control_character
 from workflows import Problem
 from workflows.bpmn_xml import MAX_FILE_BYTES
+from workflows.json_limits import load_json
 
 _NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}"
 FILE_NAME = re.compile(
@@ -56,9 +58,17 @@ def check_text(path: str, text: str) -> None:
         raise FileRefused(
             _("%(path)s: the file is larger than %(limit)d bytes.", path=path, limit=MAX_FILE_BYTES)
         )
+    if has_control_character(text):
+        raise FileRefused(
+            _(
+                "%(path)s: the file contains a character that is not allowed (a control "
+                "character, such as NUL).",
+                path=path,
+            )
+        )
     if path.endswith(".json"):
         try:
-            json.loads(text)
+            load_json(text)
         except json.JSONDecodeError as err:
             raise FileRefused(
                 _("%(path)s: not valid JSON: %(error)s", path=path, error=err)

@@ -31,6 +31,7 @@ from app.forms.dynamic import expand
 from app.forms.parse import parse_form
 from app.forms.render import ADD_ROW_ACTION, field_id, render_error_summary, render_form
 from app.forms.sanitize import sanitize_for_engine
+from app.forms.validate import input_errors
 from app.i18n import current_language
 from app.i18n.process_texts import prefetch_instances, process_texts, translate
 from app.keyset import page_url
@@ -289,6 +290,8 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
     if request.method == "POST":  # a draft, or a row added to a table (kept as a draft)
         schema, ui_schema = _schemas(view)
         data = parse_form(schema, request.form, ui_schema)
+        if too_much := input_errors(data):  # a draft need not be valid, but must be storable
+            return _page(owner, instance, view, data, too_much)
         try:
             save_draft(
                 current_session(), instance, task_id, sanitize_for_engine(data), current_user

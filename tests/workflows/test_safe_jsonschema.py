@@ -1,0 +1,121 @@
+"""Form schemas cannot freeze the server: patterns on RE2, refused at the check when RE2 cannot
+run them; a $ref into itself and nesting past the limit refused at the check too."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workflows.bundles import check_bundle, read_bundle
+from workflows.errors import Problem
+from workflows.safe_jsonschema import make_validator, schema_problems
+
+BPMN = Path(__file__).resolve().parents[2] / "bpmn"
+ROLES = frozenset({"applicant", "specialist", "decision_maker", "process_owner", "admin"})
+
+
+def _messages(schema: object, instance: object) -> list[str]:
+    return [error.message for error in make_validator(schema).iter_errors(instance)]
+
+
+def test_a_catastrophic_pattern_answers_a_long_adversarial_string_correctly() -> None:
+    schema = {"type": "string", "pattern": "^(a+)+$"}
+    assert _messages(schema, "a" * 50_000 + "!") != []
+    assert _messages(schema, "a" * 50_000) == []
+
+
+def test_pattern_properties_and_additional_properties_match_on_re2() -> None:
+    schema = {
+        "type": "object",
+        "patternProperties": {"^(x+)+$": {"type": "integer"}},
+        "additionalProperties": False,
+    }
+    assert _messages(schema, {"xxxx": 1}) == []
+    assert _messages(schema, {"xxxx": "one"}) == ["'one' is not of type 'integer'"]
+    assert _messages(schema, {"x" * 10_000 + "y": 1}) != []
+
+
+def test_a_regex_format_is_judged_by_re2() -> None:
+    schema = {"type": "string", "format": "regex"}
+    assert _messages(schema, "^[a-z]+$") == []
+    assert _messages(schema, r"(a)\1") == [r"'(a)\\1' is not a 'regex'"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [(r"^(a)\1$", "invalid escape sequence"), ("^(?=a)", "invalid perl operator")],
+)
+def test_a_pattern_re2_cannot_run_is_a_problem_at_its_pointer(pattern: str, reason: str) -> None:
+    schema = {"type": "object", "properties": {"code": {"type": "string", "pattern": pattern}}}
+    [(where, why)] = schema_problems(schema)
+    assert where == "/properties/code/pattern"
+    assert reason in why
+
+
+def test_a_ref_back_into_itself_is_a_problem_at_the_ref() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"partner": {"$ref": "#/$defs/partner"}},
+        "$defs": {
+            "partner": {"type": "object", "properties": {"next": {"$ref": "#/$defs/partner"}}}
+        },
+    }
+    problems = schema_problems(schema)
+    assert problems == [
+        (
+            "/$defs/partner/properties/next/$ref",
+            "the $ref '#/$defs/partner' leads back into itself: the form would never end",
+        )
+    ]
+
+
+def test_a_ref_used_twice_without_a_loop_is_fine() -> None:
+    schema = {
+        "properties": {"a": {"$ref": "#/$defs/text"}, "b": {"$ref": "#/$defs/text"}},
+        "$defs": {"text": {"type": "string", "pattern": "^[a-z]*$"}},
+    }
+    assert schema_problems(schema) == []
+
+
+def test_a_schema_nested_past_the_limit_is_a_problem() -> None:
+    schema: dict[str, object] = {"type": "object"}
+    for _ in range(80):
+        schema = {"type": "object", "properties": {"a": schema}}
+    [(where, why)] = schema_problems(schema)
+    assert (where, why) == ("", "the schema is nested deeper than the limit of 64 levels")
+
+
+def _form_errors(files: dict[str, str]) -> list[Problem]:
+    """The check's errors in the form file (the task naming it is then refused too)."""
+    found = check_bundle(files, ROLES)
+    return [p for p in found if p.is_error and p.file == "forms/screening.json"]
+
+
+def _with_form(schema_text: str) -> dict[str, str]:
+    return read_bundle(BPMN) | {"forms/screening.json": schema_text}
+
+
+def test_the_check_refuses_a_form_pattern_re2_cannot_run_naming_file_and_pointer() -> None:
+    form = json.loads(read_bundle(BPMN)["forms/screening.json"])
+    form["properties"]["screening_notes"] = {"type": "string", "pattern": r"^(\w+)\s\1$"}
+    problems = _form_errors(_with_form(json.dumps(form)))
+    assert [(p.file, p.element) for p in problems] == [
+        ("forms/screening.json", "properties/screening_notes/pattern")
+    ]
+    assert "cannot be used: invalid escape sequence" in problems[0].message
+
+
+def test_the_check_refuses_a_recursive_ref_and_deep_json_without_crashing() -> None:
+    looped = '{"type": "object", "properties": {"a": {"$ref": "#"}}}'
+    deep = "[" * 5000 + "]" * 5000
+    problems = [str(p) for p in _form_errors(_with_form(looped))]
+    assert problems == [
+        "forms/screening.json, element 'properties/a/$ref': the $ref '#' leads back into itself: "
+        "the form would never end"
+    ]
+    problems = [str(p) for p in _form_errors(_with_form(deep))]
+    assert problems == [
+        "forms/screening.json: not valid JSON: nested deeper than the limit of 64 levels"
+    ]

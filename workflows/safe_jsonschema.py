@@ -1,0 +1,231 @@
+"""JSON Schema validation whose regular expressions cannot freeze the server.
+
+jsonschema runs ``pattern`` and ``patternProperties`` with Python's backtracking ``re``: a form
+pattern like ``^(a+)+$`` and 29 characters sent held every request for seconds. Here the same
+keywords (and ``additionalProperties``, which reads ``patternProperties``, and the ``regex``
+format) run on RE2, whose time grows linearly with the input. RE2 has no backreferences and no
+lookaround: ``schema_problems`` names every pattern it cannot compile, with its JSON pointer, so
+the check refuses such a form before it is deployed rather than when someone sends it.
+
+``schema_problems`` also refuses what would make a later walk of the schema crash: a local
+``$ref`` that leads back into itself (the form renderer would recurse forever) and nesting deeper
+than ``workflows.json_limits.MAX_DEPTH``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+import re2
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from jsonschema.exceptions import SchemaError
+from jsonschema.protocols import Validator
+
+from workflows.json_limits import MAX_DEPTH, value_depth
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False
+
+
+@functools.lru_cache(maxsize=512)
+def compile_pattern(pattern: str) -> Any:
+    """The RE2 program of ``pattern``; ``re2.error`` when RE2 cannot run it."""
+    return re2.compile(pattern, _OPTIONS)
+
+
+def pattern_error(pattern: str) -> str | None:
+    """Why RE2 cannot run ``pattern`` (None when it can)."""
+    try:
+        compile_pattern(pattern)
+    except re2.error as err:
+        reason = err.args[0] if err.args else err
+        text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+        hint = "(RE2 allows no backreferences or lookaround)"
+        return f"the pattern {pattern!r} cannot be used: {text} {hint}"
+    except (TypeError, ValueError) as err:
+        return f"the pattern {pattern!r} cannot be used: {err}"
+    return None
+
+
+def _search(pattern: str, text: str) -> bool:
+    try:
+        return compile_pattern(pattern).search(text) is not None
+    except re2.error:
+        return False  # refused at the check; an unchecked schema's bad pattern matches nothing
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _search(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_properties(
+    validator: Any, patterns: dict[str, Any], instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            if _search(pattern, key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+def _additional_properties(
+    validator: Any, allowed: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    if not validator.is_type(instance, "object"):
+        return
+    declared = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    extras = [
+        key
+        for key in instance
+        if key not in declared and not any(_search(pattern, key) for pattern in patterns)
+    ]
+    if validator.is_type(allowed, "object"):
+        for extra in extras:
+            yield from validator.descend(instance[extra], allowed, path=extra)
+    elif not allowed and extras:
+        names = ", ".join(repr(extra) for extra in sorted(extras))
+        yield ValidationError(f"Additional properties are not allowed ({names} unexpected)")
+
+
+def _is_regex(instance: object) -> bool:
+    return not isinstance(instance, str) or pattern_error(instance) is None
+
+
+@functools.cache
+def _safe_class(base: type[Validator]) -> type[Validator]:
+    replaced = {k: v for k, v in _REPLACEMENTS.items() if k in base.VALIDATORS}
+    checker = FormatChecker()
+    checker.checkers = dict(base.FORMAT_CHECKER.checkers)
+    checker.checks("regex", raises=(re2.error,))(_is_regex)
+    safe = validators.extend(base, replaced)
+    safe.FORMAT_CHECKER = checker
+    return safe
+
+
+# The keywords that match regular expressions. unevaluatedProperties reads patternProperties
+# too, with Python's re: schema_problems refuses a schema that combines the two.
+_REPLACEMENTS = {
+    "pattern": _pattern,
+    "patternProperties": _pattern_properties,
+    "additionalProperties": _additional_properties,
+}
+
+
+def validator_class(schema: Any) -> type[Validator]:
+    """The validator of the schema's ``$schema`` draft (2020-12 when absent), on RE2."""
+    base = validators.validator_for(schema, default=Draft202012Validator)
+    return _safe_class(base)
+
+
+def make_validator(schema: Any) -> Validator:
+    """A validator for ``schema`` that checks formats and matches patterns with RE2."""
+    cls = validator_class(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def schema_problems(schema: Any) -> list[tuple[str, str]]:
+    """(JSON pointer, reason) for each thing that makes ``schema`` unusable as a form: not valid
+    JSON Schema, nested too deep, a pattern RE2 cannot run, a ``$ref`` back into itself."""
+    if value_depth(schema) > MAX_DEPTH:
+        return [("", f"the schema is nested deeper than the limit of {MAX_DEPTH} levels")]
+    try:
+        validator_class(schema).check_schema(schema)
+    except SchemaError as err:
+        return [(_pointer(err.path), err.message)]
+    problems = list(_pattern_problems(schema, ""))
+    if {"patternProperties", "unevaluatedProperties"} <= set(_keys(schema)):
+        problems.append(("", "patternProperties cannot be combined with unevaluatedProperties"))
+    problems += _ref_cycles(schema)
+    return problems
+
+
+def _pointer(parts: Any) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _pattern_problems(node: Any, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _pattern_problems(item, f"{where}/{index}")
+        return
+    if not isinstance(node, dict):
+        return
+    if isinstance(node.get("pattern"), str) and (error := pattern_error(node["pattern"])):
+        yield f"{where}/pattern", error
+    regexes = node.get("patternProperties")
+    if isinstance(regexes, dict):
+        for key in regexes:
+            if error := pattern_error(key):
+                yield _pointer([*_split(where), "patternProperties", key]), error
+    for key, value in node.items():
+        yield from _pattern_problems(value, _pointer([*_split(where), key]))
+
+
+def _keys(node: Any) -> Iterator[str]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _keys(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from _keys(value)
+
+
+def _split(pointer: str) -> list[str]:
+    parts = pointer.split("/")[1:] if pointer else []
+    return [p.replace("~1", "/").replace("~0", "~") for p in parts]
+
+
+def _ref_cycles(root: Any) -> list[tuple[str, str]]:
+    """Local ``$ref``s that lead back into a schema they are inside of (a form of infinite
+    depth). Following the ref at L to its target T meets every ref inside T: those are the
+    edges of a graph over the refs, and a ref on a cycle of it is refused."""
+    refs = dict(_local_refs(root, ""))
+    inside = {
+        where: [other for other in refs if _within(target, other)] for where, target in refs.items()
+    }
+    state: dict[str, int] = {}  # 1 while being followed, 2 when done
+    found: list[tuple[str, str]] = []
+    for start in refs:
+        stack = [(start, iter(inside[start]))]
+        state.setdefault(start, 1)
+        if state[start] == 2:
+            continue
+        while stack:
+            where, todo = stack[-1]
+            nxt = next(todo, None)
+            if nxt is None:
+                state[where] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                found.append((f"{nxt}/$ref", _loop(refs[nxt])))
+            elif nxt not in state:
+                state[nxt] = 1
+                stack.append((nxt, iter(inside[nxt])))
+    return list(dict.fromkeys(found))
+
+
+def _loop(target: str) -> str:
+    return f"the $ref '#{target}' leads back into itself: the form would never end"
+
+
+def _local_refs(node: Any, where: str) -> Iterator[tuple[str, str]]:
+    """(pointer of the object holding a local $ref, pointer of its target) for every one."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _local_refs(item, f"{where}/{index}")
+    elif isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            yield where, ref[1:]
+        for key, value in node.items():
+            yield from _local_refs(value, _pointer([*_split(where), key]))
+
+
+def _within(ancestor: str, pointer: str) -> bool:
+    return ancestor in ("", "/") or pointer == ancestor or pointer.startswith(ancestor + "/")
