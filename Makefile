@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 NODE_MODULES := $(if $(wildcard package.json),node_modules/.installed)
 RUN_ASSETS := $(if $(shell command -v npm 2>/dev/null),$(NODE_MODULES))
 
-.PHONY: venv run test bench bench-scale load chromium nginx translations messages
+.PHONY: venv run test bench bench-scale load fuzz chromium nginx translations messages
 
 venv: $(VENV)/.installed
 
@@ -76,6 +76,14 @@ bench: venv translations
 	$(BIN)/python -m workflows.bench
 	$(BIN)/python -m bench.submission --json test-artifacts/bench/submission.json
 	$(BIN)/python -m bench.timers --json test-artifacts/bench/timers.json
+
+# The property-based fuzz of every form and query at full size (about 5,800 requests; `make test`
+# runs a fifth of it): SQLite, and PostgreSQL when GRANTFLOW_TEST_DATABASE_URL is set.
+fuzz: venv translations
+	env -u GRANTFLOW_TEST_DATABASE_URL GRANTFLOW_FUZZ_SCALE=1 $(BIN)/python -m pytest -s tests/app/test_fuzz.py
+ifdef GRANTFLOW_TEST_DATABASE_URL
+	GRANTFLOW_FUZZ_SCALE=1 $(BIN)/python -m pytest -s tests/app/test_fuzz.py
+endif
 
 bench-scale: venv translations
 	$(BIN)/python -m bench.scale --open-cases $(BENCH_OPEN_CASES) --json test-artifacts/bench/scale.json

@@ -73,7 +73,9 @@ def test_the_owner_edits_deploys_and_migrates_while_a_running_case_stays_on_its_
     schema = json.loads(source.input_value())
     schema["properties"]["meeting_notes"] = {"type": "string", "title": "Notes from the meeting"}
     source.fill(json.dumps(schema, indent=2))
-    expect(owner.locator("#preview-form").get_by_label("Notes from the meeting")).to_be_visible()
+    # the preview is drawn by the server after a pause in typing: slow when the machine is busy
+    preview = owner.locator("#preview-form").get_by_label("Notes from the meeting")
+    expect(preview).to_be_visible(timeout=30_000)
     owner.get_by_role("button", name="Save", exact=True).click()
     expect(owner.locator("#form-status")).to_contain_text("Saved.")
 
