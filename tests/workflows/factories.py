@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from workflows.models import ProcessModel
+from workflows.models import Clock, ProcessModel, WorkflowInstance
 
 SHIPPED_MODEL = json.loads(
     (Path(__file__).resolve().parents[2] / "bpmn" / "model.json").read_text("utf-8")
@@ -43,3 +43,40 @@ def process_model(
     session.add(model)
     session.flush()
     return model
+
+
+BPMN = Path(__file__).resolve().parents[2] / "bpmn"
+# The start data the shipped call process reads.
+CALL_DATA = {
+    "call_key": "test-call",
+    "idea_deadline": "2021-04-15T16:15:00+03:00",
+    "application_deadline": "2021-06-02T16:15:00+03:00",
+    "budget_total": 7_000_000,
+    "reserved_total": 1_000_000,
+    "webinar": {"title": "Webinar", "starts_at": "2021-04-20T12:30:00+03:00"},
+}
+
+
+def start_call(session: Session, clock: Clock, key: str = "test-call") -> WorkflowInstance:
+    """An instance of the shipped call process on ``clock``, in the group ``key``."""
+    from workflows.bundles import deploy_bundle, read_bundle
+    from workflows.engine import start_instance
+    from workflows.services import SYSTEM
+
+    version, _ = deploy_bundle(
+        session,
+        read_bundle(BPMN),
+        model=process_model(session, "t"),
+        deployed_by="test",
+        now=datetime.now(UTC),
+    )
+    return start_instance(
+        session,
+        version,
+        "funding_call",
+        data=CALL_DATA | {"call_key": key},
+        clock=clock,
+        group_key=key,
+        correlation_key=f"call:{key}",
+        actor=SYSTEM,
+    )

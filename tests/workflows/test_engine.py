@@ -1,49 +1,20 @@
 """The engine layer on the shipped call process: state only, clock seam, indexes."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError
 
-from tests.workflows.factories import process_model
-from workflows.bundles import deploy_bundle, read_bundle
+from tests.workflows.factories import start_call
 from workflows.clock import set_rehearsal_time
-from workflows.engine import fire_due_timers, load_workflow, start_instance
+from workflows.engine import fire_due_timers, load_workflow
 from workflows.models import AuditEvent, MessageWait, Timer
-from workflows.services import SYSTEM
-
-BPMN = Path(__file__).resolve().parents[2] / "bpmn"
-CALL_DATA = {
-    "call_key": "test-call",
-    "idea_deadline": "2021-04-15T16:15:00+03:00",
-    "application_deadline": "2021-06-02T16:15:00+03:00",
-    "budget_total": 7_000_000,
-    "reserved_total": 1_000_000,
-    "webinar": {"title": "Webinar", "starts_at": "2021-04-20T12:30:00+03:00"},
-}
 
 
 @pytest.fixture
 def call_instance(session, rehearsal_clock):
-    version, _ = deploy_bundle(
-        session,
-        read_bundle(BPMN),
-        model=process_model(session, "t"),
-        deployed_by="test",
-        now=datetime.now(UTC),
-    )
-    instance = start_instance(
-        session,
-        version,
-        "funding_call",
-        data=CALL_DATA,
-        clock=rehearsal_clock,
-        group_key="test-call",
-        correlation_key="call:test-call",
-        actor=SYSTEM,
-    )
+    instance = start_call(session, rehearsal_clock)
     session.commit()
     return instance
 

@@ -1,33 +1,21 @@
 """The worker's timer pass: one transaction per instance, clocks taken in turns."""
 
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from tests.workflows.factories import process_model
-from workflows.bundles import deploy_bundle, read_bundle
+from tests.workflows.factories import start_call
 from workflows.clock import set_rehearsal_time
-from workflows.engine import start_instance
 from workflows.models import AuditEvent, Clock, Timer, WorkflowInstance
-from workflows.services import SYSTEM
 from workflows.worker import fire_timers
 
-BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 BEFORE_THE_DEADLINE = datetime.fromisoformat("2021-04-15T16:00:00+03:00")
 AFTER_THE_DEADLINE = datetime.fromisoformat("2021-04-15T16:15:01+03:00")
 
 
 def _calls_on_clocks(session, calls_per_clock):
     """Call instances of the shipped model, `calls_per_clock[name]` of them on each clock."""
-    version, _ = deploy_bundle(
-        session,
-        read_bundle(BPMN),
-        model=process_model(session, "t"),
-        deployed_by="test",
-        now=datetime.now(UTC),
-    )
     clocks = {}
     for name, count in calls_per_clock.items():
         clock = clocks[name] = Clock(name=name, rehearsal=True)
@@ -35,24 +23,7 @@ def _calls_on_clocks(session, calls_per_clock):
         session.add(clock)
         session.flush()
         for number in range(count):
-            key = f"{name}-{number}"
-            start_instance(
-                session,
-                version,
-                "funding_call",
-                data={
-                    "call_key": key,
-                    "idea_deadline": "2021-04-15T16:15:00+03:00",
-                    "application_deadline": "2021-06-02T16:15:00+03:00",
-                    "budget_total": 7_000_000,
-                    "reserved_total": 1_000_000,
-                    "webinar": {"title": "Webinar", "starts_at": "2021-04-20T12:30:00+03:00"},
-                },
-                clock=clock,
-                group_key=key,
-                correlation_key=f"call:{key}",
-                actor=SYSTEM,
-            )
+            start_call(session, clock, f"{name}-{number}")
     session.commit()
     return clocks
 
