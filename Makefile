@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 NODE_MODULES := $(if $(wildcard package.json),node_modules/.installed)
 RUN_ASSETS := $(if $(shell command -v npm 2>/dev/null),$(NODE_MODULES))
 
-.PHONY: venv run test bench bench-scale load fuzz chromium nginx translations messages
+.PHONY: venv run test bench bench-scale load fuzz chromium nginx letter-libs translations messages
 
 venv: $(VENV)/.installed
 
@@ -53,12 +53,25 @@ nginx:
 	  echo "(.ci/run does this when run as root)." >&2; \
 	  exit 1; }
 
-run: venv translations $(RUN_ASSETS)
+# Decision letters are PDFs drawn by WeasyPrint, which needs Pango and a font from Debian.
+PANGO := /usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0
+LETTER_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+letter-libs:
+	@test -e $(PANGO) -a -d /usr/share/fonts/truetype/dejavu || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(LETTER_PACKAGES); \
+	  else \
+	    echo "error: Pango or the DejaVu fonts are missing; decision letters (PDF) need them." >&2; \
+	    echo "Install them: sudo apt-get install -y $(LETTER_PACKAGES)" >&2; \
+	    exit 1; \
+	  fi; }
+
+run: venv translations letter-libs $(RUN_ASSETS)
 	$(FLASK) db upgrade
 	$(FLASK) grantflow setup-demo
 	GRANTFLOW_HTTPS=false $(FLASK) grantflow serve
 
-test: venv translations $(NODE_MODULES) chromium nginx
+test: venv translations letter-libs $(NODE_MODULES) chromium nginx
 	$(BIN)/ruff check app workflows tests load bench
 	$(BIN)/ruff format --check app workflows tests load bench
 	$(BIN)/mypy

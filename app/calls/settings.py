@@ -33,7 +33,14 @@ ORG_TYPE_NAMES = {
     "leader_group": N_("LEADER group"),
 }
 # Settings a published call may still change: texts and contacts, never money or times.
-CHANGEABLE_WHEN_PUBLISHED = ("title", "summary", "authority", "contacts", "notes")
+CHANGEABLE_WHEN_PUBLISHED = (
+    "title",
+    "summary",
+    "authority",
+    "registry_office",
+    "contacts",
+    "notes",
+)
 CHANGEABLE_WEBINAR_FIELDS = ("title", "location", "link")
 
 
@@ -102,6 +109,10 @@ def call_schema(choices: CallChoices) -> Schema:
             "title": _texts(N_("Title"), required=("fi", "sv")),
             "summary": _texts(N_("Summary"), max_length=5000),
             "authority": _texts(N_("Authority"), max_length=200),
+            "registry_office": _texts(
+                N_("Registry office: where requests for reconsideration are sent"),
+                max_length=300,
+            ),
             "process_model": {
                 "type": "string",
                 "title": N_("Process model"),
@@ -372,6 +383,7 @@ def call_ui_schema(locked: frozenset[str] = frozenset()) -> Schema:
             "title",
             "summary",
             "authority",
+            "registry_office",
             "process_model",
             "process_version",
             "rehearsal_clock_start",

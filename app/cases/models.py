@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Organisation
@@ -77,6 +77,8 @@ class Document(Base):
     received_at: Mapped[datetime]
     data: Mapped[dict[str, Any]]
     sent_by: Mapped[str] = mapped_column(String(100))
+    # A letter's PDF as filed and sent (the decision); loaded only when asked for.
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     case: Mapped[Case] = relationship(back_populates="documents")
 

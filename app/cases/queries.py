@@ -286,3 +286,14 @@ def application_objects(calls: Iterable[Call], language: str) -> list[tuple[str,
             key = str(item.get("key"))
             found.setdefault(key, call.object_title(key, language) or key)
     return list(found.items())
+
+
+def application_document(case: Case) -> Document | None:
+    """The document a decision is on: the full application, else the idea proposal (never a
+    supplement, which is filed under a number of its own)."""
+    received = [document for document in case.documents if not document.outgoing]
+    for kind in ("application", "idea_proposal"):
+        for document in received:
+            if document.kind == kind:
+                return document
+    return None

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -165,6 +176,21 @@ def diagram(case_id: int) -> BaseResponse:
     case = get_case(case_id)
     assert case.instance is not None
     return process_file(diagram_xml(case.instance))
+
+
+@bp.get("/cases/<int:case_id>/documents/<int:document_id>/letter.pdf", endpoint="letter_pdf")
+@login_required
+def letter_pdf(case_id: int, document_id: int) -> BaseResponse:
+    """A letter's PDF as it was filed and sent."""
+    case = get_case(case_id)
+    doc = next((d for d in case.documents if d.id == document_id), None)
+    if doc is None or doc.pdf is None:
+        abort(404)
+    return send_file(
+        io.BytesIO(doc.pdf),
+        mimetype="application/pdf",
+        download_name=doc.data.get("filename") or f"{doc.id}.pdf",
+    )
 
 
 @bp.get("/cases/<int:case_id>/documents/<int:document_id>", endpoint="document")

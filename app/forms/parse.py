@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from app.forms.schema import (
     HELSINKI_DATETIME,
     REMOVE_KEY,
+    SUBMIT_CHOICES,
     Schema,
     choices,
     is_enum_array,
@@ -149,7 +150,7 @@ class _Parser:
 
     def boolean(self, ui: Schema, path: str) -> Any:
         raw = self.form.get(path)
-        if ui.get("ui:widget") in ("radio", "select"):
+        if ui.get("ui:widget") in ("radio", "select", SUBMIT_CHOICES):
             if raw in ("true", "false"):
                 return raw == "true"
             return raw if raw else MISSING

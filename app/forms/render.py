@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from app.forms.schema import (
     HELSINKI_DATETIME,
     REMOVE_KEY,
+    SUBMIT_CHOICES,
     Schema,
     choices,
     is_enum_array,
@@ -228,6 +229,8 @@ class _Renderer:
             return _tag("input", {"type": "hidden", "name": path, "value": value_text(value)})
         if widget == HELSINKI_DATETIME:
             return self.helsinki_datetime(node, ui, value, path, key, required)
+        if widget == SUBMIT_CHOICES:
+            return self.submit_choices(node, ui, path, key, required)
         if kind == "object":
             return self.group(node, ui, value, path, key)
         if kind == "array":
@@ -522,6 +525,42 @@ class _Renderer:
             + error
             + inputs
             + offset,
+        )
+
+    def submit_choices(
+        self, node: Schema, ui: Schema, path: str, key: str, required: bool
+    ) -> Markup:
+        """One submit button per option, each sending the form with its value (the form's
+        Send button is left out: sends_by_choice)."""
+        if schema_type(node) == "boolean" and choices(node) is None:
+            options = [(True, _("Yes")), (False, _("No"))]
+        else:
+            options = self.choices(node)
+        hint, error, described = self.notes(node, ui, path)
+        buttons = Markup("").join(
+            _tag(
+                "button",
+                {
+                    "type": "submit",
+                    "name": path,
+                    "value": value_text(option),
+                    "class": "button" if index == 0 else "button button-secondary",
+                },
+                title,
+            )
+            for index, (option, title) in enumerate(options)
+        )
+        return _tag(
+            "fieldset",
+            {
+                "class": "field field--actions field--error" if error else "field field--actions",
+                "id": field_id(path),
+                "aria-describedby": described,
+            },
+            _tag("legend", {}, self.label_text(node, ui, key, required))
+            + hint
+            + error
+            + _tag("div", {"class": "form-actions"}, buttons),
         )
 
     def choice_group(

@@ -12,6 +12,19 @@ REMOVE_KEY = "_remove"
 HELSINKI_DATETIME = "helsinki-datetime"
 
 
+# A choice made by the button that sends the form ("Approve", "Return"): one submit button per
+# option, named after the field, in place of the form's own Send button.
+SUBMIT_CHOICES = "submit-choices"
+
+
+def sends_by_choice(schema: Schema, ui_schema: Schema | None) -> bool:
+    """Whether the form is sent by the buttons of a choice (SUBMIT_CHOICES) of its top level."""
+    return any(
+        ui_for(ui_schema or {}, key).get("ui:widget") == SUBMIT_CHOICES
+        for key in schema.get("properties", {})
+    )
+
+
 def value_text(value: Any) -> str:
     """How a value appears in an HTML form field (and how parse_form matches choices)."""
     if value is None or isinstance(value, dict | list):

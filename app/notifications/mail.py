@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import smtplib
 from collections.abc import Callable, Mapping
 from email.message import EmailMessage
@@ -41,6 +42,14 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
             charset="utf-8",
             filename="invitation.ics",
             params={"method": "REQUEST"},
+        )
+    for attached in payload.get("attachments", []):
+        maintype, subtype = attached["content_type"].split("/", 1)
+        email.add_attachment(
+            base64.b64decode(attached["base64"]),
+            maintype=maintype,
+            subtype=subtype,
+            filename=attached["filename"],
         )
     return email
 

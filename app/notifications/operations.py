@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
@@ -12,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.calls.models import in_language
+from app.cases.queries import application_document
 from app.i18n.labels import date_fi
+from app.letters.decision import format_euros
 from app.notifications.models import Notice, NoticeRead
 from app.notifications.queries import case_label, newest_visible, user_by_name
 from app.notifications.texts import BODIES, DECISION_TEXTS, SUBJECTS
@@ -41,9 +44,9 @@ def _period(period: dict[str, Any]) -> str:
     return f"{date_fi(period.get('start'))} – {date_fi(period.get('end'))}"
 
 
-def _last_received_number(case: Case) -> str:
-    documents = [document for document in case.documents if not document.outgoing]
-    return documents[-1].registry_number if documents else ""
+def _case_number(case: Case) -> str:
+    document = application_document(case)
+    return document.registry_number if document is not None else ""
 
 
 def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -59,7 +62,7 @@ def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[st
         supplement_request=data.get("supplement_request", ""),
         supplement_due=data.get("supplement_due", ""),
         feedback=data.get("feedback", ""),
-        amount=f"{decision.get('amount', 0):,}".replace(",", " "),
+        amount=format_euros(decision.get("amount", 0), language),
         justification=decision.get("justification", ""),
         decision_text=DECISION_TEXTS[bool(decision.get("granted"))][language],
         period=_period(case.call.config.get("funding_period") or {}),
@@ -71,7 +74,8 @@ def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[st
         context["webinar_time"] = format_helsinki(starts)
     document = extra.get("document")
     if document is None:
-        context["registry_number"] = _last_received_number(case)
+        context["registry_number"] = _case_number(case)
+        context["decision_number"] = extra.get("decision_number", "")
     else:
         context.update(
             registry_number=document.registry_number,
@@ -111,6 +115,15 @@ def notify_case(
             "language": language,
             "organizer": in_language(case.call.config.get("authority"), language, "grantflow"),
         }
+    if extra.get("attachment"):
+        filename, content = extra["attachment"]
+        payload["attachments"] = [
+            {
+                "filename": filename,
+                "content_type": "application/pdf",
+                "base64": base64.b64encode(content).decode("ascii"),
+            }
+        ]
     if payload["to"]:
         queue_message(session, kind="email", payload=payload, instance=case.instance)
     return {"subject": payload["subject"], "body": payload["body"], "language": language}

@@ -60,35 +60,29 @@ BODIES: dict[str, dict[str, str]] = {
     "decision_letter": {
         "fi": "Hanke: {project_name} ({registry_number})\n"
         "Päätös: {decision_text}\n"
-        "Myönnetty määrä: {amount} euroa\n"
-        "Käyttötarkoitus: alueiden välinen verkostoyhteistyö (AKKE-määräraha)\n"
-        "Tukikelpoiset kustannukset: hakemuksen hyväksytyn talousarvion mukaiset kulut\n"
-        "Hankeaika: {period}\nLoppuraportti viimeistään: {reporting_deadline}\n"
+        "Myönnetty määrä: {amount}\n"
         "Perustelut: {justification}\n\n"
-        "Oikaisuvaatimus: päätökseen tyytymätön voi hakea oikaisua päättäneeltä viranomaiselta "
-        "30 päivän kuluessa päätöksen tiedoksisaannista (valtionavustuslaki 34 §, hallintolaki "
-        "49 c §).\n",
+        "Päätös {decision_number} on liitteenä PDF-asiakirjana. Siinä ovat avustuksen ehdot ja "
+        "raportointivelvoitteet sekä oikaisuvaatimusohje: päätökseen tyytymätön voi vaatia "
+        "oikaisua 30 päivän kuluessa päätöksen tiedoksisaannista (valtionavustuslaki 34 §, "
+        "hallintolaki 49 c §).\n",
         "sv": "Projekt: {project_name} ({registry_number})\n"
         "Beslut: {decision_text}\n"
-        "Beviljat belopp: {amount} euro\n"
-        "Ändamål: nätverkssamarbete mellan regioner (AKKE-anslaget)\n"
-        "Stödberättigande kostnader: kostnader enligt ansökans godkända budget\n"
-        "Projekttid: {period}\nSlutrapport senast: {reporting_deadline}\n"
+        "Beviljat belopp: {amount}\n"
         "Motivering: {justification}\n\n"
-        "Begäran om omprövning: den som är missnöjd med beslutet kan begära omprövning hos "
-        "myndigheten inom 30 dagar från delfåendet (statsunderstödslagen 34 §, förvaltningslagen "
-        "49 c §).\n",
+        "Beslutet {decision_number} finns som bilaga i PDF-format. Där finns villkoren för "
+        "understödet, rapporteringsskyldigheterna och anvisningen om begäran om omprövning: den "
+        "som är missnöjd med beslutet kan begära omprövning inom 30 dagar från delfåendet "
+        "(statsunderstödslagen 34 §, förvaltningslagen 49 c §).\n",
         "en": "Project: {project_name} ({registry_number})\n"
         "Decision: {decision_text}\n"
-        "Amount granted: EUR {amount}\n"
-        "Purpose: network cooperation between regions (AKKE appropriation)\n"
-        "Eligible costs: the costs of the application's approved budget\n"
-        "Period: {period}\nFinal report due: {reporting_deadline}\n"
+        "Amount granted: {amount}\n"
         "Justification: {justification}\n\n"
-        "Reconsideration: an applicant who is not satisfied with the decision may request its "
-        "reconsideration from the deciding authority within 30 days of being notified "
-        "(Act on Discretionary Government Transfers, section 34; Administrative Procedure Act, "
-        "section 49 c).\n",
+        "The decision {decision_number} is attached as a PDF document, with the conditions of "
+        "the grant, the reporting duties and how to request reconsideration: an applicant not "
+        "satisfied with the decision may request its reconsideration within 30 days of being "
+        "notified (Act on Discretionary Government Transfers, section 34; Administrative "
+        "Procedure Act, section 49 c).\n",
     },
     "closed_late": {
         "fi": "Määräaika {deadline} päättyi ennen kuin asiakirja lähetettiin. "

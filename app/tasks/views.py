@@ -31,6 +31,7 @@ from app.forms.dynamic import expand
 from app.forms.parse import parse_form
 from app.forms.render import ADD_ROW_ACTION, field_id, render_error_summary, render_form
 from app.forms.sanitize import sanitize_for_engine
+from app.forms.schema import sends_by_choice
 from app.forms.validate import input_errors
 from app.i18n import current_language
 from app.i18n.process_texts import prefetch_instances, process_texts, translate
@@ -334,6 +335,7 @@ def _page(
         data=data,
         call=owner.call,
         error_summary=render_error_summary(schema, errors, texts),
+        sends_by_choice=sends_by_choice(schema, ui_schema),
         errors=errors,
         instructions=render_instructions(view.instructions, view.data, texts),
         draft=draft_of(current_session(), instance.id, row.task_id),

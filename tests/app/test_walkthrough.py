@@ -83,7 +83,12 @@ def test_the_demo_accounts_walk_the_call_from_idea_to_decision(
         decision_maker,
         csrf_token,
         task_url("decide_funding"),
-        {"approved": "true", "decided_by_body": "ministry"},
+        {
+            "approved": "true",
+            "decided_by_body": "ministry",
+            "presenter": "Special adviser Petra Stenfors",
+            "signatory": "Minister Mika Lintilä",
+        },
     )
 
     case_page = applicant.get("/cases/1").get_data(as_text=True)
@@ -103,5 +108,10 @@ def test_the_demo_accounts_walk_the_call_from_idea_to_decision(
     assert "<dt>Registry number</dt><dd>VN/4/2021</dd>" in decision
     # on the call's clock (moved to 16:15:01; it runs on at wall speed while the test works)
     assert re.search(r"<dt>Sent</dt><dd>2\.6\.2021 16:1[5-9]:\d\d \(UTC\+03:00\)</dd>", decision)
-    assert "300 000" in decision
+    assert "Myönnetty määrä: 300\u00a0000 euroa" in decision  # Babel's Finnish figures
+    pdf = applicant.get("/cases/1/documents/4/letter.pdf")
+    assert (pdf.mimetype, pdf.data[:5]) == ("application/pdf", b"%PDF-")
+    assert 'href="/cases/1/documents/4/letter.pdf"' in decision
     assert signed_in("applicant2").get("/cases/1/documents/4").status_code == 403
+    assert signed_in("applicant2").get("/cases/1/documents/4/letter.pdf").status_code == 403
+    assert applicant.get("/cases/1/documents/1/letter.pdf").status_code == 404  # no letter

@@ -13,14 +13,18 @@ Run this file alone with the flow-coverage summary to see that both processes ar
 
 from __future__ import annotations
 
+import base64
+import io
 from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
+from pypdf import PdfReader
 
-from app.cases.models import Case
+from app.cases.models import Case, Document
 from app.tasks.hooks import check, prefill
-from app.timefmt import format_helsinki
+from app.timefmt import HELSINKI, format_helsinki
+from workflows import clock_now
 
 SCREEN_PROCEED = {"akke_compatible": True, "screening_result": "proceed"}
 SUPPLEMENT_REQUEST = {
@@ -272,7 +276,12 @@ def test_the_decision_maker_sends_the_proposal_back_then_approves_it(rehearsal, 
     second, errors = rank(rehearsal, {a.key: 350000, b.key: 0})
     assert errors == {}
     rehearsal.send("rank_applications", second, "specialist")
-    approved = {"approved": True, "decided_by_body": "government_plenary"}
+    approved = {
+        "approved": True,
+        "decided_by_body": "government_plenary",
+        "presenter": "Erityisasiantuntija Petra Stenfors",
+        "signatory": "Elinkeinoministeri Mika Lintilä",
+    }
     rehearsal.send("decide_funding", approved, "decision_maker")
 
     assert rehearsal.call.instance.status == "completed"
@@ -280,10 +289,62 @@ def test_the_decision_maker_sends_the_proposal_back_then_approves_it(rehearsal, 
     assert (b.phase, b.closed, b.granted_amount) == ("Not funded", True, 0)
     letters = {e["case_id"]: e for e in rehearsal.emails("decision_letter")}
     assert set(letters) == {a.id, b.id}
-    assert "350 000 euroa" in letters[a.id]["body"]
+    assert "350\u00a0000 euroa" in letters[a.id]["body"]  # Babel's Finnish grouping
     assert "Rahoitusta ei myönnetä" in letters[b.id]["body"]
     for letter in letters.values():  # Administrative Procedure Act 49 c §: 30 days
         assert "30 päivän kuluessa päätöksen tiedoksisaannista" in letter["body"]
+
+
+def test_each_applicant_gets_the_decision_as_a_pdf_letter_filed_in_the_registry(
+    rehearsal, evaluated_call
+):
+    a, b = evaluated_call.a, evaluated_call.b
+    proposal, errors = rank(rehearsal, {a.key: 350000, b.key: 0})
+    assert errors == {}
+    rehearsal.send("rank_applications", proposal, "specialist")
+    rehearsal.send(
+        "decide_funding",
+        {
+            "approved": True,
+            "decided_by_body": "government_plenary",
+            "presenter": "Erityisasiantuntija Petra Stenfors",
+            "signatory": "Elinkeinoministeri Mika Lintilä",
+        },
+        "decision_maker",
+    )
+
+    emails = {e["case_id"]: e for e in rehearsal.emails("decision_letter")}
+    for case in (a, b):
+        (decision,) = [d for d in case.documents if d.kind == "decision"]
+        application = next(d for d in case.documents if d.kind == "application")
+        (attached,) = emails[case.id]["attachments"]
+        assert attached["filename"] == decision.registry_number.replace("/", "-") + ".pdf"
+        assert base64.b64decode(attached["base64"]) == decision.pdf
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(decision.pdf)).pages]
+        text = " ".join(" ".join(pages).split())
+        today = clock_now(rehearsal.call.clock).astimezone(HELSINKI)
+        decided = f"{today.day}.{today.month}.{today.year}"
+        assert f"PÄÄTÖS Päivämäärä {decided} Dnro {decision.registry_number}" in text
+        assert f"dnro {application.registry_number}" in text  # the application's number
+        assert f"Valtioneuvosto on yleisistunnossaan {decided} päättänyt" in text
+        assert "Allekirjoittaja: Elinkeinoministeri Mika Lintilä" in text
+        assert "Esittelijä: Erityisasiantuntija Petra Stenfors" in text
+        assert "Petra Stenfors, Erityisasiantuntija, 029 504 7282" in text
+        assert "Oikaisuvaatimusohje" in pages[-1]  # the appendix, on a page of its own
+        assert "30 päivän kuluessa päätöksen tiedoksisaannista" in text
+    text_a = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(_decision(a).pdf)).pages).split()
+    )
+    assert "enintään 350 000 euroa hankkeeseen Lakeland network" in text_a
+    assert "viimeistään 30.4.2024" in text_a  # the reporting duty of the call
+    assert "1.1.2021 – 31.12.2023" in text_a  # the funding period
+    assert "päättänyt olla myöntämättä" in " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(_decision(b).pdf)).pages).split()
+    )
+
+
+def _decision(case: Case) -> Document:
+    return next(d for d in case.documents if d.kind == "decision")
 
 
 def test_the_timeline_of_a_case_records_the_applicant_sending_the_idea(rehearsal, evaluated_call):

@@ -97,7 +97,12 @@ def test_a_case_moved_twice_mid_way_runs_on_the_new_versions_to_its_end(rehearsa
     ranked, errors = check(rehearsal.session, "rank_applications", rehearsal.call, proposals)
     assert errors == {}
     rehearsal.send("rank_applications", ranked, "specialist")
-    approved = {"approved": True, "decided_by_body": "ministry"}
+    approved = {
+        "approved": True,
+        "decided_by_body": "ministry",
+        "presenter": "Special adviser Petra Stenfors",
+        "signatory": "Minister Mika Lintilä",
+    }
     rehearsal.send("decide_funding", approved, "decision_maker")
 
     assert (case.phase, case.closed, case.granted_amount) == ("Funded", True, 200000)

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from app.demo import DEMO_PASSWORD
 from tests.browser.axe import violations
 from tests.browser.conftest import START_2021
-from tests.browser.test_journeys import evaluate, fill_idea, send
+from tests.browser.test_journeys import approve, evaluate, fill_idea, send
 
 pytestmark = pytest.mark.browser
 
@@ -139,9 +139,7 @@ def test_a_copied_call_runs_to_its_decision_beside_the_2021_call(
 
     decision_maker = as_user("decision_maker")
     open_task(decision_maker, "Decide the funding", NEW_CALL)
-    decision_maker.get_by_label("Approve the proposal").check()
-    decision_maker.get_by_label("The ministry").check()
-    send(decision_maker)
+    approve(decision_maker)
 
     visitor.goto(case_2023)
     expect(visitor.locator(".case-status")).to_have_text("Funded")

@@ -3,10 +3,12 @@ own. Screenshots of the main pages of each role go to test-artifacts/screenshots
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from pypdf import PdfReader
 
 from tests.browser.axe import violations
 from tests.browser.conftest import START_2021
@@ -61,6 +63,15 @@ def open_task(page: Page, title: str, nth: int = 0) -> None:
 def send(page: Page) -> None:
     page.get_by_role("button", name="Send", exact=True).click()
     expect(page.get_by_role("status").filter(has_text=SENT)).to_be_visible()
+
+
+def approve(decision_maker: Page) -> None:
+    """Approve the ranking as the ministry, naming who presented and who signs."""
+    decision_maker.get_by_label("The ministry").check()
+    decision_maker.get_by_label("Presented by").fill("Special adviser Petra Stenfors")
+    decision_maker.get_by_label("Signed by").fill("Minister Mika Lintilä")
+    decision_maker.get_by_role("button", name="Approve and send the decisions").click()
+    expect(decision_maker.get_by_role("status").filter(has_text=SENT)).to_be_visible()
 
 
 def evaluate(page: Page) -> None:
@@ -151,9 +162,7 @@ def test_the_whole_call_from_the_first_login_to_funded(as_user, move_clock, scre
     open_task(decision_maker, "Decide the funding")
     screenshot(decision_maker, "decision-maker-decision-task")
     assert violations(decision_maker) == []
-    decision_maker.get_by_label("Approve the proposal").check()
-    decision_maker.get_by_label("The ministry").check()
-    send(decision_maker)
+    approve(decision_maker)
 
     applicant.goto("/cases")
     applicant.get_by_role("link", name="Lakeland growth corridor").click()
@@ -161,7 +170,12 @@ def test_the_whole_call_from_the_first_login_to_funded(as_user, move_clock, scre
     expect(applicant.locator(".facts")).to_contain_text("EUR 300\u00a0000")
     screenshot(applicant, "applicant-case-funded")
     applicant.get_by_role("link", name="Decision").click()
-    expect(applicant.locator(".letter")).to_contain_text("300 000")
+    expect(applicant.locator(".letter")).to_contain_text("300\u00a0000")
+    pdf_link = applicant.get_by_role("link", name=re.compile(r"The decision letter \(PDF"))
+    letter = applicant.request.get(pdf_link.get_attribute("href") or "")
+    assert letter.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(letter.body())).pages)
+    assert "Allekirjoittaja: Minister Mika Lintilä" in " ".join(text.split())  # a Finnish case
     assert violations(applicant) == []
 
 

@@ -61,6 +61,14 @@ def v1(session, files):
     return deploy(session, files)
 
 
+APPROVED = {
+    "approved": True,
+    "decided_by_body": "ministry",
+    "presenter": "Special adviser Petra Stenfors",
+    "signatory": "Minister Mika Lintilä",
+}
+
+
 def deploy(session, files):
     model = process_model(session, "grants")
     version, _ = deploy_bundle(session, files, model=model, deployed_by="owner", now=NOW)
@@ -210,7 +218,7 @@ def test_the_call_continues_on_the_new_version_to_its_end(session, files, v1, re
         session,
         call.id,
         decide.task_id,
-        {"approved": True, "decided_by_body": "ministry"},
+        APPROVED,
         actor=DECISION_MAKER,
     )
     session.commit()
@@ -404,7 +412,7 @@ def test_the_call_moved_there_and_back_still_runs_to_its_end(session, files, v1,
         session,
         call.id,
         decide.task_id,
-        {"approved": True, "decided_by_body": "ministry"},
+        APPROVED,
         actor=DECISION_MAKER,
     )
     session.commit()

@@ -190,3 +190,12 @@ def test_parse_never_reads_readonly_fields():
 
     assert "number" not in data
     assert "title" not in data
+
+
+def test_parse_reads_the_choice_of_the_button_that_sent_the_form():
+    schema = {"type": "object", "properties": {"approved": {"type": "boolean"}}}
+    ui = {"approved": {"ui:widget": "submit-choices"}}
+
+    assert parse_form(schema, MultiDict({"approved": "false"}), ui) == {"approved": False}
+    assert parse_form(schema, MultiDict({"approved": "true"}), ui) == {"approved": True}
+    assert parse_form(schema, MultiDict({"action": "send"}), ui) == {}  # Enter: no choice made

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from app.forms import field_id, render_error_summary, render_form
+from app.forms.schema import sends_by_choice
 
 PERSON = {
     "type": "object",
@@ -264,3 +265,36 @@ def test_a_small_integer_range_is_offered_as_radio_buttons_when_asked():
     html = str(render_form(schema, {"score": {"ui:widget": "radio"}}, {"score": 4}, {}))
     assert html.count('type="radio"') == 5
     assert 'value="4" checked' in html
+
+
+DECISION = {
+    "type": "object",
+    "required": ["approved"],
+    "properties": {
+        "comment": {"type": "string", "title": "Comment"},
+        "approved": {
+            "type": "boolean",
+            "title": "Your decision",
+            "oneOf": [
+                {"const": True, "title": "Approve and send"},
+                {"const": False, "title": "Return"},
+            ],
+        },
+    },
+}
+
+
+def test_a_submit_choice_is_one_send_button_per_option_named_after_the_field():
+    ui = {"approved": {"ui:widget": "submit-choices"}}
+    html = render_form(DECISION, ui, {}, {"approved": "Choose one."})
+
+    buttons = re.findall(r"<button [^>]*>[^<]*</button>", html)
+    assert buttons == [
+        '<button type="submit" name="approved" value="true" class="button">'
+        "Approve and send</button>",
+        '<button type="submit" name="approved" value="false" class="button button-secondary">'
+        "Return</button>",
+    ]
+    assert 'name="approved" type' not in html and "<input" in html  # no field besides them
+    assert "Choose one." in html  # the error beside the buttons
+    assert sends_by_choice(DECISION, ui) and not sends_by_choice(DECISION, {})
