@@ -47,6 +47,7 @@ DEMO_USERS = [
     ("applicant2", "Aaro Applicant (another organisation)", ("applicant",), 1),
     ("specialist", "Petra Specialist", ("specialist",), None),
     ("evaluator", "Eero Evaluator", ("specialist",), None),
+    ("evaluator2", "Eila Evaluator (reserve)", ("specialist",), None),
     ("decision_maker", "Daniel Decision Maker", ("decision_maker",), None),
     ("process_owner", "Paula Process Owner", ("process_owner",), None),
     ("admin", "Alex Admin", ("admin",), None),

@@ -39,6 +39,7 @@ from workflows.queries import (
     task_view,
     timeline,
 )
+from workflows.reassign import REASSIGNED, reassign_task
 from workflows.services import SYSTEM, Actor, ServiceCall, register_operator
 
 __all__ = [
@@ -86,4 +87,6 @@ __all__ = [
     "may_claim",
     "may_unclaim",
     "unclaim_task",
+    "REASSIGNED",
+    "reassign_task",
 ]

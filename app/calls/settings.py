@@ -290,6 +290,17 @@ def call_schema(choices: CallChoices) -> Schema:
                 "uniqueItems": True,
                 "items": {"type": "string", "anyOf": _choice(choices.evaluators)},
             },
+            "reserve_evaluators": {
+                "type": "array",
+                "title": N_("Reserve evaluators"),
+                "description": N_(
+                    "When an evaluator declares a conflict of interest with an application, "
+                    "the evaluation goes to an evaluator of the call who has none yet of that "
+                    "application, else to one of these."
+                ),
+                "uniqueItems": True,
+                "items": {"type": "string", "anyOf": _choice(choices.evaluators)},
+            },
             "contacts": {
                 "type": "array",
                 "title": N_("Contact persons"),
@@ -397,6 +408,7 @@ def call_ui_schema(locked: frozenset[str] = frozenset()) -> Schema:
             "evaluation_scale",
             "evaluation_criteria",
             "evaluators",
+            "reserve_evaluators",
             "contacts",
             "deciding_body",
             "decision_target",

@@ -40,6 +40,28 @@ _REFUSALS = [
     ),
     (re.compile(r"The incident is no longer open\."), _l("The incident is no longer open.")),
     (re.compile(r"The email is not in doubt\."), _l("The email is not in doubt.")),
+    (
+        re.compile(r"Only the person the process gave this task to can pass it on\."),
+        _l("Only the person the process gave this task to can pass it on."),
+    ),
+    (
+        re.compile(r"This task is not assigned to one person by the process\."),
+        _l("This task is not assigned to one person by the process."),
+    ),
+    (
+        re.compile(r"Only an evaluation can be passed on for a conflict of interest\."),
+        _l("Only an evaluation can be passed on for a conflict of interest."),
+    ),
+    (
+        re.compile(
+            r"No other evaluator of the call is free to take this evaluation: ask the "
+            r"specialist to add a reserve evaluator to the call\."
+        ),
+        _l(
+            "No other evaluator of the call is free to take this evaluation: ask the "
+            "specialist to add a reserve evaluator to the call."
+        ),
+    ),
 ]
 
 

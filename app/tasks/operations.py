@@ -18,8 +18,10 @@ from app.forms.dynamic import expand
 from app.forms.parse import parse_form
 from app.forms.sanitize import sanitize_for_engine
 from app.forms.validate import validate_form
+from app.notifications.operations import create_notices
 from app.owners import owner_of
 from app.tasks import hooks
+from app.tasks.evaluations import EVALUATION_TASK, substitute_evaluator
 from app.tasks.queries import may_work_on
 from app.upsert import upsert
 from workflows import (
@@ -29,6 +31,7 @@ from workflows import (
     claim_task,
     complete_task,
     lock_instance,
+    reassign_task,
     unclaim_task,
     wall_now,
 )
@@ -155,3 +158,29 @@ def unclaim_user_task(
 ) -> HumanTask:
     """Give a claimed task back to its group."""
     return unclaim_task(session, instance.id, task_id, actor_of(user))
+
+
+def declare_conflict_of_interest(
+    session: Session, instance: WorkflowInstance, task_id: str, user: User, reason: str
+) -> HumanTask:
+    """The evaluator has a conflict of interest with the application: their evaluation goes to
+    another evaluator of the call (substitute_evaluator), who is told; the audit log records
+    it with the reason. Refused when nobody is free to take it."""
+    owner = owner_of(session, instance.id)
+    lock_instance(session, instance.id, claim=False)  # the choice below sees settled rows
+    row = session.scalar(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.task_id == task_id)
+    )
+    if row is None:
+        raise TaskAlreadyCompleted()
+    if owner is None or owner.case is None or row.spec_name != EVALUATION_TASK:
+        raise NotAllowed("Only an evaluation can be passed on for a conflict of interest.")
+    substitute = substitute_evaluator(session, owner.case, owner.call, user.username)
+    if substitute is None:
+        raise NotAllowed(
+            "No other evaluator of the call is free to take this evaluation: ask the "
+            "specialist to add a reserve evaluator to the call."
+        )
+    row = reassign_task(session, instance.id, task_id, actor_of(user), substitute, reason)
+    create_notices(session, owner.case, owner.call, [row])
+    return row

@@ -39,7 +39,7 @@ from app.keyset import page_url
 from app.loaders import get_case, get_instance, get_owner
 from app.owners import Owner
 from app.refusals import message_for, refused
-from app.requests import arrived_at
+from app.requests import arrived_at, refuse
 from app.tasks import hooks
 from app.tasks.evaluations import EVALUATION_TASK, evaluation_status, may_see_evaluations
 from app.tasks.instructions import render_instructions
@@ -47,6 +47,7 @@ from app.tasks.operations import (
     EMPTY_FORM,
     FormRefused,
     claim_user_task,
+    declare_conflict_of_interest,
     save_draft,
     send_task,
     unclaim_user_task,
@@ -146,6 +147,40 @@ def unclaim(instance_id: int, task_id: str) -> Response:
         unclaim_user_task,
         _l("“%(title)s” is back with its group: anyone of the group can claim it."),
     )
+
+
+CONFLICT_REASON_MAX = 2000
+
+
+@bp.post("/tasks/<int:instance_id>/<task_id>/conflict", endpoint="conflict")
+@login_required
+def conflict(instance_id: int, task_id: str) -> Response:
+    """An evaluator declares a conflict of interest: the evaluation goes to someone else."""
+    instance, _owner = get_instance(instance_id)
+    back = url_for("tasks.task", instance_id=instance_id, task_id=task_id)
+    reason = " ".join((request.form.get("reason") or "").split())
+    if not reason or len(reason) > CONFLICT_REASON_MAX:
+        return refuse(
+            back,
+            _(
+                "Say what the conflict of interest is, in at most %(count)s characters.",
+                count=CONFLICT_REASON_MAX,
+            ),
+        )
+    try:
+        row = declare_conflict_of_interest(
+            current_session(), instance, task_id, current_user, reason
+        )
+    except (TaskAlreadyCompleted, NotAllowed) as refusal:
+        return refused(back, refusal)
+    flash(
+        _(
+            "The conflict of interest is recorded and the evaluation went to %(name)s.",
+            name=row.assignee,
+        ),
+        "success",
+    )
+    return redirect(url_for("tasks.inbox"))
 
 
 def _claimed_by_another(row: HumanTask, owner: Owner) -> tuple[str, int]:
