@@ -64,6 +64,10 @@ class SettingsRefused(CallRefused):
 def editor_data(call: Call) -> dict[str, Any]:
     """The call as the editor (and the JSON export) holds it: settings and binding."""
     data = copy.deepcopy(call.config)
+    webinar = data.get("webinar")
+    if isinstance(webinar, dict) and isinstance(webinar.get("location"), str):
+        # A place written once, before places had a text per language.
+        webinar["location"] = dict.fromkeys(("fi", "sv", "en"), webinar["location"])
     data["key"] = call.key
     data["process_model"] = call.model_id
     data["process_version"] = call.version.content_hash[:12] if call.version else "current"

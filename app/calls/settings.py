@@ -203,7 +203,7 @@ def call_schema(choices: CallChoices) -> Schema:
                     "title": _texts(N_("Title")),
                     "starts_at": _moment(N_("Starts")),
                     "ends_at": _moment(N_("Ends")),
-                    "location": {"type": "string", "title": N_("Place"), "maxLength": 300},
+                    "location": _texts(N_("Place"), max_length=300),
                     "link": {
                         "type": "string",
                         "format": "uri",

@@ -31,8 +31,18 @@ def actor_of(user: User) -> Actor:
     return Actor(user.username, user.roles)
 
 
-def start_case(session: Session, call: Call, user: User) -> Case:
-    """Open a case in ``call`` for the user and start the model's case process.
+# The Language Act: a case is dealt with in Finnish or Swedish, whatever the interface language.
+CASE_LANGUAGES = ("fi", "sv")
+
+
+def case_language_for(user: User) -> str:
+    """The case language a person's cases get unless they choose: Swedish for Swedish speakers."""
+    return "sv" if user.language == "sv" else "fi"
+
+
+def start_case(session: Session, call: Call, user: User, language: str | None = None) -> Case:
+    """Open a case in ``call`` for the user and start the model's case process, in
+    ``language`` (Finnish or Swedish; by default case_language_for the user).
 
     Refused (CaseRefused) when the call takes no new cases, the user's roles do not match the
     start lane, or the model needs an applicant organisation the user does not have."""
@@ -46,11 +56,13 @@ def start_case(session: Session, call: Call, user: User) -> Case:
         raise CaseRefused(_("Your role cannot start a case of this process."))
     if "lead_organisation" in model.case_start_data and user.organisation is None:
         raise CaseRefused(_("Only a member of an applicant organisation can start an application."))
+    if language is not None and language not in CASE_LANGUAGES:
+        raise CaseRefused(_("Choose Finnish or Swedish as the language of the case."))
     now = wall_now()
     case = Case(
         call=call,
         organisation=user.organisation,
-        language=user.language,
+        language=language or case_language_for(user),
         created_by=user.username,
         created_at=now,
         updated_at=now,

@@ -22,7 +22,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from app.calls.models import Call
 from app.calls.start_data import call_values
 from app.cases.models import Case
-from app.cases.operations import CaseRefused, actor_of, standing_call, start_case
+from app.cases.operations import (
+    CaseRefused,
+    actor_of,
+    case_language_for,
+    standing_call,
+    start_case,
+)
 from app.cases.queries import (
     CaseFilters,
     application_objects,
@@ -95,6 +101,7 @@ def start_page() -> str:
         "cases/start.html",
         calls=startable_calls(session, current_user),
         models=startable_models(session, current_user),
+        default_language=case_language_for(current_user),
         format_helsinki=format_helsinki,
     )
 
@@ -122,7 +129,7 @@ def start(key: str) -> BaseResponse:
     if not may_start_in(current_session(), call, current_user):
         abort(403, description=_("Your role cannot start a case of this process."))
     try:
-        case = start_case(current_session(), call, current_user)
+        case = start_case(current_session(), call, current_user, request.form.get("language"))
     except CaseRefused as refused:
         return refuse(url_for("public.call", key=call.key), str(refused))
     return _opened(case)
@@ -138,7 +145,7 @@ def start_model(model_id: str) -> BaseResponse:
     session = current_session()
     call = standing_call(session, model)
     try:
-        case = start_case(session, call, current_user)
+        case = start_case(session, call, current_user, request.form.get("language"))
     except CaseRefused as refused:
         return refuse(url_for("cases.start_page"), str(refused))
     return _opened(case)

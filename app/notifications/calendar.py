@@ -34,7 +34,7 @@ def webinar_ics(
     link = webinar.get("link") or ""
     if link:
         event.add("url", link)
-    event.add("location", link or webinar.get("location") or "")
+    event.add("location", link or in_language(webinar.get("location"), language))
     name, email = organizer
     address = vCalAddress(f"mailto:{email}")
     address.params["cn"] = vText(name)

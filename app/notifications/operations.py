@@ -18,7 +18,7 @@ from app.i18n.labels import date_fi
 from app.letters.decision import format_euros
 from app.notifications.models import Notice, NoticeRead
 from app.notifications.queries import case_label, newest_visible, user_by_name
-from app.notifications.texts import BODIES, DECISION_TEXTS, SUBJECTS
+from app.notifications.texts import BODIES, DECISION_TEXTS, DOCUMENT_KINDS, SUBJECTS
 from app.timefmt import format_helsinki
 from app.upsert import upsert
 from workflows import wall_now
@@ -58,7 +58,7 @@ def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[st
         project_name=case.project_name or data.get("project_name", ""),
         call_title=case.call.title_in(language),
         webinar_title=in_language(webinar.get("title"), language),
-        webinar_location=webinar.get("location", ""),
+        webinar_location=in_language(webinar.get("location"), language),
         supplement_request=data.get("supplement_request", ""),
         supplement_due=data.get("supplement_due", ""),
         feedback=data.get("feedback", ""),
@@ -80,7 +80,9 @@ def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[st
         context.update(
             registry_number=document.registry_number,
             received_at=format_helsinki(document.received_at, seconds=True),
-            document_kind=document.kind.replace("_", " "),
+            document_kind=DOCUMENT_KINDS.get(document.kind, {}).get(
+                language, document.kind.replace("_", " ")
+            ),
         )
     if extra.get("deadline"):
         context["deadline"] = format_helsinki(extra["deadline"])

@@ -99,6 +99,13 @@ BODIES: dict[str, dict[str, str]] = {
     },
 }
 
+# The documents of the registry, named in receipts (the interface names them from its catalogs).
+DOCUMENT_KINDS: dict[str, dict[str, str]] = {
+    "idea_proposal": {"fi": "ideaehdotus", "sv": "idéförslag", "en": "idea proposal"},
+    "application": {"fi": "hakemus", "sv": "ansökan", "en": "application"},
+    "supplement": {"fi": "täydennys", "sv": "komplettering", "en": "supplement"},
+}
+
 DECISION_TEXTS = {
     True: {"fi": "Rahoitus myönnetään", "sv": "Finansiering beviljas", "en": "Funding granted"},
     False: {"fi": "Rahoitusta ei myönnetä", "sv": "Finansiering beviljas inte", "en": "Not funded"},
