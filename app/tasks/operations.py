@@ -118,8 +118,10 @@ def send_task(
     """One person's sending of a task, every rule in one place: the applicant organisation,
     the form read from the posted ``fields`` (or the typed ``data``), the task's own checks
     (the ranking's budget), the form's schema, then the engine (who may act, the deadline at
-    ``arrived_at``). Raises FormRefused with the errors, or the engine's refusals. Returns the
-    task as it was sent, and its instance."""
+    ``arrived_at``). Raises FormRefused with the errors, or the engine's refusals; a refused
+    send leaves nothing behind in the transaction (a savepoint), so that the caller may still
+    keep what was typed as a draft (a send after the deadline). Returns the task as it was
+    sent, and its instance."""
     instance_id = instance if isinstance(instance, int) else instance.id
     owner = owner_of(session, instance_id)
     shown: list[TaskView] = []
@@ -136,9 +138,15 @@ def send_task(
             raise FormRefused(view, schema, ui_schema, sent, errors)
         return sanitize_for_engine(sent)
 
-    sent = complete_task(
-        session, instance_id, task_id, actor=actor_of(user), arrived_at=arrived_at, prepare=prepare
-    )
+    with session.begin_nested():
+        sent = complete_task(
+            session,
+            instance_id,
+            task_id,
+            actor=actor_of(user),
+            arrived_at=arrived_at,
+            prepare=prepare,
+        )
     return Sent(shown[0], sent)  # its draft went with its task row (a cascade)
 
 
