@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import psycopg
@@ -396,13 +397,18 @@ async def send(client: httpx.AsyncClient, path: str, token: str, at: float, reco
         return
     record.seconds = time.time() - record.sent_at
     record.status = response.status_code
-    if response.status_code == 302 and "/documents/" in response.headers.get("location", ""):
+    location = response.headers.get("location", "")
+    if response.status_code == 302 and "/documents/" in location:
         record.outcome = "accepted"
-    elif response.status_code == 422:
+    elif response.status_code == 422 or (
+        response.status_code == 302 and urlsplit(location).path == path
+    ):
+        # Late: refused, or (before the deadline's timer closed the task) refused with what
+        # was typed kept as the task's draft, back on the task page.
         record.outcome = "refused"
     else:
         record.outcome = "error"
-        record.detail = f"{response.status_code} {response.headers.get('location', '')}"
+        record.detail = f"{response.status_code} {location}"
 
 
 async def rush(

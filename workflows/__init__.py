@@ -29,8 +29,10 @@ from workflows.errors import (
     WorkflowError,
 )
 from workflows.queries import (
+    ClosedTask,
     InstanceSummary,
     TaskView,
+    closed_by_deadline,
     form_schema,
     instances_waiting_for,
     next_timer_due,
@@ -52,6 +54,7 @@ __all__ = [
     "Contract",
     "contract_problems",
     "BundleRefused",
+    "ClosedTask",
     "DeadlinePassed",
     "EngineStepFailed",
     "InstanceChanged",
@@ -65,6 +68,7 @@ __all__ = [
     "WorkflowError",
     "clock_at",
     "clock_now",
+    "closed_by_deadline",
     "complete_task",
     "content_hash",
     "current_version",

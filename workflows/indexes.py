@@ -59,8 +59,9 @@ def timer_due(task: Task) -> datetime | None:
     return TimerEventDefinition.get_datetime(value)
 
 
-def deadline_of(task: Task) -> datetime | None:
-    """The due time of an interrupting timer on the boundary of ``task``, if any."""
+def _deadline_timers(task: Task, state: int) -> datetime | None:
+    """The earliest due time of the interrupting timers on the boundary of ``task`` in
+    ``state``, if any."""
     parent = task.parent
     if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
         return None
@@ -70,9 +71,23 @@ def deadline_of(task: Task) -> datetime | None:
         if isinstance(sibling.task_spec, BoundaryEvent)
         and sibling.task_spec.cancel_activity
         and isinstance(sibling.task_spec.event_definition, TimerEventDefinition)
-        and sibling.state == TaskState.WAITING
+        and sibling.state == state
     ]
     return min((due for due in dues if due is not None), default=None)
+
+
+def deadline_of(task: Task) -> datetime | None:
+    """The due time of an interrupting timer on the boundary of ``task``, if any."""
+    return _deadline_timers(task, TaskState.WAITING)
+
+
+def deadline_that_closed(task: Task) -> datetime | None:
+    """The due time of the interrupting boundary timer that fired and cancelled ``task``; None
+    when the task was not cancelled by a timer of its own (it is ready, was completed, or was
+    cancelled some other way)."""
+    if task.state != TaskState.CANCELLED:
+        return None
+    return _deadline_timers(task, TaskState.COMPLETED)
 
 
 def ready_human_tasks(workflow: BpmnWorkflow) -> dict[str, Task]:
@@ -147,12 +162,13 @@ def _save_human_tasks(
             .where(HumanTask.instance_id == instance.id, HumanTask.task_id.in_(gone))
             .execution_options(synchronize_session="evaluate")
         )
-    rows = [_row(instance, ready[task_id]) for task_id in sorted(after.ready - existing)]
+    rows = [index_row(instance, ready[task_id]) for task_id in sorted(after.ready - existing)]
     session.add_all(rows)
     return rows
 
 
-def _row(instance: WorkflowInstance, task: Task) -> HumanTask:
+def index_row(instance: WorkflowInstance, task: Task) -> HumanTask:
+    """The human-task row of ``task`` as the index stores it (not added to any session)."""
     spec = task.task_spec
     properties = (spec.extensions or {}).get("properties", {})
     return HumanTask(

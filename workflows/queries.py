@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
@@ -19,6 +21,7 @@ from workflows import bundles
 from workflows.bpmn_xml import BPMN_NS, parse_xml
 from workflows.engine import load_workflow
 from workflows.errors import TaskAlreadyCompleted, TaskNotFound
+from workflows.indexes import deadline_that_closed, index_row
 from workflows.models import (
     AuditEvent,
     Clock,
@@ -100,6 +103,35 @@ def task_view(session: Session, instance: WorkflowInstance, task_id: str) -> Tas
     if task is None:
         raise TaskNotFound("There is no such task.")
     return view_of(instance, row, task)
+
+
+@dataclass(frozen=True)
+class ClosedTask:
+    """A user task that its deadline closed: when the deadline was, and the task as its page
+    showed it (its index row as it was, no longer stored, with that deadline as due time)."""
+
+    deadline: datetime
+    view: TaskView
+
+
+def closed_by_deadline(instance: WorkflowInstance, task_id: str) -> ClosedTask | None:
+    """The user task ``task_id`` of ``instance`` if the interrupting timer of its deadline
+    fired and closed it; None when it is still ready, was sent, went another way, or never
+    existed. Read from the instance's saved engine state: the cancelled task stays in it, with
+    the timer that cancelled it and that timer's due time."""
+    workflow = load_workflow(instance)
+    try:
+        task = workflow.get_task_from_id(UUID(task_id))
+    except (ValueError, SpiffWorkflowException):
+        return None
+    if task is None or not task.task_spec.manual:
+        return None
+    deadline = deadline_that_closed(task)
+    if deadline is None:
+        return None
+    row = index_row(instance, task)
+    row.due_at = deadline
+    return ClosedTask(deadline, view_of(instance, row, task))
 
 
 def timeline(session: Session, instance_ids: list[int]) -> list[AuditEvent]:

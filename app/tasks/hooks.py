@@ -3,6 +3,10 @@
 The ranking form lists every application waiting for the decision; the server fills the
 read-only columns itself (never trusting what the browser sent back) and refuses a proposal
 over the budget, or over the share reserved for networks of regional cities.
+
+The completeness check refuses a supplement due date whose cut-off (16:15 Finnish time on that
+date) is not after now on the call's clock: the case would go on at once, while the email
+asked for a date already past.
 """
 
 from __future__ import annotations
@@ -16,9 +20,14 @@ from sqlalchemy.orm import Session
 
 from app.calls.models import Call
 from app.cases.models import Case
-from workflows import instances_waiting_for
+from app.i18n.labels import date_fi
+from app.timefmt import HELSINKI, helsinki_to_utc
+from workflows import clock_now, instances_waiting_for
 
 RANKING_TASK = "rank_applications"
+COMPLETENESS_TASK = "check_application"
+# The process's own cut-off on the due date (its script: helsinki_deadline(supplement_due)).
+SUPPLEMENT_CUT_OFF = "16:15"
 DECISION_MESSAGE = "funding_decision"
 
 
@@ -81,10 +90,33 @@ def still_in_process(session: Session, call: Call) -> int:
     return sum(1 for case_id in open_cases if case_id not in waiting)
 
 
+def check_supplement_due(call: Call, data: dict[str, Any]) -> dict[str, str]:
+    """A supplement asked for must be due after now on the call's clock (16:15 Helsinki time
+    on its date). A date that is missing or not a date is the schema's to refuse."""
+    due = data.get("supplement_due")
+    if data.get("complete") is True or not isinstance(due, str):
+        return {}
+    try:
+        due_at = helsinki_to_utc(due, SUPPLEMENT_CUT_OFF)
+    except ValueError:
+        return {}
+    now = clock_now(call.clock)
+    if due_at > now:
+        return {}
+    message = _(
+        "Choose a date after today (%(today)s on the call's clock): the supplement is due at "
+        "16:15 Finnish time on the date given, and that time has passed.",
+        today=date_fi(now.astimezone(HELSINKI).date()),
+    )
+    return {"supplement_due": message}
+
+
 def check(
     session: Session, spec_name: str, call: Call, data: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """(data with server-side values, errors by field) for tasks that need more than the schema."""
+    if spec_name == COMPLETENESS_TASK:
+        return data, check_supplement_due(call, data)
     if spec_name != RANKING_TASK:
         return data, {}
     errors: dict[str, str] = {}

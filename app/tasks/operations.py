@@ -121,8 +121,10 @@ def send_task(
     """One person's sending of a task, every rule in one place: the applicant organisation,
     the form read from the posted ``fields`` (or the typed ``data``), the task's own checks
     (the ranking's budget), the form's schema, then the engine (who may act, the deadline at
-    ``arrived_at``). Raises FormRefused with the errors, or the engine's refusals. Returns the
-    task as it was sent, and its instance."""
+    ``arrived_at``). Raises FormRefused with the errors, or the engine's refusals (which
+    change nothing but the instance's version counter, so that the caller may still keep what
+    was typed as a draft: a send after the deadline). Returns the task as it was sent, and its
+    instance."""
     instance_id = instance if isinstance(instance, int) else instance.id
     owner = owner_of(session, instance_id)
     shown: list[TaskView] = []

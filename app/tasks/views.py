@@ -27,6 +27,7 @@ from app.cases.operations import actor_of
 from app.cases.queries import application_objects, is_staff
 from app.cases.registry import received_now
 from app.extensions import current_session
+from app.forms.display import render_values
 from app.forms.dynamic import expand
 from app.forms.parse import parse_form
 from app.forms.render import ADD_ROW_ACTION, field_id, render_error_summary, render_form
@@ -72,6 +73,7 @@ from workflows import (
     TaskView,
     clock_at,
     clock_now,
+    closed_by_deadline,
     may_act,
     may_claim,
     may_unclaim,
@@ -221,7 +223,8 @@ def _form_data(view: TaskView, saved: dict[str, Any] | None) -> dict[str, Any]:
 
 def _send(owner: Owner, instance_id: int, task_id: str) -> Response | tuple[str, int] | str:
     """Send the task as posted: the receipt when it went through, else the form again with
-    what is wrong (nothing saved)."""
+    what is wrong (nothing sent; after the deadline, what was typed is kept as a draft, or
+    shown back once the deadline closed the task)."""
     arrival = arrived_at()
     try:
         sent = send_task(
@@ -238,7 +241,7 @@ def _send(owner: Owner, instance_id: int, task_id: str) -> Response | tuple[str,
     except FormRefused as refusal:
         return _page(owner, _instance(instance_id), refusal.view, refusal.data, refusal.errors)
     except TaskAlreadyCompleted as refusal:
-        return refused(_back(owner), refusal)
+        return _gone(owner, _instance(instance_id), task_id, refusal)
     except NotAllowed:
         holder = current_session().scalar(
             select(HumanTask).where(
@@ -248,10 +251,12 @@ def _send(owner: Owner, instance_id: int, task_id: str) -> Response | tuple[str,
         if holder is not None and holder.claimed:
             return _claimed_by_another(holder, owner)
         abort(403)
-    except (DeadlinePassed, EngineStepFailed, InstanceChanged) as refusal:
+    except DeadlinePassed as late:
+        return _keep_late(owner, _instance(instance_id), task_id, late)
+    except (EngineStepFailed, InstanceChanged) as refusal:
         instance = _instance(instance_id)
         shown = _view(owner, instance, task_id)
-        if isinstance(shown, Response):
+        if not isinstance(shown, TaskView):
             return shown
         schema, ui_schema = _schemas(shown)
         data = parse_form(schema, request.form, ui_schema)
@@ -292,11 +297,77 @@ def _receipt(owner: Owner, instance: WorkflowInstance, title: str, arrival: date
     return redirect(url_for("cases.document", case_id=owner.case.id, document_id=received.id))
 
 
-def _view(owner: Owner, instance: WorkflowInstance, task_id: str) -> TaskView | Response:
-    """The task as its page shows it, or where to go instead (it is gone)."""
+def _keep_late(
+    owner: Owner, instance: WorkflowInstance, task_id: str, late: DeadlinePassed
+) -> Response | tuple[str, int] | str:
+    """Sent after the deadline, before its timer closed the task: nothing is sent (the send
+    left nothing behind), and what was typed is kept as the task's draft. The answer is the
+    task page again (a redirect, so the request commits the draft) with the reason."""
+    shown = _view(owner, instance, task_id)
+    if not isinstance(shown, TaskView):
+        return shown
+    if not may_work_on(current_user, owner, shown.row):
+        abort(403)
+    schema, ui_schema = _schemas(shown)
+    data = parse_form(schema, request.form, ui_schema)
+    if too_much := input_errors(data):  # too much to keep: shown again, not kept
+        return _page(owner, instance, shown, data, too_much | {"": message_for(late)})
+    try:
+        save_draft(current_session(), instance, task_id, sanitize_for_engine(data), current_user)
+    except TaskAlreadyCompleted as refusal:  # its deadline timer closed it meanwhile
+        return _gone(owner, instance, task_id, refusal)
+    flash(
+        _(
+            "The deadline passed at %(time)s: the form was not sent. What you typed is kept "
+            "here as a draft, but a draft is not an application. The task closes shortly, and "
+            "its draft with it: copy your text if you need it.",
+            time=format_helsinki(late.deadline, seconds=True),
+        ),
+        "error",
+    )
+    return redirect(request.path)
+
+
+def _gone(
+    owner: Owner, instance: WorkflowInstance, task_id: str, refusal: TaskAlreadyCompleted
+) -> Response | tuple[str, int]:
+    """A form posted to a task that is no longer ready. When the timer of its deadline closed
+    it, and that deadline had passed when the request arrived, the person sees what they typed
+    (nothing was sent or kept) and when the deadline passed; otherwise the refusal."""
+    closed = closed_by_deadline(instance, task_id)
+    if closed is None or clock_at(instance.clock, arrived_at()) < closed.deadline:
+        return refused(_back(owner), refusal)
+    row = closed.view.row
+    if not may_act(actor_of(current_user), row) or not may_work_on(current_user, owner, row):
+        return refused(_back(owner), refusal)
+    schema, ui_schema = _schemas(closed.view)
+    page = render_template(
+        "tasks/closed.html",
+        owner=owner,
+        instance=instance,
+        row=row,
+        deadline=closed.deadline,
+        values=render_values(
+            schema,
+            parse_form(schema, request.form, ui_schema),
+            texts=process_texts(instance),
+        ),
+        now=clock_now(instance.clock),
+        format_helsinki=format_helsinki,
+    )
+    return page, 422
+
+
+def _view(
+    owner: Owner, instance: WorkflowInstance, task_id: str
+) -> TaskView | Response | tuple[str, int]:
+    """The task as its page shows it, or what to answer instead: it is gone (a form posted
+    to it after its deadline closed it: what was typed, shown back)."""
     try:
         return task_view(current_session(), instance, task_id)
     except TaskAlreadyCompleted as refusal:
+        if request.method == "POST":
+            return _gone(owner, instance, task_id, refusal)
         return refused(_back(owner), refusal)
     except TaskNotFound:
         abort(404)
@@ -316,7 +387,7 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
         return _send(owner, instance_id, task_id)
     instance = _instance(instance_id)
     view = _view(owner, instance, task_id)
-    if isinstance(view, Response):
+    if not isinstance(view, TaskView):
         return view
     row = view.row
     if row.claimed and row.assignee != current_user.username:

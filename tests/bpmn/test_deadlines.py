@@ -24,7 +24,7 @@ from app.owners import owner_of
 from app.tasks.operations import send_task
 from app.tasks.queries import may_work_on
 from app.timefmt import format_helsinki
-from workflows import DeadlinePassed, NotAllowed, TaskAlreadyCompleted
+from workflows import DeadlinePassed, NotAllowed, TaskAlreadyCompleted, closed_by_deadline
 from workflows.models import AuditEvent, WorkflowInstance
 
 SCREEN_PROCEED = {"akke_compatible": True, "screening_result": "proceed"}
@@ -138,6 +138,30 @@ def test_the_application_deadline_timer_runs_on_the_rehearsal_clock(rehearsal, t
 
     assert before_the_deadline == ("Write and send the application", False)
     assert (case.phase, case.closed) == ("Closed as late (application)", True)
+
+
+def test_the_deadline_that_closed_a_task_is_known_once_its_timer_fired(rehearsal, two_cases):
+    late, sent = two_cases
+    late_task = rehearsal.task("send_idea_proposal", late).task_id
+    sent_task = rehearsal.task("send_idea_proposal", sent).task_id
+    rehearsal.move_clock("2021-04-15 10:00:00")
+    rehearsal.send("send_idea_proposal", rehearsal.idea("In time"), "applicant2", sent)
+    still_ready = closed_by_deadline(late.instance, late_task)
+
+    rehearsal.move_clock("2021-04-15 16:15:01")
+
+    closed = closed_by_deadline(late.instance, late_task)
+    assert still_ready is None
+    assert closed is not None
+    assert closed.deadline == datetime.fromisoformat("2021-04-15T16:15:00+03:00")
+    assert (closed.view.row.title, closed.view.row.due_at) == (
+        "Write and send the idea proposal",
+        closed.deadline,
+    )
+    assert "project_name" in closed.view.schema["properties"]
+    assert closed_by_deadline(sent.instance, sent_task) is None
+    assert closed_by_deadline(late.instance, "not-a-task") is None
+    assert closed_by_deadline(late.instance, "00000000-0000-0000-0000-000000000000") is None
 
 
 def test_a_task_sent_twice_is_completed_once(rehearsal, two_cases):

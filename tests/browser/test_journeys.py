@@ -192,9 +192,12 @@ def test_a_send_at_the_deadline_is_refused_and_nothing_is_registered(as_user, se
     fill_idea(applicant)
     set_clock("2021-04-15T16:15:00+03:00")  # the worker has not fired the deadline timer yet
     applicant.get_by_role("button", name="Send", exact=True).click()
-    expect(applicant.get_by_role("main")).to_contain_text(
-        "The deadline passed at 15.4.2021 16:15:00 (UTC+03:00)"
+    expect(applicant.get_by_role("alert")).to_contain_text(
+        "The deadline passed at 15.4.2021 16:15:00 (UTC+03:00): the form was not sent."
     )
+    # What was typed is kept as the task's draft, not lost.
+    applicant.reload()
+    expect(applicant.get_by_label("Project name")).to_have_value("Lakeland growth corridor")
     applicant.goto(case_url_of(applicant))
     expect(applicant.locator(".facts")).to_contain_text("none yet")
     expect(applicant.get_by_role("region", name="Documents")).to_contain_text(

@@ -61,13 +61,20 @@ def walk_to_screening(signed_in, csrf_token, idea_form, move_clock):
     return applicant
 
 
-def walk_to_evaluation(signed_in, csrf_token, task_url, idea_form, move_clock):
-    """Screened, applied, deadline passed, found complete: both evaluations are ready."""
+def walk_to_completeness_check(signed_in, csrf_token, task_url, idea_form, move_clock):
+    """Screened, applied, application deadline passed: the completeness check is ready."""
     applicant = walk_to_screening(signed_in, csrf_token, idea_form, move_clock)
     specialist = signed_in("specialist")
     screening = {"akke_compatible": "true", "screening_result": "proceed"}
     submit(specialist, csrf_token, task_url("screen_idea"), screening)
     submit(applicant, csrf_token, task_url("send_application"), APPLICATION)
     move_clock(APPLICATION_DEADLINE_PASSED)
+    return applicant
+
+
+def walk_to_evaluation(signed_in, csrf_token, task_url, idea_form, move_clock):
+    """Screened, applied, deadline passed, found complete: both evaluations are ready."""
+    applicant = walk_to_completeness_check(signed_in, csrf_token, task_url, idea_form, move_clock)
+    specialist = signed_in("specialist")
     submit(specialist, csrf_token, task_url("check_application"), {"complete": "true"})
     return applicant

@@ -1,11 +1,7 @@
-from datetime import datetime
-
 from sqlalchemy import func, select
 
-from app.calls.models import Call
 from app.cases.models import Case, Document, TaskDraft
 from app.extensions import db
-from workflows import set_rehearsal_time
 from workflows.models import HumanTask
 
 
@@ -74,24 +70,6 @@ def test_a_draft_is_kept_but_never_sent(app, signed_in, csrf_token, idea_form, m
         case = db.session.scalar(select(Case))
         assert case.phase == "Closed as late (idea)"
         assert case.documents == []
-
-
-def test_a_send_after_the_deadline_is_refused_with_the_reason(
-    app, signed_in, csrf_token, idea_form
-):
-    applicant = signed_in("applicant")
-    url = start_application(applicant, csrf_token)
-    token = csrf_token(applicant, url)
-    with app.app_context():  # 16:15:00, before the worker has fired the deadline timer
-        call = db.session.scalar(select(Call))
-        set_rehearsal_time(call.clock, datetime.fromisoformat("2021-04-15T16:15:00+03:00"))
-        db.session.commit()
-    response = applicant.post(url, data={**idea_form, "action": "send", "csrf_token": token})
-    assert response.status_code == 422
-    assert "The deadline passed at 15.4.2021 16:15:00 (UTC+03:00)" in response.get_data(
-        as_text=True
-    )
-    assert count(app, Document) == 0
 
 
 def test_a_task_already_completed_gives_a_notice_not_an_error(
