@@ -72,7 +72,7 @@ def register_document(call: ServiceCall) -> dict[str, Any]:
         document.data = document.data | {
             "attachments": bind_unsent_attachments(session, case, document)
         }
-    notify_case(session, case, "receipt", {"document": document})
+    notify_case(session, case, "receipt", {"document": document}, data=document.data)
     return {"registry_number": number, "received_at": call.now.isoformat()}
 
 

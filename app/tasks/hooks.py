@@ -25,6 +25,7 @@ from app.timefmt import HELSINKI, helsinki_to_utc
 from workflows import clock_now, instances_waiting_for
 
 RANKING_TASK = "rank_applications"
+IDEA_TASK = "send_idea_proposal"
 COMPLETENESS_TASK = "check_application"
 # The process's own cut-off on the due date (its script: helsinki_deadline(supplement_due)).
 SUPPLEMENT_CUT_OFF = "16:15"
@@ -111,12 +112,30 @@ def check_supplement_due(call: Call, data: dict[str, Any]) -> dict[str, str]:
     return {"supplement_due": message}
 
 
+def check_reserve_claim(call: Call, data: dict[str, Any]) -> dict[str, str]:
+    """Only the application objects the call reserves a share for may claim it (the share of
+    regional-city networks is for theme networks, not growth zones)."""
+    if data.get("regional_city_network") is not True:
+        return {}
+    allowed = {key for reserve in call.reserves for key in reserve.get("application_objects") or []}
+    if data.get("application_object") in allowed:
+        return {}
+    return {
+        "regional_city_network": _(
+            "The share reserved for networks of regional cities is not for this application "
+            "object: untick this box, or choose an object the share is for."
+        )
+    }
+
+
 def check(
     session: Session, spec_name: str, call: Call, data: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """(data with server-side values, errors by field) for tasks that need more than the schema."""
     if spec_name == COMPLETENESS_TASK:
         return data, check_supplement_due(call, data)
+    if spec_name == IDEA_TASK:
+        return data, check_reserve_claim(call, data)
     if spec_name != RANKING_TASK:
         return data, {}
     errors: dict[str, str] = {}

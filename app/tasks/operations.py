@@ -81,6 +81,10 @@ def save_draft(
             update={"data": data, "saved_by": user.username, "saved_at": now},
         )
     )
+    case = owner.case if (owner := owner_of(session, instance.id)) is not None else None
+    named = data.get("project_name")
+    if case is not None and not case.project_name and isinstance(named, str) and named.strip():
+        case.project_name = named.strip()[:300]  # lists name the draft, not "Untitled"
 
 
 @dataclass(frozen=True)

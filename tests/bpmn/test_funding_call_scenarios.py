@@ -147,6 +147,8 @@ def test_idea_senders_get_receipts_with_distinct_registry_numbers_and_the_webina
     assert all(number.startswith("VN/") and number.endswith("/2021") for number in numbers)
     assert sorted(receipt["subject"].split()[-1] for receipt in receipts) == sorted(numbers)
     assert {receipt["case_id"] for receipt in receipts} == {d.case_id for d in documents}
+    first_receipt_of_a = next(r for r in receipts if r["case_id"] == walk.a.id)
+    assert "Hanke: Lakeland network\n" in first_receipt_of_a["body"]  # the idea's own name
     senders = {walk.a.id, walk.b.id, walk.d.id, walk.e.id}
     assert {case.id for case in walk.all if case.received} == senders
     assert {invitation["case_id"] for invitation in invitations} == senders

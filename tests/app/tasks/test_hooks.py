@@ -131,3 +131,23 @@ def test_the_refusal_is_in_the_page_language(
     assert message.startswith(
         "Valitse päivä, joka on tämän päivän (2.6.2021 haun kellon mukaan) jälkeen"
     )
+
+
+def test_only_an_object_the_reserve_is_for_may_claim_the_regional_city_share(
+    signed_in, csrf_token, idea_form
+):
+    from tests.app.tasks.helpers import open_case
+
+    applicant = signed_in("applicant")
+    url = open_case(applicant, csrf_token)
+    growth_zone = idea_form | {"application_object": "growth_zone", "regional_city_network": "on"}
+
+    refused = post(applicant, csrf_token, url, growth_zone)
+    sent = post(applicant, csrf_token, url, growth_zone | {"application_object": "theme_network"})
+
+    assert refused.status_code == 422
+    assert field_error(refused.get_data(as_text=True), "regional_city_network") == (
+        "The share reserved for networks of regional cities is not for this application "
+        "object: untick this box, or choose an object the share is for."
+    )
+    assert sent.status_code == 302 and "/documents/" in sent.headers["Location"]

@@ -65,6 +65,7 @@ def test_a_draft_is_kept_but_never_sent(app, signed_in, csrf_token, idea_form, m
     assert response.status_code == 302
     assert 'value="Half-written"' in applicant.get(url).get_data(as_text=True)
     assert count(app, TaskDraft) == 1
+    assert ">Half-written</a>" in applicant.get("/cases").get_data(as_text=True)  # not Untitled
     move_clock("2021-04-15T16:15:01+03:00")
     with app.app_context():
         case = db.session.scalar(select(Case))
