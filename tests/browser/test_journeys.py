@@ -15,10 +15,12 @@ pytestmark = pytest.mark.browser
 
 IDEA_DEADLINE_PASSED = "2021-04-15T16:15:01+03:00"
 APPLICATION_DEADLINE_PASSED = "2021-06-02T16:15:01+03:00"
+# Organisation, region and municipality as the form lists them (Statistics Finland's names),
+# and the codes the form sends for them.
 PARTNERS = [
-    ("City of Nokia", "Pirkanmaa", "Nokia"),
-    ("City of Ylöjärvi", "Pirkanmaa", "Ylöjärvi"),
-    ("City of Hämeenlinna", "Kanta-Häme", "Hämeenlinna"),
+    ("City of Nokia", ("Pirkanmaa", "06"), ("Nokia", "536")),
+    ("City of Ylöjärvi", ("Pirkanmaa", "06"), ("Ylöjärvi", "980")),
+    ("City of Hämeenlinna", ("Kanta-Häme", "05"), ("Hämeenlinna", "109")),
 ]
 SENT = re.compile(r"was sent|Received\. Registry number")
 IDEA_TASK = "Write and send the idea proposal"
@@ -38,8 +40,8 @@ def add_partners(page: Page) -> None:
         row = page.get_by_role("group", name=f"Partner {index + 1}", exact=True)
         row.get_by_label("Organisation name").fill(name)
         row.get_by_label("Organisation type").select_option(label="Municipality")
-        row.get_by_label("Region (maakunta)").fill(region)
-        row.get_by_label("Municipality", exact=False).last.fill(municipality)
+        row.get_by_label("Region (maakunta)").select_option(label=region[0])
+        row.get_by_label("Municipality", exact=True).select_option(label=municipality[0])
 
 
 def fill_idea(page: Page, project_name: str = "Lakeland growth corridor") -> None:
@@ -277,9 +279,11 @@ def test_the_idea_form_works_with_the_keyboard_alone_on_a_small_screen(as_user, 
         keyboard.type("Mun")
         expect(row.get_by_label("Organisation type")).to_have_value("municipality")
         keyboard.press("Tab")
-        keyboard.type(region)
+        keyboard.type(region[0])  # a closed <select> picks the option typed
+        expect(row.get_by_label("Region (maakunta)")).to_have_value(region[1])
         keyboard.press("Tab")
-        keyboard.type(municipality)
+        keyboard.type(municipality[0])
+        expect(row.get_by_label("Municipality", exact=True)).to_have_value(municipality[1])
     tab_to(applicant, applicant.get_by_label("Summary of the idea"))
     keyboard.type("Four municipalities in two regions develop a shared theme.")
     keyboard.press("Tab")
