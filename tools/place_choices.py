@@ -15,7 +15,7 @@ deploy checks see exactly what the server validates. This tool writes, from the 
     python tools/place_choices.py          # rewrite the files
     python tools/place_choices.py --check  # exit 1 if they differ from the data
 
-tests/app/reference/test_idea_form_places.py runs the check.
+tests/bpmn/test_idea_places.py runs the check.
 """
 
 from __future__ import annotations

@@ -264,3 +264,22 @@ def test_a_small_integer_range_is_offered_as_radio_buttons_when_asked():
     html = str(render_form(schema, {"score": {"ui:widget": "radio"}}, {"score": 4}, {}))
     assert html.count('type="radio"') == 5
     assert 'value="4" checked' in html
+
+
+def test_a_message_the_form_wrote_is_shown_in_the_page_language():
+    """A field's errorMessage is a text of the process files: its catalog translates it, beside
+    the field and in the summary; a message the application wrote is shown as it is."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "municipality": {"type": "string", "title": "Municipality", "errorMessage": "Wrong."},
+            "name": {"type": "string", "title": "Name"},
+        },
+    }
+    texts = {"Municipality": "Kunta", "Wrong.": "Väärin."}
+    errors = {"municipality": "Wrong.", "name": "Pakollinen tieto."}
+    html = render_form(schema, None, {}, errors, texts)
+    summary = render_error_summary(schema, errors, texts)
+    assert "</span> Väärin.</p>" in html
+    assert "</span> Pakollinen tieto.</p>" in html
+    assert "Kunta: Väärin." in summary
