@@ -31,14 +31,16 @@ DEMO_ORGANISATIONS = [
     {
         "name": "City of Tampere",
         "org_type": "municipality",
-        "region": "Pirkanmaa",
-        "municipality": "Tampere",
+        "region": "06",  # Pirkanmaa (Statistics Finland's codes, app/reference)
+        "municipality": "837",  # Tampere
+        "business_id": "1234567-1",  # made up, with a valid check digit
     },
     {
         "name": "Leader Pohjoisin Lappi",
         "org_type": "leader_group",
-        "region": "Lapland",
-        "municipality": "Inari",
+        "region": "19",  # Lappi
+        "municipality": "148",  # Inari
+        "business_id": "7654321-2",
     },
 ]
 # username, display name, roles, organisation index

@@ -71,14 +71,15 @@ IDEA = {
     "requested_amount_estimate": "400000",
     **{
         f"partners.{n}.{key}": value
-        for n, (name, region) in enumerate(
-            [("Nokia", "Pirkanmaa"), ("Hämeenlinna", "Kanta-Häme"), ("Janakkala", "Kanta-Häme")]
+        # Statistics Finland's codes: Nokia in Pirkanmaa, Hämeenlinna and Janakkala in Kanta-Häme
+        for n, (name, region, municipality) in enumerate(
+            [("Nokia", "06", "536"), ("Hämeenlinna", "05", "109"), ("Janakkala", "05", "165")]
         )
         for key, value in {
             "name": f"City of {name}",
             "type": "municipality",
             "region": region,
-            "municipality": name,
+            "municipality": municipality,
         }.items()
     },
     "action": "send",
@@ -225,7 +226,7 @@ def prepare_cases(app: Flask, count: int) -> list[tuple[str, str]]:
         set_rehearsal_time(call.clock, DEADLINE - timedelta(hours=1))
         session.commit()
         for n in range(count):
-            organisation = create_organisation(f"Kunta {n}", "municipality", "Pirkanmaa", f"K{n}")
+            organisation = create_organisation(f"Kunta {n}", "municipality", "06", "837")
             user = create_user(
                 f"rush{n}",
                 PASSWORD,

@@ -100,12 +100,15 @@ def make_organisation(app: Flask) -> Callable[..., Organisation]:
     def make(
         name: str = "Tampereen kaupunki",
         org_type: str = "municipality",
-        region: str = "Pirkanmaa",
-        municipality: str | None = "Tampere",
+        region: str = "06",  # Pirkanmaa (Statistics Finland's codes, app/reference)
+        municipality: str | None = "837",  # Tampere
+        business_id: str | None = None,
     ) -> Organisation:
         outside = not has_app_context()
         with _setup_context(app):
-            organisation = create_organisation(name, org_type, region, municipality)
+            organisation = create_organisation(
+                name, org_type, region, municipality, business_id=business_id
+            )
             db.session.commit()
             db.session.refresh(organisation)
             if outside:

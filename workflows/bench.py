@@ -47,14 +47,16 @@ PROCESS = "funding_application"
 APPLICANT = Actor("applicant", frozenset({"applicant"}))
 SPECIALIST = Actor("specialist", frozenset({"specialist"}))
 EVALUATOR = Actor("evaluator", frozenset({"specialist"}))
+# Statistics Finland's codes, as the idea form has them: Nokia, Ylöjärvi (Pirkanmaa), Hämeenlinna,
+# Janakkala (Kanta-Häme).
 PARTNERS = [
     {
-        "name": f"Municipality {i}",
+        "name": f"Municipality {municipality}",
         "type": "municipality",
-        "region": f"Region {i % 2}",
-        "municipality": f"M{i}",
+        "region": region,
+        "municipality": municipality,
     }
-    for i in range(4)
+    for region, municipality in [("06", "536"), ("06", "980"), ("05", "109"), ("05", "165")]
 ]
 SCORES = {"relevance": 4, "inter_regional_cooperation": 3, "impact": 4, "feasibility": 5}
 STEPS: list[tuple[str, Actor, dict[str, Any]]] = [
@@ -155,8 +157,8 @@ def _initial_data(key: str) -> dict[str, Any]:
         "lead_organisation": {
             "name": "Lead",
             "type": "municipality",
-            "region": "Region 0",
-            "municipality": "M0",
+            "region": "06",  # Pirkanmaa
+            "municipality": "837",  # Tampere
         },
     }
 

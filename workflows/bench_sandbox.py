@@ -17,7 +17,7 @@ from workflows.sandbox_runtime import BUILTINS, compile_source
 DATA: dict[str, Any] = {
     "project_name": "Bench network",
     "application_object": "theme_network",
-    "partners": [{"name": f"Municipality {i}", "region": f"Region {i % 2}"} for i in range(4)],
+    "partners": [{"name": f"Municipality {i}", "region": ("05", "06")[i % 2]} for i in range(4)],
     "summary": "x" * 2000,
     "score": 4,
 }

@@ -7,7 +7,8 @@ be keys (``process_texts``):
 
 - BPMN: the ``name`` of flow nodes (tasks, events, gateways), of sequence flows and of lanes;
   the text of ``spiffworkflow:instructionsForEndUser``, stripped of surrounding whitespace;
-- form JSON Schemas (``forms/*.json``): every ``title`` and ``description``, at any depth;
+- form JSON Schemas (``forms/*.json``): every ``title``, ``description`` and ``errorMessage``
+  (a field's own error message, as ajv-errors has it), at any depth;
 - UI schemas (``forms/*-uischema.json``): the values of ``ui:help``, ``ui:placeholder`` and
   ``ui:title``.
 """
@@ -30,7 +31,7 @@ TRANSLATIONS_FOLDER = "translations/"
 CATALOG_FILES = {f"{TRANSLATIONS_FOLDER}{language}.json": language for language in LANGUAGES}
 _UI_SUFFIX = "-uischema.json"
 _NAMED = FLOW_NODES | {"sequenceFlow", "lane"}
-_SCHEMA_TEXTS = ("title", "description")
+_SCHEMA_TEXTS = ("title", "description", "errorMessage")
 _UI_TEXTS = ("ui:help", "ui:placeholder", "ui:title")
 # JSON Schema keywords whose values are data, not schemas: a "title" in them is no label.
 _DATA_KEYWORDS = frozenset({"const", "default", "enum", "examples"})

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -29,16 +29,25 @@ def _in_list(column: str, values: Iterable[str]) -> str:
 
 
 class Organisation(Base):
-    """An applicant organisation: a municipality, a LEADER group, ..."""
+    """An applicant organisation: a municipality, a LEADER group, ...
+
+    ``region`` and ``municipality`` are Statistics Finland's codes (app/reference/places.py);
+    an organisation registered before they were may still have a name typed in. The business
+    ID (Y-tunnus) is asked of every organisation that registers or edits its details; one
+    registered before it was asked has none until then."""
 
     __tablename__ = "organisations"
-    __table_args__ = (CheckConstraint(_in_list("org_type", ORG_TYPES), name="ck_org_type"),)
+    __table_args__ = (
+        CheckConstraint(_in_list("org_type", ORG_TYPES), name="ck_org_type"),
+        UniqueConstraint("business_id", name="uq_organisations_business_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     org_type: Mapped[str] = mapped_column(String(40))
     region: Mapped[str] = mapped_column(String(100))
     municipality: Mapped[str | None] = mapped_column(String(100))
+    business_id: Mapped[str | None] = mapped_column(String(9))
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name!r}>"

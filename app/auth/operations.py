@@ -9,10 +9,18 @@ from app.extensions import db
 
 
 def create_organisation(
-    name: str, org_type: str, region: str, municipality: str | None = None
+    name: str,
+    org_type: str,
+    region: str,
+    municipality: str | None = None,
+    business_id: str | None = None,
 ) -> Organisation:
     organisation = Organisation(
-        name=name, org_type=org_type, region=region, municipality=municipality
+        name=name,
+        org_type=org_type,
+        region=region,
+        municipality=municipality,
+        business_id=business_id,
     )
     db.session.add(organisation)
     db.session.flush()

@@ -19,6 +19,7 @@ from app.calls.queries import accepts_new_cases
 from app.calls.start_data import call_values, missing, pick
 from app.cases.models import Case
 from app.cases.queries import case_version, starting_roles
+from app.reference.places import finland
 from workflows import Actor, start_instance, wall_now
 from workflows.models import Clock, ProcessModel, WorkflowInstance
 
@@ -98,11 +99,14 @@ def case_values(case: Case, user: User) -> dict[str, object]:
     values: dict[str, object] = {"case_key": case.key, "started_by": user.username}
     organisation = user.organisation
     if organisation is not None:
+        # Codes, as the partners' in the idea form: a place typed as a name before codes
+        # were asked counts as the same place as the partner that chose it.
+        region, municipality = finland().place_codes(organisation.region, organisation.municipality)
         values["lead_organisation"] = {
             "name": organisation.name,
             "type": organisation.org_type,
-            "region": organisation.region,
-            "municipality": organisation.municipality or "",
+            "region": region,
+            "municipality": municipality,
         }
     return values
 

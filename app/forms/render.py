@@ -65,6 +65,7 @@ def render_error_summary(
         return Markup("")
     items = []
     for path, message in errors.items():
+        message = _text(texts or {}, message)  # the form's own message (errorMessage) translated
         text = f"{field_label(schema, path, texts)}: {message}" if path else message
         link = _tag("a", {"href": "#" + field_id(path)}, text) if path else escape(text)
         items.append(_tag("li", {}, link))
@@ -345,7 +346,9 @@ class _Renderer:
             error = _tag(
                 "p",
                 {"class": "field-error", "id": f"{fid}-error"},
-                _tag("span", {"class": "visually-hidden"}, _("Error:")) + " " + self.errors[path],
+                _tag("span", {"class": "visually-hidden"}, _("Error:"))
+                + " "
+                + self.text(self.errors[path]),
             )
             ids.append(f"{fid}-error")
         return hint, error, " ".join(ids) or None

@@ -1,16 +1,22 @@
-"""Forms for registering an organisation and joining one by invitation (Flask-WTF: CSRF)."""
+"""Forms for registering an organisation, editing its details and joining one by invitation
+(Flask-WTF: CSRF)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, Field, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from app.auth.models import LANGUAGES, ORG_TYPES
+from app.i18n import current_language
 from app.i18n.labels import LANGUAGE_TITLES
+from app.organisations.business_id import InvalidBusinessId, valid_business_id
+from app.reference.places import finland
 
 ORG_TYPE_TITLES = {
     "municipality": _l("Municipality"),
@@ -57,7 +63,50 @@ class PersonForm(FlaskForm):
     )
 
 
-class RegisterForm(PersonForm):
+def _business_id(_form: FlaskForm, field: Field) -> None:
+    try:
+        field.data = valid_business_id(field.data or "")
+    except InvalidBusinessId as invalid:
+        raise ValidationError(str(invalid)) from None
+
+
+class OrganisationForm(FlaskForm):
+    """An organisation's business ID and place: its region and municipality as Statistics
+    Finland's codes, chosen from the classification by their names in the page language."""
+
+    business_id = StringField(
+        _l("Business ID (Y-tunnus)"),
+        validators=[DataRequired(_l("Enter the business ID.")), _business_id],
+        filters=[_strip],
+    )
+    region = SelectField(_l("Region (maakunta)"), validate_choice=False)
+    municipality = SelectField(_l("Municipality"), validate_choice=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        places, language = finland(), current_language()
+        self.region.choices = [("", _l("Choose the region")), *places.region_choices(language)]
+        self.municipality.choices = [
+            ("", _l("No municipality")),
+            *places.municipality_choices(language),
+        ]
+
+    def validate_region(self, field: Field) -> None:
+        if field.data not in finland().regions:
+            raise ValidationError(_l("Choose the region."))
+
+    def validate_municipality(self, field: Field) -> None:
+        if not field.data:
+            field.data = None
+            return
+        region = finland().region_of(field.data)
+        if region is None:
+            raise ValidationError(_l("Choose the municipality from the list."))
+        if region != self.region.data:
+            raise ValidationError(_l("Choose a municipality of the region chosen above."))
+
+
+class RegisterForm(PersonForm, OrganisationForm):
     email = EmailField(
         _l("Email"), validators=[DataRequired(_l("Enter your email.")), EMAIL, Length(max=254)]
     )
@@ -70,12 +119,6 @@ class RegisterForm(PersonForm):
         _l("Type of organisation"),
         choices=[SelectChoice(key, ORG_TYPE_TITLES[key]) for key in ORG_TYPES],
     )
-    region = StringField(
-        _l("Region (maakunta)"),
-        validators=[DataRequired(_l("Enter the region.")), Length(max=100)],
-        filters=[_strip],
-    )
-    municipality = StringField(_l("Municipality"), validators=[Length(max=100)], filters=[_strip])
 
 
 class InviteForm(FlaskForm):

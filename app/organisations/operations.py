@@ -1,8 +1,9 @@
-"""Registering an applicant organisation, and inviting people into it. Operations flush only.
+"""Registering an applicant organisation, editing its details, and inviting people into it.
+Operations flush only.
 
-Both are safe at once: an invitation is taken by one conditional UPDATE (one acceptance wins,
-however many arrive together), and a username taken meanwhile by someone else (the unique
-constraint) is the same form error as one taken long ago, never a server error."""
+All are safe at once: an invitation is taken by one conditional UPDATE (one acceptance wins,
+however many arrive together), and a username or a business ID taken meanwhile by someone else
+(the unique constraints) is the same form error as one taken long ago, never a server error."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ class UsernameTaken(ValueError):
     pass
 
 
+class BusinessIdTaken(ValueError):
+    pass
+
+
 class InvitationUsed(ValueError):
     """The invitation was accepted (by another request) or expired meanwhile."""
 
@@ -44,6 +49,21 @@ def _taken() -> UsernameTaken:
 def _check_username(session: Session, username: str) -> None:
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise _taken()
+
+
+def _business_id_taken() -> BusinessIdTaken:
+    return BusinessIdTaken(
+        _(
+            "An organisation with this business ID is already registered: "
+            "ask its people to invite you."
+        )
+    )
+
+
+def _check_business_id(session: Session, business_id: str, organisation_id: int | None) -> None:
+    holder = session.scalar(select(Organisation.id).where(Organisation.business_id == business_id))
+    if holder is not None and holder != organisation_id:
+        raise _business_id_taken()
 
 
 def _add_applicant(
@@ -79,6 +99,7 @@ def register_organisation(
     *,
     name: str,
     org_type: str,
+    business_id: str,
     region: str,
     municipality: str | None,
     username: str,
@@ -87,9 +108,17 @@ def register_organisation(
     email: str,
     language: str,
 ) -> User:
-    """A new applicant organisation and its first person, an applicant."""
+    """A new applicant organisation and its first person, an applicant. Raises UsernameTaken
+    or BusinessIdTaken."""
     _check_username(session, username)
-    created = create_organisation(name, org_type, region, municipality or None)
+    _check_business_id(session, business_id, None)
+    try:
+        with session.begin_nested():
+            created = create_organisation(
+                name, org_type, region, municipality or None, business_id=business_id
+            )
+    except IntegrityError:
+        raise _business_id_taken() from None
     return _add_applicant(
         session,
         created,
@@ -99,6 +128,28 @@ def register_organisation(
         email=email,
         language=language,
     )
+
+
+def update_organisation(
+    session: Session,
+    organisation: Organisation,
+    *,
+    business_id: str,
+    region: str,
+    municipality: str | None,
+) -> Organisation:
+    """The organisation's business ID, region and municipality as its people give them. Raises
+    BusinessIdTaken when another organisation has the business ID."""
+    _check_business_id(session, business_id, organisation.id)
+    try:
+        with session.begin_nested():
+            organisation.business_id = business_id
+            organisation.region = region
+            organisation.municipality = municipality or None
+            session.flush()
+    except IntegrityError:
+        raise _business_id_taken() from None
+    return organisation
 
 
 def invite(

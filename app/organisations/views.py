@@ -1,4 +1,5 @@
-"""Register an applicant organisation; see its people and invite more; accept an invitation."""
+"""Register an applicant organisation; see its people and invite more; edit its details; accept
+an invitation."""
 
 from __future__ import annotations
 
@@ -8,17 +9,27 @@ from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
 from app.auth.decorators import role_required
+from app.auth.models import Organisation
 from app.extensions import current_session
-from app.organisations.forms import ORG_TYPE_TITLES, InviteForm, PersonForm, RegisterForm
+from app.i18n import current_language
+from app.organisations.forms import (
+    ORG_TYPE_TITLES,
+    InviteForm,
+    OrganisationForm,
+    PersonForm,
+    RegisterForm,
+)
 from app.organisations.operations import (
+    BusinessIdTaken,
     InvitationUsed,
     UsernameTaken,
     accept_invitation,
     invite,
     open_invitation,
     register_organisation,
+    update_organisation,
 )
-from app.organisations.queries import members, pending_invitations
+from app.organisations.queries import members, pending_invitations, place_names
 from app.throttle import limiter, signup_limit
 from app.timefmt import format_helsinki
 
@@ -37,6 +48,7 @@ def register() -> Response | tuple[str, int] | str:
                 current_session(),
                 name=form.organisation_name.data or "",
                 org_type=form.org_type.data or "",
+                business_id=form.business_id.data or "",
                 region=form.region.data or "",
                 municipality=form.municipality.data,
                 username=form.username.data or "",
@@ -47,6 +59,8 @@ def register() -> Response | tuple[str, int] | str:
             )
         except UsernameTaken as taken:
             form.username.errors = [str(taken)]
+        except BusinessIdTaken as taken:
+            form.business_id.errors = [str(taken)]
         else:
             login_user(user)
             name = user.organisation.name  # type: ignore[union-attr]
@@ -56,12 +70,17 @@ def register() -> Response | tuple[str, int] | str:
     return (page, 422) if form.errors else page
 
 
+def _own_organisation() -> Organisation:
+    organisation: Organisation | None = current_user.organisation
+    if organisation is None:
+        abort(403)
+    return organisation
+
+
 @bp.route("/organisation", methods=["GET", "POST"], endpoint="show")
 @role_required("applicant")
 def show() -> Response | str:
-    organisation = current_user.organisation
-    if organisation is None:
-        abort(403)
+    organisation = _own_organisation()
     form = InviteForm()
     if form.validate_on_submit():
         invite(
@@ -77,11 +96,38 @@ def show() -> Response | str:
         "organisations/show.html",
         organisation=organisation,
         type_title=ORG_TYPE_TITLES.get(organisation.org_type, organisation.org_type),
+        place=place_names(organisation, current_language()),
         people=members(current_session(), organisation),
         invitations=pending_invitations(current_session(), organisation),
         form=form,
         format_helsinki=format_helsinki,
     )
+
+
+@bp.route("/organisation/edit", methods=["GET", "POST"], endpoint="edit")
+@role_required("applicant")
+def edit() -> Response | tuple[str, int] | str:
+    organisation = _own_organisation()
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        try:
+            update_organisation(
+                current_session(),
+                organisation,
+                business_id=form.business_id.data or "",
+                region=form.region.data or "",
+                municipality=form.municipality.data,
+            )
+        except BusinessIdTaken as taken:
+            form.business_id.errors = [str(taken)]
+        else:
+            flash(
+                _("The details of %(organisation)s were saved.", organisation=organisation.name),
+                "success",
+            )
+            return redirect(url_for("organisations.show"))
+    page = render_template("organisations/edit.html", form=form, organisation=organisation)
+    return (page, 422) if form.errors else page
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"], endpoint="accept")

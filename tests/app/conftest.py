@@ -62,14 +62,15 @@ IDEA = {
     "requested_amount_estimate": "400000",
     **{
         f"partners.{i}.{field}": value
-        for i, (name, region) in enumerate(
-            [("Nokia", "Pirkanmaa"), ("Ylöjärvi", "Pirkanmaa"), ("Hämeenlinna", "Kanta-Häme")]
+        # Statistics Finland's codes: Nokia and Ylöjärvi in Pirkanmaa, Hämeenlinna in Kanta-Häme
+        for i, (name, region, municipality) in enumerate(
+            [("Nokia", "06", "536"), ("Ylöjärvi", "06", "980"), ("Hämeenlinna", "05", "109")]
         )
         for field, value in {
             "name": f"City of {name}",
             "type": "municipality",
             "region": region,
-            "municipality": name,
+            "municipality": municipality,
         }.items()
     },
 }
@@ -102,7 +103,7 @@ def idea_data() -> dict[str, object]:
         "project_name": "Growth zone test",
         "application_object": "growth_zone",
         "regional_city_network": False,
-        "partners": [{"name": "Nokia", "type": "municipality", "region": "Pirkanmaa"}],
+        "partners": [{"name": "Nokia", "type": "municipality", "region": "06"}],
         "summary": "A growth zone.",
         "requested_amount_estimate": 100000,
     }

@@ -41,7 +41,7 @@ def storm(app: Flask, demo, make_organisation, make_user):
         if db.engine.dialect.name != "postgresql":
             pytest.skip("requests at once in many transactions: PostgreSQL")
     for n in range(CASES):
-        organisation = make_organisation(f"Municipality {n}", "municipality", "Pirkanmaa", f"M{n}")
+        organisation = make_organisation(f"Municipality {n}", "municipality", "06", "837")
         make_user(f"storm{n}", roles=("applicant",), organisation=organisation)
     with app.app_context():
         call = db.session.scalar(select(Call).where(Call.key == CALL))
@@ -67,16 +67,16 @@ IDEA = {
     "requested_amount_estimate": "400000",
     "partners.0.name": "City of Nokia",
     "partners.0.type": "municipality",
-    "partners.0.region": "Kanta-Häme",
-    "partners.0.municipality": "Nokia",
+    "partners.0.region": "06",  # Pirkanmaa (Statistics Finland's codes)
+    "partners.0.municipality": "536",  # Nokia
     "partners.1.name": "City of Hämeenlinna",
     "partners.1.type": "municipality",
-    "partners.1.region": "Kanta-Häme",
-    "partners.1.municipality": "Hämeenlinna",
+    "partners.1.region": "05",  # Kanta-Häme
+    "partners.1.municipality": "109",  # Hämeenlinna
     "partners.2.name": "Municipality of Janakkala",
     "partners.2.type": "municipality",
-    "partners.2.region": "Kanta-Häme",
-    "partners.2.municipality": "Janakkala",
+    "partners.2.region": "05",  # Kanta-Häme
+    "partners.2.municipality": "165",  # Janakkala
 }
 
 

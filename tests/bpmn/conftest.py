@@ -35,25 +35,25 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 CALL_KEY = "regional-networks-2021"
 
 # Partners of a theme network led by the City of Tampere: with the lead, 4 municipalities in
-# 2 regions, the least the call accepts.
+# 2 regions, the least the call accepts. Places are Statistics Finland's codes (app/reference).
 PARTNERS = [
     {
         "name": "City of Nokia",
         "type": "municipality",
-        "region": "Pirkanmaa",
-        "municipality": "Nokia",
+        "region": "06",  # Pirkanmaa
+        "municipality": "536",  # Nokia
     },
     {
         "name": "City of Ylöjärvi",
         "type": "municipality",
-        "region": "Pirkanmaa",
-        "municipality": "Ylöjärvi",
+        "region": "06",  # Pirkanmaa
+        "municipality": "980",  # Ylöjärvi
     },
     {
         "name": "City of Hämeenlinna",
         "type": "municipality",
-        "region": "Kanta-Häme",
-        "municipality": "Hämeenlinna",
+        "region": "05",  # Kanta-Häme
+        "municipality": "109",  # Hämeenlinna
     },
 ]
 

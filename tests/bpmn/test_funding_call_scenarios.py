@@ -32,15 +32,11 @@ SUPPLEMENT_REQUEST = {
     "supplement_request": "Attach the partners' letters of commitment.",
     "supplement_due": "2021-05-20",
 }
+# Statistics Finland's codes: Utsjoki and Kittilä in Lappi, Kuusamo in Pohjois-Pohjanmaa.
 LAPLAND_PARTNERS = [
-    {"name": "Utsjoki", "type": "municipality", "region": "Lapland", "municipality": "Utsjoki"},
-    {"name": "Kittilä", "type": "municipality", "region": "Lapland", "municipality": "Kittilä"},
-    {
-        "name": "Kuusamo",
-        "type": "municipality",
-        "region": "Pohjois-Pohjanmaa",
-        "municipality": "Kuusamo",
-    },
+    {"name": "Utsjoki", "type": "municipality", "region": "19", "municipality": "890"},
+    {"name": "Kittilä", "type": "municipality", "region": "19", "municipality": "261"},
+    {"name": "Kuusamo", "type": "municipality", "region": "17", "municipality": "305"},
 ]
 STRONG = {"relevance": 5, "inter_regional_cooperation": 5, "impact": 4, "feasibility": 4}
 FAIR = {"relevance": 3, "inter_regional_cooperation": 3, "impact": 2, "feasibility": 3}
@@ -66,9 +62,9 @@ class Walk:
 @pytest.fixture
 def evaluated_call(rehearsal) -> Walk:
     """Cases A–E walked to the application deadline: A and B evaluated, the ranking ready."""
-    rehearsal.applicant("applicant_c", "City of Seinäjoki", "Etelä-Pohjanmaa", "Seinäjoki")
-    rehearsal.applicant("applicant_d", "City of Kuopio", "Pohjois-Savo", "Kuopio")
-    rehearsal.applicant("applicant_e", "City of Joensuu", "Pohjois-Karjala", "Joensuu")
+    rehearsal.applicant("applicant_c", "City of Seinäjoki", "14", "743")  # Etelä-Pohjanmaa
+    rehearsal.applicant("applicant_d", "City of Kuopio", "11", "297")  # Pohjois-Savo
+    rehearsal.applicant("applicant_e", "City of Joensuu", "12", "167")  # Pohjois-Karjala
     walk = Walk(
         a=rehearsal.start("applicant"),
         b=rehearsal.start("applicant2"),

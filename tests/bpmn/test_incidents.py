@@ -21,9 +21,7 @@ from workflows.task_data import data_size, set_task_data_limit, task_data_limit
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 APPLICATION = "funding_application.bpmn"
-COUNT = (
-    'region_count = len(set(str(m.get("region") or "").strip().lower() for m in members) - {""})'
-)
+COUNT = 'region_count = len(set(str(m.get("region") or "").strip() for m in members) - {""})'
 BROKEN = COUNT + "\nregion_count = region_count / (region_count - region_count)"
 OWNER = Actor("process_owner", frozenset({"process_owner"}))
 

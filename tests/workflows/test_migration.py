@@ -36,8 +36,8 @@ CASE_DATA = {
     "lead_organisation": {
         "name": "City of Tampere",
         "type": "municipality",
-        "region": "Pirkanmaa",
-        "municipality": "Tampere",
+        "region": "06",  # Pirkanmaa
+        "municipality": "837",  # Tampere
     },
 }
 CALL_DATA = {

@@ -35,7 +35,12 @@ FORM = {
     "title": "Note",
     "type": "object",
     "properties": {
-        "note": {"type": "string", "title": "Your note", "description": "A line or two."},
+        "note": {
+            "type": "string",
+            "title": "Your note",
+            "description": "A line or two.",
+            "errorMessage": "Write at least a word.",
+        },
         "tags": {"type": "array", "items": {"type": "string", "title": "Tag"}},
         "kind": {
             "type": "string",
@@ -60,6 +65,7 @@ TEXTS = {
     "Note",
     "Your note",
     "A line or two.",
+    "Write at least a word.",
     "Tag",
     "Short",
     "Long",

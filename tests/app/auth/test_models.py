@@ -48,9 +48,7 @@ def test_authenticate_user_checks_password(db_session, make_user):
 
 
 def test_user_belongs_to_organisation(db_session, make_organisation, make_user):
-    organisation = make_organisation(
-        "Kuopion kaupunki", region="Pohjois-Savo", municipality="Kuopio"
-    )
+    organisation = make_organisation("Kuopion kaupunki", region="11", municipality="297")
 
     user = make_user("kalle", organisation=organisation)
 

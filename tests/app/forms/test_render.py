@@ -298,3 +298,22 @@ def test_a_submit_choice_is_one_send_button_per_option_named_after_the_field():
     assert 'name="approved" type' not in html and "<input" in html  # no field besides them
     assert "Choose one." in html  # the error beside the buttons
     assert sends_by_choice(DECISION, ui) and not sends_by_choice(DECISION, {})
+
+
+def test_a_message_the_form_wrote_is_shown_in_the_page_language():
+    """A field's errorMessage is a text of the process files: its catalog translates it, beside
+    the field and in the summary; a message the application wrote is shown as it is."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "municipality": {"type": "string", "title": "Municipality", "errorMessage": "Wrong."},
+            "name": {"type": "string", "title": "Name"},
+        },
+    }
+    texts = {"Municipality": "Kunta", "Wrong.": "Väärin."}
+    errors = {"municipality": "Wrong.", "name": "Pakollinen tieto."}
+    html = render_form(schema, None, {}, errors, texts)
+    summary = render_error_summary(schema, errors, texts)
+    assert "</span> Väärin.</p>" in html
+    assert "</span> Pakollinen tieto.</p>" in html
+    assert "Kunta: Väärin." in summary

@@ -16,9 +16,7 @@ from workflows import read_bundle
 from workflows.models import Incident, ProcessModel
 
 BPMN = Path(__file__).resolve().parents[3] / "bpmn"
-COUNT = (
-    'region_count = len(set(str(m.get("region") or "").strip().lower() for m in members) - {""})'
-)
+COUNT = 'region_count = len(set(str(m.get("region") or "").strip() for m in members) - {""})'
 
 
 @pytest.fixture

@@ -10,13 +10,15 @@ import threading
 from flask import Flask
 from sqlalchemy import func, select
 
-from app.auth.models import User
+from app.auth.models import Organisation, User
 from app.extensions import db
 from app.organisations.operations import invite
 from tests.app.organisations.test_views import PERSON, REGISTRATION
 from tests.conftest import csrf_token_from
 
 AT_ONCE = 10
+# Made up, each with a valid check digit.
+BUSINESS_IDS = ["1234567-1", "7654321-2", "2345678-0", "4567890-7"]
 
 
 def invitation_link(app: Flask, make_organisation, make_user) -> str:
@@ -82,8 +84,13 @@ def test_ten_acceptances_of_one_invitation_make_one_account(
 
 def test_two_registrations_of_one_username_make_one_account_and_a_form_error(app, caplog):
     forms = [
-        REGISTRATION | {"organisation_name": f"Municipality {n}", "email": f"o{n}@x.example"}
-        for n in range(4)
+        REGISTRATION
+        | {
+            "organisation_name": f"Municipality {n}",
+            "email": f"o{n}@x.example",
+            "business_id": business_id,
+        }
+        for n, business_id in enumerate(BUSINESS_IDS)
     ]
     with caplog.at_level(logging.DEBUG):
         answers = all_at_once(app, "/register", forms)
@@ -96,6 +103,19 @@ def test_two_registrations_of_one_username_make_one_account_and_a_form_error(app
         assert db.session.scalar(select(func.count()).select_from(User)) == 1
     assert "pbkdf2:" not in caplog.text
     assert PERSON["password"] not in caplog.text
+
+
+def test_two_registrations_of_one_business_id_make_one_organisation_and_a_form_error(app):
+    forms = [REGISTRATION | {"username": f"outi{n}", "email": f"o{n}@x.example"} for n in range(4)]
+    answers = all_at_once(app, "/register", forms)
+    statuses = sorted(status for status, _page in answers)
+    assert statuses == [302, 422, 422, 422]
+    for status, page in answers:
+        if status == 422:
+            assert "An organisation with this business ID is already registered" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
 
 def test_an_engine_error_does_not_show_the_values_sent(app, make_user):
