@@ -138,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tasks_bp)
     cli.init_app(app)
 
+    from app.calls.overview_views import bp as call_overview_bp
     from app.calls.public_views import bp as public_bp
     from app.calls.views import bp as calls_bp
     from app.exports.views import bp as exports_bp
@@ -148,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     from app.vendor import bp as vendor_bp
 
     app.register_blueprint(calls_bp)
+    app.register_blueprint(call_overview_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(incidents_bp)

@@ -1,4 +1,5 @@
-"""Cases: the list, starting an application, the case page and its process diagram."""
+"""Cases: the list, starting an application, the case page, its documents and its process
+diagram."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from app.cases.operations import (
 )
 from app.cases.queries import (
     CaseFilters,
+    application_document,
     application_objects,
     countdown,
     countdown_texts,
@@ -183,6 +185,18 @@ def diagram(case_id: int) -> BaseResponse:
     case = get_case(case_id)
     assert case.instance is not None
     return process_file(diagram_xml(case.instance))
+
+
+@bp.get("/cases/<int:case_id>/application", endpoint="application")
+@login_required
+def application(case_id: int) -> BaseResponse:
+    """The document a decision is on (the application, else the idea proposal): a stable link
+    for the ranking and the decision, which know the case but not its documents."""
+    case = get_case(case_id)
+    found = application_document(case)
+    if found is None:
+        return redirect(url_for("cases.show", case_id=case.id))
+    return redirect(url_for("cases.document", case_id=case.id, document_id=found.id))
 
 
 @bp.get("/cases/<int:case_id>/documents/<int:document_id>/letter.pdf", endpoint="letter_pdf")

@@ -111,6 +111,7 @@ def ranking(session: Session, call: Call) -> Sheet:
         [
             position,
             row["case_key"],
+            row["project_name"],
             row["applicant"],
             row["object"],
             _l("Yes") if row["regional_city_network"] else _l("No"),
@@ -122,6 +123,7 @@ def ranking(session: Session, call: Call) -> Sheet:
     headings = [
         _l("Rank"),
         _l("Case"),
+        _l("Project"),
         _l("Applicant"),
         _l("Application object"),
         _l("Network of regional cities"),

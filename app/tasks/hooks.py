@@ -1,12 +1,13 @@
 """What some tasks need beyond their JSON Schema: pre-filled rows and checks across cases.
 
 The ranking form lists every application waiting for the decision; the server fills the
-read-only columns itself (never trusting what the browser sent back) and refuses a proposal
-over the budget, or over the share reserved for networks of regional cities.
+read-only columns itself (the case, its project and applicant, the score and the amount applied
+for: never what the browser sent back) and refuses a proposal over the budget, or over the share
+reserved for networks of regional cities.
 
 The completeness check refuses a supplement due date whose cut-off (16:15 Finnish time on that
 date) is not after now on the call's clock: the case would go on at once, while the email
-asked for a date already past.
+asked for a date already past. Only the application objects a reserve is for may claim it.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def _waiting_for_decision(session: Session, call: Call) -> list[Case]:
 def _row(case: Case) -> dict[str, Any]:
     return {
         "case_key": case.key,
+        "case_id": case.id,
+        "project_name": case.project_name or "",
         "applicant": case.applicant_name,
         "object": case.application_object or "",
         "regional_city_network": case.regional_city_network,

@@ -2,9 +2,13 @@
 
 SpiffArena's convention: ``instructionsForEndUser`` is a Jinja template rendered with the
 task's data, written in Markdown. ``{{ idea_deadline | helsinki }}`` shows an ISO time in
-Helsinki time with its offset. The template runs in Jinja's sandbox and the resulting
-HTML is cleaned to a safelist of tags, so neither a process file nor form data can inject
-script into the page.
+Helsinki time with its offset; ``{{ amount | euros }}`` an amount in euros;
+``{{ name | markdown_text }}`` text of the data as it is written (no Markdown of its own, no
+line breaks: safe in a table cell or a link's text); ``{{ case_id | application_url }}`` and
+``{{ case_id | evaluations_url }}`` the addresses of a case's application and of its
+evaluations, made by this site (a process file names no address). The template runs in
+Jinja's sandbox and the resulting HTML is cleaned to a safelist of tags, so neither a process
+file nor form data can inject script into the page.
 
 The text is translated first, as a whole: a catalog of the process version maps the English
 instructions (without leading and trailing whitespace) to the page language's, placeholders
@@ -13,11 +17,13 @@ and Markdown included.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import markdown
 import nh3
+from flask import url_for
 from flask_babel import gettext as _
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
@@ -25,9 +31,36 @@ from markupsafe import Markup
 
 from app.timefmt import format_euros, format_helsinki
 
+_MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
+
+
+def markdown_text(value: Any) -> str:
+    """``value`` as Markdown that shows it as written: its signs escaped, on one line."""
+    text = " ".join(str(value if value is not None else "").split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    return _MARKDOWN_SIGNS.sub(r"\\\1", text)
+
+
+def _case_url(endpoint: str, case_id: Any) -> str:
+    if isinstance(case_id, bool) or not isinstance(case_id, int):
+        return ""
+    return url_for(endpoint, case_id=case_id)
+
+
+def application_url(case_id: Any) -> str:
+    return _case_url("cases.application", case_id)
+
+
+def evaluations_url(case_id: Any) -> str:
+    return _case_url("tasks.evaluations", case_id)
+
+
 _ENVIRONMENT = SandboxedEnvironment(autoescape=False)
 _ENVIRONMENT.filters["helsinki"] = format_helsinki
 _ENVIRONMENT.filters["euros"] = format_euros
+_ENVIRONMENT.filters["markdown_text"] = markdown_text
+_ENVIRONMENT.filters["application_url"] = application_url
+_ENVIRONMENT.filters["evaluations_url"] = evaluations_url
 _TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "h4", "a", "code", "blockquote"}
 _TAGS |= {"table", "thead", "tbody", "tr", "th", "td"}
 

@@ -21,12 +21,12 @@ def test_setup_demo_twice_duplicates_nothing(app):
     first = runner.invoke(args=["grantflow", "setup-demo"])
     second = runner.invoke(args=["grantflow", "setup-demo"])
     assert first.exit_code == 0, first.output
-    assert "7 demo account(s) created" in first.output
+    assert "8 demo account(s) created" in first.output
     assert "0 demo account(s) created" in second.output
     assert "already set up" in second.output
     assert "call regional-networks-2022 already set up" in second.output
     # one version; the 2021 call and its 2022 copy, each with its call process
-    assert (count(app, ProcessVersion), count(app, Call), count(app, User)) == (1, 2, 7)
+    assert (count(app, ProcessVersion), count(app, Call), count(app, User)) == (1, 2, 8)
     assert count(app, WorkflowInstance) == 2
 
 

@@ -65,7 +65,7 @@ def test_the_demo_accounts_walk_the_call_from_idea_to_decision(
 
     ranking = task_url("rank_applications")
     page = specialist.get(ranking).get_data(as_text=True)
-    assert '<th scope="row">City of Tampere' in page
+    assert '<a href="/cases/1/application">Lakeland growth corridor</a><br>City of Tampere' in page
     assert "Proposed for regional-city networks" in page
     over_budget = {
         "proposals.0.proposed_amount": "400001",

@@ -243,14 +243,42 @@ def test_the_ranking_refuses_a_total_over_the_budget_and_accepts_a_valid_one(
     _, over_applied = rank(rehearsal, {a.key: 4000001, b.key: 0})
     _, valid = rank(rehearsal, {a.key: 300000, b.key: 0})
 
-    assert [(row["case_key"], row["applicant"]) for row in rows] == [
-        (a.key, "City of Tampere"),
-        (b.key, "Leader Pohjoisin Lappi"),
+    assert [(row["case_id"], row["project_name"], row["applicant"]) for row in rows] == [
+        (a.id, "Lakeland network", "City of Tampere"),
+        (b.id, "Arctic villages", "Leader Pohjoisin Lappi"),
     ]
     assert [row["requested_amount"] for row in rows] == [4000000, 3500000]
     assert "7500000 euros proposed" in over_budget["proposals"]
     assert "More than the 4000000 euros applied for" in over_applied["proposals.0.proposed_amount"]
     assert valid == {}
+
+
+def test_the_ranking_keeps_the_servers_case_project_and_amounts_whatever_was_sent(
+    rehearsal, evaluated_call
+):
+    a, b = evaluated_call.a, evaluated_call.b
+    data = prefill(rehearsal.session, "rank_applications", rehearsal.call, {})
+    for row in data["proposals"]:
+        row |= {"proposed_amount": 0, "justification": "Lower score."}
+    data["proposals"][0] |= {
+        "case_id": b.id,
+        "project_name": "Forged project",
+        "applicant": "Forged applicant",
+        "requested_amount": 9999999,
+        "score": 5.0,
+    }
+    data["proposal_memo"] = "Nothing funded."
+
+    checked, errors = check(rehearsal.session, "rank_applications", rehearsal.call, data)
+
+    assert errors == {}
+    first = checked["proposals"][0]
+    assert (first["case_id"], first["project_name"], first["applicant"]) == (
+        a.id,
+        "Lakeland network",
+        "City of Tampere",
+    )
+    assert (first["requested_amount"], first["score"]) == (4000000, 4.5)
 
 
 def test_the_decision_maker_sends_the_proposal_back_then_approves_it(rehearsal, evaluated_call):
