@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from app import config as default_config
 from app import i18n, input_checks, requests, security_headers, sessions, throttle
 from app.cases import sync
+from app.cases.queries import is_staff
 from app.extensions import csrf, db, login_manager, migrate
 from app.refusals import register_refusal_pages
 from app.timefmt import format_euros, format_helsinki
@@ -159,9 +160,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def index() -> Response:
-    """The start page: a signed-in person's task list; for everyone else the open calls."""
+    """The start page: an applicant's applications, staff's task list; for everyone else the
+    open calls."""
     if current_user.is_authenticated:
-        return redirect(url_for("tasks.inbox"))
+        staff = is_staff(current_user)
+        return redirect(url_for("tasks.inbox" if staff else "cases.mine"))
     return redirect(url_for("public.calls"))
 
 

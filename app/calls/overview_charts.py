@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 
 from app.calls.models import Call, in_language
 from app.calls.overview import GroupSum, Overview
-from app.reference.places import finland
 from app.i18n import current_language
 from app.i18n.labels import object_name, phase_name
+from app.reference.places import finland
 from app.timefmt import format_euros
 
 

@@ -297,3 +297,39 @@ def application_document(case: Case) -> Document | None:
             if document.kind == kind:
                 return document
     return None
+
+
+@dataclass(frozen=True)
+class MyApplication:
+    """One case on an applicant's home page, with what waits for the applicant in it."""
+
+    case: Case
+    waiting: list[HumanTask]
+
+
+MY_APPLICATIONS_LIMIT = 200
+
+
+def my_applications(session: Session, user: User) -> list[MyApplication]:
+    """The cases of the person's organisation (or that they started), open ones first, each
+    with the applicant tasks ready in it."""
+    cases = session.scalars(
+        _visible_to(select(Case), user)
+        .join(Call, Case.call_id == Call.id)
+        .where(Call.discarded_at.is_(None))
+        .order_by(Case.closed, Case.updated_at.desc(), Case.id.desc())
+        .limit(MY_APPLICATIONS_LIMIT)
+        .options(selectinload(Case.documents))
+    ).all()
+    tasks = session.scalars(
+        select(HumanTask)
+        .where(
+            HumanTask.instance_id.in_([case.instance_id for case in cases]),
+            HumanTask.candidate_group == "applicant",
+        )
+        .order_by(HumanTask.due_at.nulls_last(), HumanTask.id)
+    ).all()
+    waiting: dict[int, list[HumanTask]] = {}
+    for task in tasks:
+        waiting.setdefault(task.instance_id, []).append(task)
+    return [MyApplication(case, waiting.get(case.instance_id or -1, [])) for case in cases]

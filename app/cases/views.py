@@ -40,6 +40,7 @@ from app.cases.queries import (
     human_tasks_of,
     is_staff,
     may_start_in,
+    my_applications,
     needs_no_call,
     phases_of_cases,
     position_text,
@@ -64,6 +65,17 @@ from workflows.models import HumanTask, ProcessModel
 from workflows.queries import diagram_marks, diagram_xml
 
 bp = Blueprint("cases", __name__)
+
+
+@bp.get("/my-applications", endpoint="mine")
+@login_required
+def mine() -> str:
+    """An applicant's home: their organisation's applications and what waits for them."""
+    return render_template(
+        "cases/mine.html",
+        applications=my_applications(current_session(), current_user),
+        format_helsinki=format_helsinki,
+    )
 
 
 @bp.get("/cases", endpoint="index")

@@ -15,6 +15,7 @@ from tests.browser.conftest import START_2021
         (None, "/register"),
         ("applicant", "/cases"),
         ("applicant", "/tasks"),
+        ("applicant", "/my-applications"),
         ("specialist", "/tasks"),
         ("specialist", "/cases"),
         ("applicant", "/notices"),

@@ -22,24 +22,25 @@ def shipped_finnish() -> dict[str, str]:
     return catalog
 
 
-def test_an_applicant_switches_the_task_list_to_finnish_then_swedish(as_user, screenshot):
+def test_an_applicant_switches_their_applications_to_finnish_then_swedish(as_user, screenshot):
     applicant = as_user("applicant")
     applicant.goto("/cases")
     applicant.get_by_role("button", name=START_2021).click()
-    applicant.goto("/tasks")
-    expect(applicant.get_by_role("heading", level=1)).to_have_text("My tasks")
+    applicant.goto("/")  # an applicant's home: their applications
+    expect(applicant.get_by_role("heading", level=1)).to_have_text("My applications")
 
     applicant.get_by_role("button", name="Suomi").click()
 
     expect(applicant.locator("html")).to_have_attribute("lang", "fi")
-    expect(applicant.get_by_role("heading", level=1)).to_have_text("Omat tehtävät")
-    expect(applicant.get_by_role("heading", name="Minulle osoitetut")).to_be_visible()
-    expect(applicant.get_by_role("link", name="Omat tehtävät")).to_have_attribute(
+    expect(applicant.get_by_role("heading", level=1)).to_have_text("Omat hakemukset")
+    expect(applicant.get_by_role("heading", name="Odottaa sinua")).to_be_visible()
+    expect(applicant.get_by_role("link", name="Omat hakemukset")).to_have_attribute(
         "aria-current", "page"
     )
+    expect(applicant.get_by_role("link", name="Oma organisaatio", exact=True)).to_be_visible()
     expect(applicant.get_by_role("button", name="Kirjaudu ulos")).to_be_visible()
     expect(applicant.get_by_role("button", name="Suomi")).to_have_attribute("aria-current", "true")
-    screenshot(applicant, "applicant-task-list-in-finnish", full_page=False)
+    screenshot(applicant, "applicant-applications-in-finnish", full_page=False)
     assert violations(applicant) == []
 
     finnish = shipped_finnish()
@@ -51,15 +52,15 @@ def test_an_applicant_switches_the_task_list_to_finnish_then_swedish(as_user, sc
     )
     screenshot(applicant, "applicant-idea-form-in-finnish")
     assert violations(applicant) == []
-    applicant.goto("/tasks")
+    applicant.goto("/my-applications")
 
     applicant.get_by_role("button", name="Svenska").click()
 
     expect(applicant.locator("html")).to_have_attribute("lang", "sv")
-    expect(applicant.get_by_role("heading", level=1)).to_have_text("Mina uppgifter")
-    expect(applicant.get_by_role("heading", name="Tilldelade mig")).to_be_visible()
+    expect(applicant.get_by_role("heading", level=1)).to_have_text("Mina ansökningar")
+    expect(applicant.get_by_role("heading", name="Väntar på dig")).to_be_visible()
     expect(applicant.get_by_role("button", name="Logga ut")).to_be_visible()
-    screenshot(applicant, "applicant-task-list-in-swedish", full_page=False)
+    screenshot(applicant, "applicant-applications-in-swedish", full_page=False)
 
     applicant.goto("/cases")  # the choice stays for the next pages
     expect(applicant.get_by_role("heading", level=1)).to_have_text("Ärenden")

@@ -85,11 +85,13 @@ def test_an_applicant_reads_the_task_list_in_finnish_then_in_swedish(signed_in, 
 
     switch(applicant, csrf_token, "fi")
     finnish = applicant.get("/tasks").get_data(as_text=True)
+    finnish_home = applicant.get("/my-applications").get_data(as_text=True)
     switch(applicant, csrf_token, "sv")
     swedish = applicant.get("/tasks").get_data(as_text=True)
 
     assert "<title>Omat tehtävät – grantflow</title>" in finnish
-    assert 'aria-current="page">Omat tehtävät</a>' in finnish
+    assert 'aria-current="page">Omat hakemukset</a>' in finnish_home  # an applicant's home
+    assert "Odottaa sinua" in finnish_home
     assert "Minulle osoitetut" in finnish
     assert "Ryhmän tehtävät" in finnish
     assert 'Tehtävä</th><th scope="col">Asia</th><th scope="col">Haku</th>' in finnish
