@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -61,15 +62,24 @@ def diagram_marks(summary: InstanceSummary) -> DiagramMarks:
     return DiagramMarks(sorted(completed), sorted(active), sorted(waiting))
 
 
-def diagram_xml(instance: WorkflowInstance) -> str:
-    """The BPMN file of the instance's process version that defines the instance's process."""
+def diagram_xml(instance: WorkflowInstance, names: Mapping[str, str] | None = None) -> str:
+    """The BPMN file of the instance's process version that defines the instance's process;
+    with ``names`` (English → the reader's language), its elements' names translated, so the
+    diagram speaks the page's language."""
     files = instance.version.files
     for name in sorted(files):
         if not name.endswith(".bpmn"):
             continue
         root = parse_xml(name, files[name])
-        if root.find(f".//{{{BPMN_NS}}}process[@id='{instance.process_id}']") is not None:
+        if root.find(f".//{{{BPMN_NS}}}process[@id='{instance.process_id}']") is None:
+            continue
+        if not names:
             return str(files[name])
+        for element in root.iter():
+            label = element.get("name")
+            if label and names.get(label):
+                element.set("name", names[label])
+        return etree.tostring(root, encoding="unicode")
     raise LookupError(
         f"no BPMN file of version {instance.version_id} defines {instance.process_id}"
     )

@@ -196,7 +196,7 @@ def show(case_id: int) -> str:
 def diagram(case_id: int) -> BaseResponse:
     case = get_case(case_id)
     assert case.instance is not None
-    return process_file(diagram_xml(case.instance))
+    return process_file(diagram_xml(case.instance, process_texts(case.instance)))
 
 
 @bp.get("/cases/<int:case_id>/application", endpoint="application")

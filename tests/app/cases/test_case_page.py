@@ -68,6 +68,21 @@ def test_diagram_route_serves_the_version_bpmn_to_who_may_see_the_case(signed_in
     assert applicant.get("/cases/9/diagram.bpmn").status_code == 404
 
 
+def test_the_diagram_speaks_the_page_language(signed_in, csrf_token):
+    applicant = signed_in("applicant")
+    open_case(applicant, csrf_token)
+
+    english = applicant.get("/cases/1/diagram.bpmn").get_data(as_text=True)
+    finnish = applicant.get("/cases/1/diagram.bpmn", headers={"Accept-Language": "fi"}).get_data(
+        as_text=True
+    )
+
+    assert 'name="Write and send the idea proposal"' in english
+    assert 'name="Laadi ja lähetä ideaehdotus"' in finnish
+    assert "Write and send the idea proposal" not in finnish
+    assert '<bpmn:process id="funding_application"' in finnish  # ids stay; only names change
+
+
 def test_diagram_route_needs_a_signed_in_user(client, demo):
     assert client.get("/cases/1/diagram.bpmn").status_code == 302
 
