@@ -29,6 +29,7 @@ from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from app.i18n.labels import object_name
 from app.timefmt import format_euros, format_helsinki
 
 _MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
@@ -61,6 +62,7 @@ _ENVIRONMENT.filters["euros"] = format_euros
 _ENVIRONMENT.filters["markdown_text"] = markdown_text
 _ENVIRONMENT.filters["application_url"] = application_url
 _ENVIRONMENT.filters["evaluations_url"] = evaluations_url
+_ENVIRONMENT.filters["object_name"] = object_name  # an application object in the page language
 _TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "h4", "a", "code", "blockquote"}
 _TAGS |= {"table", "thead", "tbody", "tr", "th", "td"}
 
