@@ -6,12 +6,13 @@ from __future__ import annotations
 import io
 import re
 
+import pypdfium2 as pdfium
 import pytest
 from playwright.sync_api import Keyboard, Locator, Page, expect
 from pypdf import PdfReader
 
 from tests.browser.axe import violations
-from tests.browser.conftest import START_2021
+from tests.browser.conftest import SCREENSHOTS, START_2021
 
 pytestmark = pytest.mark.browser
 
@@ -187,6 +188,8 @@ def test_the_whole_call_from_the_first_login_to_funded(as_user, move_clock, scre
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(letter.body())).pages)
     assert "Allekirjoittaja: Minister Mika Lintilä" in " ".join(text.split())  # a Finnish case
     assert violations(applicant) == []
+    first_page = pdfium.PdfDocument(letter.body())[0].render(scale=1.5).to_pil()
+    first_page.save(SCREENSHOTS / "decision-letter-pdf-page-1.png")  # as the README shows it
 
 
 def case_url_of(page: Page) -> str:
