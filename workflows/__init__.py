@@ -16,6 +16,7 @@ from workflows.claims import claim_task, may_claim, may_unclaim, unclaim_task
 from workflows.clock import clock_at, clock_now, set_rehearsal_time, wall_now
 from workflows.contract import BoundCall, Contract
 from workflows.discard import discard_instances
+from workflows.dry_run import DryRunFailed, StepUnavailable, dry_run, has_steps
 from workflows.engine import complete_task, fire_due_timers, lock_instance, may_act, start_instance
 from workflows.errors import (
     BundleRefused,
@@ -46,6 +47,10 @@ from workflows.services import SYSTEM, Actor, ServiceCall, register_operator
 
 __all__ = [
     "discard_instances",
+    "DryRunFailed",
+    "StepUnavailable",
+    "dry_run",
+    "has_steps",
     "instances_waiting_for",
     "next_timer_due",
     "SYSTEM",

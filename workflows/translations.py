@@ -10,18 +10,22 @@ be keys (``process_texts``):
 - form JSON Schemas (``forms/*.json``): every ``title``, ``description`` and ``errorMessage``
   (a field's own error message, as ajv-errors has it), at any depth;
 - UI schemas (``forms/*-uischema.json``): the values of ``ui:help``, ``ui:placeholder`` and
-  ``ui:title``.
+  ``ui:title``;
+- DMN: the output entries of decision tables that are plain string literals (a reason such as
+  ``"Too few municipalities take part."``): a page shows the value a decision gave in its
+  language. A computed output (``"at least " + str(n)``) has no fixed text to translate.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from lxml import etree
 
-from workflows.bpmn_xml import FLOW_NODES, SPIFF_NS, bpmn_tag, parse_xml
+from workflows.bpmn_xml import DMN_NAMESPACES, FLOW_NODES, SPIFF_NS, bpmn_tag, parse_xml
 from workflows.bundle_layout import FORMS_FOLDER
 from workflows.errors import BundleRefused, Problem
 from workflows.json_limits import load_json
@@ -46,7 +50,7 @@ def process_texts(files: Mapping[str, str]) -> set[str]:
     """Every text of a bundle that a catalog may translate (files that do not parse add none)."""
     documents = {}
     for name in sorted(files):
-        if name.endswith(".bpmn"):
+        if name.endswith((".bpmn", ".dmn")):
             try:
                 documents[name] = parse_xml(name, files[name])
             except BundleRefused:
@@ -68,6 +72,8 @@ def texts_in(documents: Mapping[str, etree._Element], forms: Mapping[str, Any]) 
     for name, root in sorted(documents.items()):
         if name.endswith(".bpmn"):
             found.update(dict.fromkeys(_bpmn_texts(root)))
+        elif name.endswith(".dmn"):
+            found.update(dict.fromkeys(_dmn_texts(root)))
     for name, form in sorted(forms.items()):
         keys = _UI_TEXTS if name.endswith(_UI_SUFFIX) else _SCHEMA_TEXTS
         found.update(dict.fromkeys(_json_texts(form, keys)))
@@ -82,6 +88,20 @@ def _bpmn_texts(root: etree._Element) -> Iterator[str]:
         text = "".join(instructions.itertext()).strip()
         if text:
             yield text
+
+
+_OUTPUT_TEXTS = [f"{{{namespace}}}outputEntry/{{{namespace}}}text" for namespace in DMN_NAMESPACES]
+
+
+def _dmn_texts(root: etree._Element) -> Iterator[str]:
+    for path in _OUTPUT_TEXTS:
+        for element in root.iterfind(f".//{path}"):
+            try:
+                value = ast.literal_eval((element.text or "").strip())
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                continue
+            if isinstance(value, str) and value.strip():
+                yield value
 
 
 def _json_texts(value: Any, keys: tuple[str, ...]) -> Iterator[str]:

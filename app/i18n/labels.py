@@ -12,6 +12,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.i18n.process_texts import Source, translate, translate_names
+from app.tasks.screening import NOT_AKKE, NOT_ELIGIBLE, SUMMARY_PREFIX
 
 if TYPE_CHECKING:
     from app.calls.models import Call
@@ -48,6 +49,15 @@ WAITING_FOR = "Waiting for: "  # app.cases.operations.phase_of stores the phase 
 _COMPLETED = re.compile(r"Completed “(?P<task>.+)”")
 _CLAIMED = re.compile(r"Claimed “(?P<task>.+)”")
 _RELEASED = re.compile(r"Released “(?P<task>.+)” claimed by (?P<name>.+)")
+# An invitation that overrode the eligibility rules (app.tasks.screening), with its reason.
+_OVERRIDDEN = re.compile(re.escape(SUMMARY_PREFIX) + r"(?P<grounds>.+?): (?P<reason>.*)", re.S)
+OVERRIDE_TEXTS = {
+    NOT_ELIGIBLE: _l("Invited to apply although not eligible: %(reason)s"),
+    NOT_AKKE: _l("Invited to apply although not compatible with AKKE: %(reason)s"),
+    f"{NOT_ELIGIBLE} and {NOT_AKKE}": _l(
+        "Invited to apply although not eligible and not compatible with AKKE: %(reason)s"
+    ),
+}
 
 CALL_STATUS_NAMES = {
     "draft": _l("draft"),
@@ -127,6 +137,9 @@ def timeline_text(summary: str, source: Source = None) -> str:
     if released := _RELEASED.fullmatch(summary):
         task = translate(released["task"], source)
         return gettext("Released “%(task)s” claimed by %(name)s", task=task, name=released["name"])
+    overridden = _OVERRIDDEN.fullmatch(summary)
+    if overridden and overridden["grounds"] in OVERRIDE_TEXTS:
+        return str(OVERRIDE_TEXTS[overridden["grounds"]]) % {"reason": overridden["reason"]}
     return summary
 
 

@@ -8,10 +8,14 @@ reserved for networks of regional cities.
 The completeness check refuses a supplement due date whose cut-off (16:15 Finnish time on that
 date) is not after now on the call's clock: the case would go on at once, while the email
 asked for a date already past. Only the application objects a reserve is for may claim it.
+
+The screening refuses an invitation that overrides the eligibility rules without saying so and
+why (app/tasks/screening.py): it needs the task's data, where the process put ``eligible``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -22,6 +26,7 @@ from sqlalchemy.orm import Session
 from app.calls.models import Call
 from app.cases.models import Case
 from app.i18n.labels import date_fi
+from app.tasks.screening import SCREENING_TASK, check_override
 from app.timefmt import HELSINKI, helsinki_to_utc
 from workflows import clock_now, instances_waiting_for
 
@@ -132,9 +137,16 @@ def check_reserve_claim(call: Call, data: dict[str, Any]) -> dict[str, str]:
 
 
 def check(
-    session: Session, spec_name: str, call: Call, data: dict[str, Any]
+    session: Session,
+    spec_name: str,
+    call: Call,
+    data: dict[str, Any],
+    task_data: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """(data with server-side values, errors by field) for tasks that need more than the schema."""
+    """(data with server-side values, errors by field) for tasks that need more than the schema;
+    ``task_data`` is the task's data before the form (the case data the process computed)."""
+    if spec_name == SCREENING_TASK:
+        return data, check_override(task_data or {}, data)
     if spec_name == COMPLETENESS_TASK:
         return data, check_supplement_due(call, data)
     if spec_name == IDEA_TASK:

@@ -6,7 +6,9 @@ Helsinki time with its offset; ``{{ amount | euros }}`` an amount in euros;
 ``{{ name | markdown_text }}`` text of the data as it is written (no Markdown of its own, no
 line breaks: safe in a table cell or a link's text); ``{{ case_id | application_url }}`` and
 ``{{ case_id | evaluations_url }}`` the addresses of a case's application and of its
-evaluations, made by this site (a process file names no address). The template runs in
+evaluations, made by this site (a process file names no address);
+``{{ eligibility_reason | process_text }}`` a text a step of the process wrote into the data (a
+decision table's reason) in the page language, by the version's catalog. The template runs in
 Jinja's sandbox and the resulting HTML is cleaned to a safelist of tags, so neither a process
 file nor form data can inject script into the page.
 
@@ -25,7 +27,8 @@ import markdown
 import nh3
 from flask import url_for
 from flask_babel import gettext as _
-from jinja2 import TemplateError
+from jinja2 import TemplateError, pass_context
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -56,6 +59,17 @@ def evaluations_url(case_id: Any) -> str:
     return _case_url("tasks.evaluations", case_id)
 
 
+# Where the render keeps the catalog for process_text: a name task data never has.
+_CATALOG = "_process_texts"
+
+
+@pass_context
+def process_text(context: Context, value: Any) -> Any:
+    """A text of the process files held in the data, in the page language."""
+    catalog = context.get(_CATALOG) or {}
+    return catalog.get(value, value) if isinstance(value, str) else value
+
+
 _ENVIRONMENT = SandboxedEnvironment(autoescape=False)
 _ENVIRONMENT.filters["helsinki"] = format_helsinki
 _ENVIRONMENT.filters["euros"] = format_euros
@@ -63,6 +77,7 @@ _ENVIRONMENT.filters["markdown_text"] = markdown_text
 _ENVIRONMENT.filters["application_url"] = application_url
 _ENVIRONMENT.filters["evaluations_url"] = evaluations_url
 _ENVIRONMENT.filters["object_name"] = object_name  # an application object in the page language
+_ENVIRONMENT.filters["process_text"] = process_text
 _TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "h4", "a", "code", "blockquote"}
 _TAGS |= {"table", "thead", "tbody", "tr", "th", "td"}
 
@@ -72,7 +87,8 @@ def render_instructions(
 ) -> Markup:
     text = (texts or {}).get(text.strip(), text)
     try:
-        rendered = _ENVIRONMENT.from_string(text).render(**data)
+        template = _ENVIRONMENT.from_string(text, globals={_CATALOG: texts or {}})
+        rendered = template.render(**data)
     except TemplateError as err:
         failed = _("(The instructions could not be filled in: %(error)s)", error=err)
         rendered = f"{text}\n\n{failed}"

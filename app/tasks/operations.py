@@ -23,6 +23,7 @@ from app.owners import owner_of
 from app.tasks import hooks
 from app.tasks.evaluations import EVALUATION_TASK, substitute_evaluator
 from app.tasks.queries import may_work_on
+from app.tasks.screening import SCREENING_TASK, record_override
 from app.upsert import upsert
 from workflows import (
     NotAllowed,
@@ -127,11 +128,13 @@ def send_task(
     (the ranking's budget), the form's schema, then the engine (who may act, the deadline at
     ``arrived_at``). Raises FormRefused with the errors, or the engine's refusals (which
     change nothing but the instance's version counter, so that the caller may still keep what
-    was typed as a draft: a send after the deadline). Returns the task as it was sent, and its
-    instance."""
+    was typed as a draft: a send after the deadline). A screening that invites an idea against
+    the eligibility rules is audited once sent (app/tasks/screening.py). Returns the task as it
+    was sent, and its instance."""
     instance_id = instance if isinstance(instance, int) else instance.id
     owner = owner_of(session, instance_id)
     shown: list[TaskView] = []
+    kept: list[dict[str, Any]] = []
 
     def prepare(view: TaskView) -> dict[str, Any]:
         shown.append(view)
@@ -139,16 +142,21 @@ def send_task(
             raise NotAllowed("Only the people of the applicant organisation may work on this task.")
         schema, ui_schema = expand(view.schema or EMPTY_FORM, view.ui_schema, view.data, language)
         sent = parse_form(schema, fields, ui_schema) if fields is not None else dict(data or {})
-        sent, errors = hooks.check(session, view.row.spec_name, call, sent)
+        sent, errors = hooks.check(session, view.row.spec_name, call, sent, view.data)
         errors = validate_form(schema, sent) | errors
         if errors:
             raise FormRefused(view, schema, ui_schema, sent, errors)
-        return sanitize_for_engine(sent)
+        kept.append(sanitize_for_engine(sent))
+        return kept[-1]
 
+    actor = actor_of(user)
     sent = complete_task(
-        session, instance_id, task_id, actor=actor_of(user), arrived_at=arrived_at, prepare=prepare
+        session, instance_id, task_id, actor=actor, arrived_at=arrived_at, prepare=prepare
     )
-    return Sent(shown[0], sent)  # its draft went with its task row (a cascade)
+    view = shown[0]
+    if view.row.spec_name == SCREENING_TASK:
+        record_override(session, sent, view.row.task_id, view.data, kept[0], actor.username)
+    return Sent(view, sent)  # its draft went with its task row (a cascade)
 
 
 def claim_user_task(

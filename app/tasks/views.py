@@ -42,6 +42,7 @@ from app.owners import Owner
 from app.refusals import message_for, refused
 from app.requests import arrived_at, refuse
 from app.tasks import hooks
+from app.tasks.eligibility import check_eligibility, offers_check
 from app.tasks.evaluations import EVALUATION_TASK, evaluation_status, may_see_evaluations
 from app.tasks.instructions import render_instructions
 from app.tasks.operations import (
@@ -377,12 +378,16 @@ def _schemas(view: TaskView) -> tuple[dict[str, Any], dict[str, Any]]:
     return expand(view.schema or EMPTY_FORM, view.ui_schema, view.data, current_language())
 
 
+# Saves a draft and shows the idea's eligibility (app/tasks/eligibility.py) above "Send".
+CHECK_ACTION = "check"
+
+
 @bp.route("/tasks/<int:instance_id>/<task_id>", methods=["GET", "POST"], endpoint="task")
 @login_required
 def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | str:
     owner = get_owner(instance_id)
     action = request.form.get("action", "send") if request.method == "POST" else ""
-    keeps_a_draft = action == "draft" or action.startswith(ADD_ROW_ACTION)
+    keeps_a_draft = action in ("draft", CHECK_ACTION) or action.startswith(ADD_ROW_ACTION)
     if request.method == "POST" and not keeps_a_draft:
         return _send(owner, instance_id, task_id)
     instance = _instance(instance_id)
@@ -405,6 +410,15 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
             )
         except TaskAlreadyCompleted as refusal:
             return refused(_back(owner), refusal)
+        if action == CHECK_ACTION:
+            flash(
+                _(
+                    "Draft saved and its eligibility checked: see the result above “Send”. "
+                    "A draft is not sent."
+                ),
+                "success",
+            )
+            return redirect(request.path + "#eligibility")
         flash(_("Draft saved. A draft is not sent: press “Send” when you are ready."), "success")
         anchor = "#" + field_id(action.partition(":")[2]) if ":" in action else ""
         return redirect(request.path + anchor)
@@ -425,11 +439,16 @@ def _page(
     data: dict[str, Any],
     errors: dict[str, str],
 ) -> tuple[str, int] | str:
-    """The task page: its form with ``data`` (and ``errors``, then with status 422)."""
+    """The task page: its form with ``data`` (and ``errors``, then with status 422). The idea
+    form shows its eligibility once there is something to check: a draft, or a form sent back."""
     row = view.row
     schema, ui_schema = _schemas(view)
     texts = process_texts(instance)
     actor = actor_of(current_user)
+    draft = draft_of(current_session(), instance.id, row.task_id)
+    checks_eligibility = offers_check(instance, view)
+    typed = draft is not None or bool(errors)  # something to check: not an empty new form
+    eligibility = check_eligibility(instance, view, data) if checks_eligibility and typed else None
     page = render_template(
         "tasks/task.html",
         view=view,
@@ -444,7 +463,9 @@ def _page(
         sends_by_choice=sends_by_choice(schema, ui_schema),
         errors=errors,
         instructions=render_instructions(view.instructions, view.data, texts),
-        draft=draft_of(current_session(), instance.id, row.task_id),
+        draft=draft,
+        checks_eligibility=checks_eligibility,
+        eligibility=eligibility,
         can_claim=may_claim(actor, row),
         can_unclaim=may_unclaim(actor, row),
         is_evaluation=row.spec_name == EVALUATION_TASK,

@@ -15,7 +15,7 @@ import pytest
 from app.forms.validate import validate_form
 from app.reference.places import finland
 from tests.bpmn.conftest import BPMN
-from workflows import task_view
+from workflows import dry_run, task_view
 
 ROOT = BPMN.parent
 FORM = json.loads((BPMN / "forms" / "idea_proposal.json").read_text("utf-8"))
@@ -102,7 +102,7 @@ def test_pirkanmaa_chosen_as_pirkanmaa_and_as_birkaland_is_one_region(rehearsal)
     assert (data["municipality_count"], data["region_count"]) == (4, 1)
     assert data["eligible"] is False
     assert data["eligibility_reason"] == (
-        "The participants come from too few regions (maakunta): the call requires at least 2."
+        "The participants come from too few regions (maakunta) for the application object chosen."
     )
 
 
@@ -116,7 +116,7 @@ def test_a_municipality_named_twice_counts_once(rehearsal):
     assert (data["municipality_count"], data["region_count"]) == (3, 2)
     assert data["eligible"] is False
     assert data["eligibility_reason"] == (
-        "Too few municipalities take part: the call requires at least 4."
+        "Too few municipalities take part for the application object chosen."
     )
 
 
@@ -126,3 +126,35 @@ def test_the_lead_organisation_takes_part_with_its_codes(rehearsal):
     assert data["lead_organisation"]["region"] == "06"
     assert data["lead_organisation"]["municipality"] == "837"
     assert (data["municipality_count"], data["region_count"]) == (2, 2)
+
+
+LIVE_CHECK_STEPS = ("count_municipalities", "check_eligibility")  # app/tasks/eligibility.py
+DECIDED = ("municipality_count", "region_count", "eligible", "eligibility_reason")
+
+
+@pytest.mark.parametrize(
+    "partners",
+    [
+        [partner("City of Nokia", "06", "536")],  # 2 municipalities in 1 region
+        [partner("City of Nokia", "06", "536"), partner("Ylöjärvi", "06", "980")],
+        [
+            partner("City of Nokia", "06", "536"),
+            partner("City of Ylöjärvi", "06", "980"),
+            partner("City of Hämeenlinna", "05", "109"),
+        ],
+        [],
+    ],
+)
+def test_the_live_check_on_the_idea_form_says_what_the_screening_gets(rehearsal, partners):
+    """The idea form's check runs the process's own counting and decision table on the form as
+    typed: before Send it says exactly what the specialist's screening says after it."""
+    case = rehearsal.start("applicant")
+    idea = rehearsal.idea("Places", partners=partners)
+    task = rehearsal.task("send_idea_proposal", case)
+    assert task is not None
+    before = task_view(rehearsal.session, case.instance, task.task_id).data
+    live = dry_run(case.instance, LIVE_CHECK_STEPS, before | idea)
+    rehearsal.move_clock("2021-04-01 10:00:00")
+    rehearsal.send("send_idea_proposal", idea, "applicant", case)
+    screened = screening_data(rehearsal, case)
+    assert {key: live[key] for key in DECIDED} == {key: screened[key] for key in DECIDED}

@@ -20,7 +20,8 @@ IDEA_DEADLINE_PASSED = "2021-04-15T16:15:01+03:00"
 APPLICATION_DEADLINE_PASSED = "2021-06-02T16:15:01+03:00"
 # Organisation, region and municipality as the form lists them (Statistics Finland's names),
 # and the codes the form sends for them.
-PARTNERS = [
+Partner = tuple[str, tuple[str, str], tuple[str, str]]
+PARTNERS: list[Partner] = [
     ("City of Nokia", ("Pirkanmaa", "06"), ("Nokia", "536")),
     ("City of Orivesi", ("Pirkanmaa", "06"), ("Orivesi", "562")),
     ("Municipality of Janakkala", ("Kanta-Häme", "05"), ("Janakkala", "165")),
@@ -35,9 +36,9 @@ def start_application(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(IDEA_TASK)
 
 
-def add_partners(page: Page) -> None:
+def add_partners(page: Page, partners: list[Partner] = PARTNERS) -> None:
     """Fill one partner row at a time, pressing "Save and add another partner" in between."""
-    for index, (name, region, municipality) in enumerate(PARTNERS):
+    for index, (name, region, municipality) in enumerate(partners):
         if index:
             page.get_by_role("button", name="Save and add another partner").click()
         row = page.get_by_role("group", name=f"Partner {index + 1}", exact=True)
@@ -55,10 +56,12 @@ def type_keys(keyboard: Keyboard, text: str) -> None:
     keyboard.type(typed.group() if typed else "")
 
 
-def fill_idea(page: Page, project_name: str = "Lakeland growth corridor") -> None:
+def fill_idea(
+    page: Page, project_name: str = "Lakeland growth corridor", partners: list[Partner] = PARTNERS
+) -> None:
     page.get_by_label("Project name").fill(project_name)
     page.get_by_label("Application object").select_option(label="Theme network")
-    add_partners(page)
+    add_partners(page, partners)
     page.get_by_label("Summary of the idea").fill(
         "Four municipalities in two regions develop a shared theme."
     )
@@ -250,6 +253,45 @@ def test_the_second_person_sending_a_completed_task_gets_a_notice(as_user, move_
     applicant.locator(".breadcrumb a").click()  # from the receipt to the case page
     timeline = applicant.get_by_role("region", name="Timeline")
     expect(timeline.get_by_text("Completed “Screen the idea proposal”")).to_have_count(1)
+
+
+def test_an_ineligible_idea_is_flagged_before_send_and_invited_only_with_an_override(
+    as_user, move_clock, screenshot
+):
+    applicant = as_user("applicant")
+    start_application(applicant)
+    fill_idea(applicant, partners=PARTNERS[:1])  # with Tampere: 2 municipalities in 1 region
+    applicant.get_by_role("button", name="Check eligibility").click()
+    box = applicant.get_by_role("region", name="Eligibility check")
+    expect(box).to_contain_text(
+        "Not eligible: Too few municipalities take part for the application object chosen."
+    )
+    expect(box).to_contain_text("municipalities 2, regions 1")
+    expect(box).to_be_in_viewport()  # the page opens at the result, just above "Send"
+    screenshot(applicant, "applicant-idea-not-eligible")
+    assert violations(applicant) == []
+    send(applicant)  # the applicant may disagree: it is sent all the same
+
+    move_clock(IDEA_DEADLINE_PASSED)
+    specialist = as_user("specialist")
+    open_task(specialist, "Screen the idea proposal")
+    expect(specialist.locator(".instructions")).to_contain_text("not eligible: Too few")
+    specialist.get_by_label("Compatible with AKKE appropriation").check()
+    specialist.get_by_label("Invite to apply").check()
+    specialist.get_by_role("button", name="Send", exact=True).click()
+    expect(specialist.get_by_role("alert")).to_contain_text(
+        "The automatic check found this idea not eligible"
+    )
+    specialist.get_by_label("Invite although ineligible / not AKKE-compatible").check()
+    specialist.get_by_label("Reason for inviting it anyway").fill(
+        "Two more municipalities have committed since the deadline."
+    )
+    case_url = case_url_of(specialist)
+    send(specialist)
+    specialist.goto(case_url)
+    expect(specialist.get_by_role("region", name="Timeline")).to_contain_text(
+        "Invited to apply although not eligible: Two more municipalities have committed"
+    )
 
 
 def test_an_applicant_of_another_organisation_gets_403_for_the_case_and_the_task(as_user):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.workflows.factories import process_model
+from tests.workflows.test_dry_run import DMN
 from tests.workflows.test_lint import FILE, bpmn_file, bundle, flow
 from workflows.bundles import deploy_bundle, parse_bundle
 from workflows.errors import BundleRefused, Problem
@@ -136,3 +137,14 @@ def test_process_texts_for_returns_the_versions_catalog_and_nothing_for_english(
     assert process_texts_for(session, version.id, "fi") == finnish
     assert process_texts_for(session, version.id, "sv") == {}
     assert process_texts_for(session, version.id, "en") == {}
+
+
+def test_the_plain_text_outputs_of_a_decision_table_are_process_texts():
+    """A decision's reason is shown to people: a plain string output is translatable; a
+    computed one (or a value that is no text) is not."""
+    computed = DMN.replace('"Too few places."', '"At least " + str(minimum) + " places."')
+    assert process_texts(files() | {"enough.dmn": DMN}) == TEXTS | {
+        "Too few places.",
+        "Enough places.",
+    }
+    assert process_texts(files() | {"enough.dmn": computed}) == TEXTS | {"Enough places."}
