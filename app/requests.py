@@ -99,6 +99,17 @@ def after_commit(callback: Callable[[], Any]) -> None:
     g.setdefault("after_commit", []).append(callback)
 
 
+def after_rollback(callback: Callable[[], Any]) -> None:
+    """Call ``callback`` if this request's transaction is rolled back (a file written for rows
+    that are then undone)."""
+    g.setdefault("after_rollback", []).append(callback)
+
+
+def _run(callbacks: list[Callable[[], Any]]) -> None:
+    for callback in callbacks:
+        callback()
+
+
 def _status_of(answer: Any) -> int:
     if isinstance(answer, tuple) and len(answer) > 1 and isinstance(answer[1], int):
         return answer[1]
@@ -112,24 +123,27 @@ def boundary(
     def run(*args: Any, **kwargs: Any) -> Any:
         flashes = list(session.get("_flashes", []))
         for attempt in (1, 2):
-            g.rollback_only, g.after_commit = False, []
+            g.rollback_only, g.after_commit, g.after_rollback = False, [], []
             try:
                 answer = view(*args, **kwargs)
                 if _status_of(answer) < 400 and not g.rollback_only:
                     commit()
+                    then = g.after_commit
                 else:
                     rollback()
+                    then = g.after_rollback
             except DBAPIError as error:
                 rollback()
+                _run(g.after_rollback)
                 if attempt == 1 and is_conflict(error):
                     session["_flashes"] = list(flashes)  # the second run says it again
                     continue
                 raise
             except BaseException:
                 rollback()
+                _run(g.after_rollback)
                 raise
-            for callback in g.after_commit:
-                callback()
+            _run(then)
             return answer
         raise AssertionError("unreachable")
 

@@ -44,6 +44,7 @@ from app.requests import arrived_at, refuse
 from app.tasks import hooks
 from app.tasks.eligibility import check_eligibility, offers_check
 from app.tasks.evaluations import EVALUATION_TASK, evaluation_status, may_see_evaluations
+from app.tasks.form_files import attach_posted_files, takes_files, unsent_attachments
 from app.tasks.instructions import render_instructions
 from app.tasks.operations import (
     EMPTY_FORM,
@@ -267,6 +268,19 @@ def _send(owner: Owner, instance_id: int, task_id: str) -> Response | tuple[str,
     return _receipt(owner, sent.instance, title, arrival)
 
 
+def _files_refused(
+    owner: Owner, instance_id: int, task_id: str, reasons: list[str]
+) -> Response | tuple[str, int] | str:
+    """The form again as typed, with why its files were refused; nothing sent or kept."""
+    instance = _instance(instance_id)
+    shown = _view(owner, instance, task_id)
+    if not isinstance(shown, TaskView):
+        return shown
+    schema, ui_schema = _schemas(shown)
+    data = parse_form(schema, request.form, ui_schema)
+    return _page(owner, instance, shown, data, {"": " ".join(reasons)})
+
+
 def _instance(instance_id: int) -> WorkflowInstance:
     return current_session().get_one(WorkflowInstance, instance_id)
 
@@ -388,6 +402,10 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
     owner = get_owner(instance_id)
     action = request.form.get("action", "send") if request.method == "POST" else ""
     keeps_a_draft = action in ("draft", CHECK_ACTION) or action.startswith(ADD_ROW_ACTION)
+    if request.method == "POST" and (
+        refused_files := attach_posted_files(owner, instance_id, task_id)
+    ):
+        return _files_refused(owner, instance_id, task_id, refused_files)
     if request.method == "POST" and not keeps_a_draft:
         return _send(owner, instance_id, task_id)
     instance = _instance(instance_id)
@@ -460,6 +478,8 @@ def _page(
         data=data,
         call=owner.call,
         error_summary=render_error_summary(schema, errors, texts),
+        takes_files=takes_files(owner, row.spec_name),
+        attachments=unsent_attachments(owner) if takes_files(owner, row.spec_name) else [],
         sends_by_choice=sends_by_choice(schema, ui_schema),
         errors=errors,
         instructions=render_instructions(view.instructions, view.data, texts),
