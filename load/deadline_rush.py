@@ -80,6 +80,8 @@ IDEA = {
             "type": "municipality",
             "region": region,
             "municipality": municipality,
+            "contact_person": f"Contact of {name}",
+            "email": f"contact@{municipality}.example",
         }.items()
     },
     "action": "send",

@@ -55,6 +55,8 @@ PARTNERS = [
         "type": "municipality",
         "region": region,
         "municipality": municipality,
+        "contact_person": f"Contact of {municipality}",
+        "email": f"contact@{municipality}.example",
     }
     for region, municipality in [("06", "536"), ("06", "980"), ("05", "109"), ("05", "165")]
 ]

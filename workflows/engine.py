@@ -47,7 +47,7 @@ from workflows.errors import (
     TaskAlreadyCompleted,
     TaskNotFound,
 )
-from workflows.indexes import deadline_of, forget, fresh, remember, save_indexes
+from workflows.indexes import deadline_of, forget, fresh, next_deadline, remember, save_indexes
 from workflows.messages import claim_kept_messages, keep_thrown, pending_deliveries
 from workflows.models import (
     AuditEvent,
@@ -390,7 +390,7 @@ def _save(
         observe(instance.process_id, workflow)
     if after_save:
         change = Change(
-            summary=summary_of(workflow, instance.status, saved.next_timer),
+            summary=summary_of(workflow, instance.status, next_deadline(workflow)),
             new_tasks=saved.new_tasks,
             received=list(received),
         )

@@ -38,10 +38,6 @@ class Indexed:
     timers: frozenset[tuple[str, datetime]]  # (timer name, due time)
     waits: frozenset[str]  # message names
 
-    @property
-    def next_timer(self) -> datetime | None:
-        return min((due for _name, due in self.timers), default=None)
-
 
 @dataclass
 class Saved:
@@ -49,7 +45,6 @@ class Saved:
 
     new_tasks: list[HumanTask] = field(default_factory=list)
     new_waits: bool = False
-    next_timer: datetime | None = None
 
 
 def timer_due(task: Task) -> datetime | None:
@@ -57,6 +52,18 @@ def timer_due(task: Task) -> datetime | None:
     if not isinstance(value, str):
         return None
     return TimerEventDefinition.get_datetime(value)
+
+
+def next_deadline(workflow: BpmnWorkflow) -> datetime | None:
+    """The earliest waiting timer that moves the instance on (a deadline, a wait): not a
+    reminder, a non-interrupting boundary timer that leaves its task as it is."""
+    dues = [
+        timer_due(task)
+        for task in workflow.event_manager.tasks.values()
+        if isinstance(task.task_spec.event_definition, TimerEventDefinition)
+        and not (isinstance(task.task_spec, BoundaryEvent) and not task.task_spec.cancel_activity)
+    ]
+    return min((due for due in dues if due is not None), default=None)
 
 
 def _deadline_timers(task: Task, state: int) -> datetime | None:
@@ -134,7 +141,6 @@ def save_indexes(session: Session, instance: WorkflowInstance, workflow: BpmnWor
     ready = ready_human_tasks(workflow)
     after = indexed_of(workflow, ready)
     saved = Saved(new_tasks=_save_human_tasks(session, instance, ready, before, after))
-    saved.next_timer = after.next_timer
     if before is None or (before.timers, before.waits) != (after.timers, after.waits):
         _save_waiting_events(session, instance, before, after)
         saved.new_waits = bool(after.waits - (before.waits if before else frozenset()))

@@ -22,7 +22,7 @@ from workflows import bundles
 from workflows.bpmn_xml import BPMN_NS, parse_xml
 from workflows.engine import load_workflow
 from workflows.errors import TaskAlreadyCompleted, TaskNotFound
-from workflows.indexes import deadline_that_closed, index_row
+from workflows.indexes import deadline_that_closed, index_row, next_deadline
 from workflows.models import (
     AuditEvent,
     Clock,
@@ -37,10 +37,8 @@ from workflows.task_view import TaskView, view_of
 
 
 def summarize(session: Session, instance: WorkflowInstance) -> InstanceSummary:
-    next_timer = session.scalar(
-        select(Timer.due_at).where(Timer.instance_id == instance.id).order_by(Timer.due_at)
-    )
-    return summary_of(load_workflow(instance), instance.status, next_timer)
+    workflow = load_workflow(instance)
+    return summary_of(workflow, instance.status, next_deadline(workflow))
 
 
 __all__ = ["InstanceSummary", "WaitingEvent", "summarize"]

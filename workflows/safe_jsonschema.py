@@ -7,6 +7,10 @@ format) run on RE2, whose time grows linearly with the input. RE2 has no backref
 lookaround: ``schema_problems`` names every pattern it cannot compile, with its JSON pointer, so
 the check refuses such a form before it is deployed rather than when someone sends it.
 
+The ``email`` format is checked as an address that can go in a mail header (jsonschema only
+asks for an @): one @, a domain with a dot, no spaces and none of the characters that separate
+or quote addresses.
+
 ``schema_problems`` also refuses what would make a later walk of the schema crash: a local
 ``$ref`` that leads back into itself (the form renderer would recurse forever) and nesting deeper
 than ``workflows.json_limits.MAX_DEPTH``.
@@ -96,12 +100,28 @@ def _is_regex(instance: object) -> bool:
     return not isinstance(instance, str) or pattern_error(instance) is None
 
 
+_NOT_IN_ADDRESSES = frozenset('"(),:;<>[\\]')
+
+
+def _is_email(instance: object) -> bool:
+    """name@example.fi: what people write as an address, and what a To header can carry."""
+    if not isinstance(instance, str):
+        return True
+    local, at, domain = instance.rpartition("@")
+    labels = domain.split(".")
+    plain = all(
+        c.isprintable() and not c.isspace() and c not in _NOT_IN_ADDRESSES for c in instance
+    )
+    return bool(at and local and "@" not in local and len(labels) > 1 and all(labels) and plain)
+
+
 @functools.cache
 def _safe_class(base: type[Validator]) -> type[Validator]:
     replaced = {k: v for k, v in _REPLACEMENTS.items() if k in base.VALIDATORS}
     checker = FormatChecker()
     checker.checkers = dict(base.FORMAT_CHECKER.checkers)
     checker.checks("regex", raises=(re2.error,))(_is_regex)
+    checker.checks("email")(_is_email)
     safe = validators.extend(base, replaced)
     safe.FORMAT_CHECKER = checker
     return safe

@@ -27,6 +27,7 @@ from workflows.sandbox_runtime import (
     Mode,
     ScriptRefused,
     compile_source,
+    days_before,
     decode,
     encode,
     helsinki_deadline,
@@ -47,6 +48,7 @@ __all__ = [
     "ScriptTimeout",
     "check_source",
     "configure_sandbox",
+    "days_before",
     "helsinki_deadline",
     "sandbox_limits",
 ]

@@ -74,7 +74,18 @@ def helsinki_deadline(day: str, at: str = "16:15") -> str:
     return moment.isoformat()
 
 
-HELPERS: dict[str, Callable[..., Any]] = {"helsinki_deadline": helsinki_deadline}
+def days_before(moment: str, days: int) -> str:
+    """'2021-04-15T16:15:00+03:00', 7 -> '2021-04-08T16:15:00+03:00': the same time of day in
+    Helsinki, ``days`` days earlier (with the offset of that day: a week before a deadline in
+    early April is still winter time). For reminders before a deadline."""
+    local = datetime.fromisoformat(moment).astimezone(HELSINKI)
+    return (local - timedelta(days=days)).isoformat()
+
+
+HELPERS: dict[str, Callable[..., Any]] = {
+    "helsinki_deadline": helsinki_deadline,
+    "days_before": days_before,
+}
 
 
 def _inplacevar(op: str, x: Any, y: Any) -> Any:
@@ -271,6 +282,7 @@ def main(argv: list[str]) -> None:
     connection = Connection(fd)
     compile_source("True", "eval")  # warm up before the limits: the first call is not slower
     helsinki_deadline("2021-01-01")
+    days_before("2021-01-08T16:15:00+02:00", 7)
     hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
     _set_limits(memory_bytes)
     connection.send_bytes(b"ready")

@@ -34,7 +34,7 @@ class InstanceSummary:
     waiting_for: list[str]
     ready_tasks: list[str]
     data: dict[str, Any]
-    next_timer: datetime | None = None
+    next_timer: datetime | None = None  # the next deadline or wait; reminders not counted
     completed_elements: list[str] = field(default_factory=list)
     ready_elements: list[str] = field(default_factory=list)
     waiting_elements: list[str] = field(default_factory=list)
@@ -53,9 +53,31 @@ class Change:
     received: list[AuditEvent] = field(default_factory=list)
 
 
+def _side_paths(tasks: list[Any]) -> set[Any]:
+    """The ids of the tasks on the path of a non-interrupting boundary event that fired (a
+    reminder): its end event ends that path only, not the instance. ``tasks`` in tree order,
+    each parent before its children."""
+    side: set[Any] = set()
+    for task in tasks:
+        spec = task.task_spec
+        fired_aside = (
+            isinstance(spec, BoundaryEvent)
+            and not spec.cancel_activity
+            and task.state == TaskState.COMPLETED
+        )
+        if fired_aside or (task.parent is not None and task.parent.id in side):
+            side.add(task.id)
+    return side
+
+
 def summary_of(workflow: BpmnWorkflow, status: str, next_timer: datetime | None) -> InstanceSummary:
     tasks = workflow.get_tasks()
-    end = [t for t in tasks if t.state == TaskState.COMPLETED and isinstance(t.task_spec, EndEvent)]
+    side = _side_paths(tasks)
+    end = [
+        t
+        for t in tasks
+        if t.state == TaskState.COMPLETED and isinstance(t.task_spec, EndEvent) and t.id not in side
+    ]
     waiting = [
         t.task_spec.bpmn_name or t.task_spec.name
         for t in tasks
@@ -68,7 +90,8 @@ def summary_of(workflow: BpmnWorkflow, status: str, next_timer: datetime | None)
     events = [_waiting_event(t) for t in tasks if t.state == TaskState.WAITING]
     finished = [t for t in tasks if t.state == TaskState.COMPLETED]
     failed = [t for t in tasks if t.state == TaskState.ERROR and t.task_spec.bpmn_id]
-    latest = max(finished, key=lambda t: t.last_state_change, default=None)
+    main = [t for t in finished if t.id not in side]
+    latest = max(main or finished, key=lambda t: t.last_state_change, default=None)
     data = dict(latest.data) if latest is not None else dict(workflow.task_tree.data)
     return InstanceSummary(
         status=status,

@@ -23,6 +23,11 @@ MESSAGE_HEADS = {
     "The funding decision arrived": _l("The funding decision arrived"),
 }
 _OTHER_MESSAGE = re.compile(r"Message “(?P<name>.+)” received")
+# The text of app.notifications.operations.REMINDER_NOTICE, with the documents it names.
+_REMINDER = re.compile(
+    r"Reminder: the (?P<document>.+) is not sent yet; the deadline is (?P<deadline>.+)"
+)
+REMINDED_DOCUMENTS = {"idea proposal": _l("idea proposal"), "application": _l("application")}
 _UNTITLED = re.compile(r"Untitled application \((?P<key>case-\d+)\)")
 
 
@@ -34,6 +39,14 @@ def _head(text: str, source: Source) -> str:
     other = _OTHER_MESSAGE.fullmatch(text)
     if other is not None:
         return gettext("Message “%(name)s” received", name=translate(other["name"], source))
+    reminder = _REMINDER.fullmatch(text)
+    if reminder is not None:
+        document = REMINDED_DOCUMENTS.get(reminder["document"], reminder["document"])
+        return gettext(
+            "Reminder: the %(document)s is not sent yet; the deadline is %(deadline)s",
+            document=document,
+            deadline=reminder["deadline"],
+        )
     return text
 
 

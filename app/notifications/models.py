@@ -1,4 +1,5 @@
-"""In-app notices: a new task for someone, or a message a case received."""
+"""In-app notices: a new task for someone, a message a case received, or a reminder that a
+draft is not sent before its deadline."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from app.auth.models import User
 from app.cases.models import Case
 from workflows.models import Base
 
-NOTICE_KINDS = ("task_assigned", "message_received")
+NOTICE_KINDS = ("task_assigned", "message_received", "deadline_reminder")
 
 
 class Notice(Base):
     """One notice for its audience: one person (``user_id``), or everyone active who has
     ``role`` (of ``organisation_id``, when set), or everyone of ``organisation_id``. A new task
     of a group is one row, however many people the group has. Task notices name the engine
-    task (instance and task UUID), message notices the audit event of the delivery."""
+    task (instance and task UUID), message notices the audit event of the delivery. Every
+    notice is stamped on its call's clock (a rehearsal's notices carry the rehearsal's time)."""
 
     __tablename__ = "notices"
     __table_args__ = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,7 @@ from app.notifications.queries import case_label, newest_visible, user_by_name
 from app.notifications.texts import BODIES, DECISION_TEXTS, DOCUMENT_KINDS, SUBJECTS
 from app.timefmt import format_helsinki
 from app.upsert import upsert
-from workflows import wall_now
+from workflows import clock_now, wall_now
 from workflows.audit import queue_message
 from workflows.models import AuditEvent, HumanTask
 
@@ -30,14 +30,51 @@ if TYPE_CHECKING:
     from app.cases.models import Case
 
 
-def recipients(session: Session, case: Case) -> list[str]:
-    """The active people of the case's organisation; for a case without one, who started it."""
+def recipients(
+    session: Session, case: Case, data: Mapping[str, Any] | None = None, *, partners: bool = False
+) -> list[str]:
+    """The active people of the case's organisation (for a case without one, who started it);
+    with ``partners``, then the contact of every partner in the case data (the idea proposal's
+    partners). Each address once, compared without regard to case."""
     if case.organisation_id is not None:
         who = User.organisation_id == case.organisation_id
     else:
         who = User.username == case.created_by
     users = session.scalars(select(User).where(who, User.is_active)).all()
-    return sorted({user.email for user in users if user.email})
+    addresses = sorted(user.email for user in users if user.email)
+    if partners:
+        addresses += partner_contacts(data or {})
+    return _each_once(addresses)
+
+
+def partner_contacts(data: Mapping[str, Any]) -> list[str]:
+    """The email addresses of the partners' contact persons in a case's data, in form order."""
+    partners = data.get("partners")
+    if not isinstance(partners, list):
+        return []
+    found = (_address(p.get("email")) for p in partners if isinstance(p, dict))
+    return [address for address in found if address]
+
+
+def _address(value: Any) -> str | None:
+    """An address as the form accepts it, fit for a To header; None for anything else (the
+    partners of a case sent before they had contacts have none)."""
+    if not isinstance(value, str) or len(value.strip()) > 254:
+        return None
+    value = value.strip()
+    local, at, domain = value.rpartition("@")
+    plain = all(not c.isspace() and c.isprintable() and c not in ",;<>" for c in value)
+    return value if plain and at and local and domain else None
+
+
+def _each_once(addresses: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    unique = []
+    for address in addresses:
+        if address.casefold() not in seen:
+            seen.add(address.casefold())
+            unique.append(address)
+    return unique
 
 
 def _period(period: dict[str, Any]) -> str:
@@ -84,6 +121,11 @@ def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[st
                 language, document.kind.replace("_", " ")
             ),
         )
+    if extra.get("document_kind"):
+        kind = extra["document_kind"]
+        context["document_kind"] = DOCUMENT_KINDS.get(kind, {}).get(
+            language, kind.replace("_", " ")
+        )
     if extra.get("deadline"):
         context["deadline"] = format_helsinki(extra["deadline"])
     return context
@@ -95,14 +137,17 @@ def notify_case(
     template: str,
     extra: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
+    *,
+    partners: bool = False,
 ) -> dict[str, str]:
-    """Queue one email to every active person of the case's organisation, in the case language;
-    returns the letter (subject, body, language)."""
+    """Queue one email to every active person of the case's organisation (with ``partners``,
+    and to the partners' contacts), in the case language; returns the letter (subject, body,
+    language)."""
     extra = extra or {}
     language = case.language if case.language in ("fi", "sv", "en") else "fi"
     context = _context(case, data or {}, extra)
     payload: dict[str, Any] = {
-        "to": recipients(session, case),
+        "to": recipients(session, case, data, partners=partners),
         "subject": SUBJECTS[template][language].format_map(context),
         "body": BODIES[template][language].format_map(context),
         "template": template,
@@ -138,6 +183,14 @@ MESSAGE_NOTICES = {
     "webinar_invitation": "The webinar invitation arrived",
     "funding_decision": "The funding decision arrived",
 }
+# Said again in the page language by app/notifications/display.py.
+REMINDER_NOTICE = "Reminder: the {document} is not sent yet; the deadline is {deadline}"
+
+
+def notice_time(case: Case | None, call: Call | None) -> datetime:
+    """Now on the clock of the notice's call: a rehearsal's notices show the rehearsal's time."""
+    call = case.call if case is not None else call
+    return clock_now(call.clock) if call is not None else wall_now()
 
 
 def create_notices(
@@ -149,7 +202,7 @@ def create_notices(
 ) -> list[Notice]:
     """Notices for the new human tasks and the received messages of one instance (a case's,
     or a call's own process): one row per task or message, for its audience."""
-    now = wall_now()
+    now = notice_time(case, call)
     notices = [
         notice
         for task in new_tasks
@@ -219,6 +272,32 @@ def _message_notice(
         audit_event_id=event.id,
         created_at=now,
     )
+
+
+def create_reminder_notice(
+    session: Session, case: Case, document_kind: str, deadline: datetime
+) -> Notice | None:
+    """A notice to the applicants of the case's organisation (or to whoever started a case
+    without one) that a draft of ``document_kind`` is not sent, naming the deadline in Helsinki
+    time."""
+    audience: dict[str, Any] = {"role": "applicant", "organisation_id": case.organisation_id}
+    if case.organisation_id is None:
+        starter = user_by_name(session, case.created_by)
+        if starter is None:
+            return None
+        audience = {"user_id": starter.id}
+    document = DOCUMENT_KINDS.get(document_kind, {}).get("en", document_kind.replace("_", " "))
+    text = REMINDER_NOTICE.format(document=document, deadline=format_helsinki(deadline))
+    notice = Notice(
+        **audience,
+        case_id=case.id,
+        kind="deadline_reminder",
+        text=f"{text} – {case_label(case)}"[:300],
+        instance_id=case.instance_id,
+        created_at=notice_time(case, None),
+    )
+    session.add(notice)
+    return notice
 
 
 def mark_notice_read(session: Session, notice: Notice, user: User) -> None:

@@ -33,6 +33,11 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "sv": "Behandling av idéförslaget",
         "en": "Screening of the idea proposal",
     },
+    "deadline_reminder": {
+        "fi": "Muistutus: luonnos on lähettämättä, määräaika {deadline}",
+        "sv": "Påminnelse: utkastet är inte skickat, tidsfristen går ut {deadline}",
+        "en": "Reminder: your draft is not sent, the deadline is {deadline}",
+    },
 }
 
 BODIES: dict[str, dict[str, str]] = {
@@ -91,6 +96,20 @@ BODIES: dict[str, dict[str, str]] = {
         "Ett utkast är ingen ansökan.\n",
         "en": "The deadline {deadline} passed before the document was sent. A draft is not an "
         "application.\n",
+    },
+    "deadline_reminder": {
+        "fi": "Asiakirjanne ({document_kind}) on tallennettu luonnoksena, mutta sitä ei ole "
+        "lähetetty.\nMääräaika on {deadline}.\n"
+        "Luonnos ei ole hakemus: vain Lähetä-painikkeella lähetetty asiakirja otetaan "
+        "huomioon.\nHanke: {project_name}\nHaku: {call_title}\n",
+        "sv": "Ert dokument ({document_kind}) har sparats som utkast men har inte skickats.\n"
+        "Tidsfristen går ut {deadline}.\n"
+        "Ett utkast är ingen ansökan: endast ett dokument som skickats med knappen Skicka "
+        "beaktas.\nProjekt: {project_name}\nAnsökan: {call_title}\n",
+        "en": "Your document ({document_kind}) is saved as a draft but has not been sent.\n"
+        "The deadline is {deadline}.\n"
+        "A draft is not an application: only a document sent with the Send button counts.\n"
+        "Project: {project_name}\nCall: {call_title}\n",
     },
     "not_eligible": {
         "fi": "Ideaehdotusta ei kutsuta varsinaiseen hakuun.\nPalaute: {feedback}\n",

@@ -71,6 +71,8 @@ IDEA = {
             "type": "municipality",
             "region": region,
             "municipality": municipality,
+            "contact_person": f"Contact of {name}",
+            "email": f"contact@{municipality}.example",
         }.items()
     },
 }
@@ -103,7 +105,21 @@ def idea_data() -> dict[str, object]:
         "project_name": "Growth zone test",
         "application_object": "growth_zone",
         "regional_city_network": False,
-        "partners": [{"name": "Nokia", "type": "municipality", "region": "06"}],
+        "partners": [
+            {
+                "name": "Nokia",
+                "type": "municipality",
+                "region": "06",
+                "contact_person": "Niina Nokia",
+                "email": "niina@nokia.example",
+            },
+            {
+                "name": "Pirkanmaa regional council",
+                "type": "organisation",
+                "region": "06",
+                "email": "Applicant@Demo.Grantflow.Example",  # the lead's own address, once
+            },
+        ],
         "summary": "A growth zone.",
         "requested_amount_estimate": 100000,
     }

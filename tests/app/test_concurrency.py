@@ -69,14 +69,20 @@ IDEA = {
     "partners.0.type": "municipality",
     "partners.0.region": "06",  # Pirkanmaa (Statistics Finland's codes)
     "partners.0.municipality": "536",  # Nokia
+    "partners.0.contact_person": "Contact of Nokia",
+    "partners.0.email": "contact@536.example",
     "partners.1.name": "City of Hämeenlinna",
     "partners.1.type": "municipality",
     "partners.1.region": "05",  # Kanta-Häme
     "partners.1.municipality": "109",  # Hämeenlinna
+    "partners.1.contact_person": "Contact of Hämeenlinna",
+    "partners.1.email": "contact@109.example",
     "partners.2.name": "Municipality of Janakkala",
     "partners.2.type": "municipality",
     "partners.2.region": "05",  # Kanta-Häme
     "partners.2.municipality": "165",  # Janakkala
+    "partners.2.contact_person": "Contact of Janakkala",
+    "partners.2.email": "contact@165.example",
 }
 
 

@@ -25,7 +25,8 @@ from app.calls.operations import move_rehearsal_clock
 from app.cases.models import Case
 from app.cases.operations import start_case
 from app.demo import setup_demo
-from app.tasks.operations import send_task
+from app.notifications.models import Notice
+from app.tasks.operations import save_draft, send_task
 from workflows import set_rehearsal_time
 from workflows.engine import deliver_pending
 from workflows.models import AuditEvent, HumanTask, OutboxMessage
@@ -35,25 +36,32 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 CALL_KEY = "regional-networks-2021"
 
 # Partners of a theme network led by the City of Tampere: with the lead, 4 municipalities in
-# 2 regions, the least the call accepts. Places are Statistics Finland's codes (app/reference).
+# 2 regions, the least the call accepts. Places are Statistics Finland's codes (app/reference);
+# each partner's contact gets the webinar invitation and the decision.
 PARTNERS = [
     {
         "name": "City of Nokia",
         "type": "municipality",
         "region": "06",  # Pirkanmaa
         "municipality": "536",  # Nokia
+        "contact_person": "Niina Nokia",
+        "email": "niina@nokia.example",
     },
     {
         "name": "City of Ylöjärvi",
         "type": "municipality",
         "region": "06",  # Pirkanmaa
         "municipality": "980",  # Ylöjärvi
+        "contact_person": "Ylva Ylöjärvi",
+        "email": "ylva@ylojarvi.example",
     },
     {
         "name": "City of Hämeenlinna",
         "type": "municipality",
         "region": "05",  # Kanta-Häme
         "municipality": "109",  # Hämeenlinna
+        "contact_person": "Hannu Hämeenlinna",
+        "email": "hannu@hameenlinna.example",
     },
 ]
 
@@ -134,6 +142,18 @@ class Rehearsal:
         self.session.commit()
         while deliver_pending(self.session):  # what the worker does after the commit
             self.session.commit()
+
+    def save_draft(self, spec_name: str, data: dict[str, Any], username: str, case: Case) -> None:
+        """Keep the form of a ready task unsent, as "Save draft" does."""
+        task = self.task(spec_name, case)
+        assert task is not None, f"no ready task {spec_name!r}"
+        save_draft(self.session, case.instance, task.task_id, data, self.user(username))
+        self.session.commit()
+
+    def notices(self, kind: str) -> list[Notice]:
+        return list(
+            self.session.scalars(select(Notice).where(Notice.kind == kind).order_by(Notice.id))
+        )
 
     def move_clock(self, moment: str) -> None:
         """Move the clock to `moment` and fire the timers due, as the process owner does."""

@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from app.cases.models import Case, Document
 from app.tasks.hooks import check, prefill
 from app.timefmt import HELSINKI, format_helsinki
+from tests.bpmn.conftest import PARTNERS
 from workflows import clock_now
 
 SCREEN_PROCEED = {"akke_compatible": True, "screening_result": "proceed"}
@@ -34,10 +35,30 @@ SUPPLEMENT_REQUEST = {
 }
 # Statistics Finland's codes: Utsjoki and Kittilä in Lappi, Kuusamo in Pohjois-Pohjanmaa.
 LAPLAND_PARTNERS = [
-    {"name": "Utsjoki", "type": "municipality", "region": "19", "municipality": "890"},
-    {"name": "Kittilä", "type": "municipality", "region": "19", "municipality": "261"},
-    {"name": "Kuusamo", "type": "municipality", "region": "17", "municipality": "305"},
+    {
+        "name": "Utsjoki",
+        "type": "municipality",
+        "region": "19",
+        "municipality": "890",
+        "email": "kirjaamo@utsjoki.example",
+    },
+    {
+        "name": "Kittilä",
+        "type": "municipality",
+        "region": "19",
+        "municipality": "261",
+        "email": "kirjaamo@kittila.example",
+    },
+    {
+        "name": "Kuusamo",
+        "type": "municipality",
+        "region": "17",
+        "municipality": "305",
+        "contact_person": "Kaisa Kuusamo",
+        "email": "kaisa@kuusamo.example",
+    },
 ]
+PARTNER_ADDRESSES = [partner["email"] for partner in PARTNERS]
 STRONG = {"relevance": 5, "inter_regional_cooperation": 5, "impact": 4, "feasibility": 4}
 FAIR = {"relevance": 3, "inter_regional_cooperation": 3, "impact": 2, "feasibility": 3}
 
@@ -149,6 +170,19 @@ def test_idea_senders_get_receipts_with_distinct_registry_numbers_and_the_webina
     assert {case.id for case in walk.all if case.received} == senders
     assert {invitation["case_id"] for invitation in invitations} == senders
     assert len(invitations) == len(senders)
+    # the invitation goes to the applicant's people and to every partner's contact; the
+    # receipts to the applicant only
+    invited = {invitation["case_id"]: invitation["to"] for invitation in invitations}
+    assert invited[walk.a.id] == ["applicant@demo.grantflow.example"] + PARTNER_ADDRESSES
+    assert invited[walk.b.id] == [
+        "applicant2@demo.grantflow.example",
+        "kirjaamo@utsjoki.example",
+        "kirjaamo@kittila.example",
+        "kaisa@kuusamo.example",
+    ]
+    assert {tuple(r["to"]) for r in receipts if r["case_id"] == walk.a.id} == {
+        ("applicant@demo.grantflow.example",)
+    }
     # the registry files each invitation it sent as a numbered letter of the case
     letters = [letter for case in walk.all for letter in case.letters]
     assert sorted((letter.case_id, letter.kind) for letter in letters) == sorted(
@@ -220,7 +254,10 @@ def test_a_supplement_sent_in_time_is_registered_and_the_application_checked_aga
     assert [event.actor for event in evaluations] == ["specialist", "evaluator"]
     assert supplemented.score == 4.5  # the average of both evaluators' scores
     assert supplemented.phase == "Waiting for: Funding decision"
-    assert supplemented.id in rehearsal.case_ids_emailed("supplement_requested")
+    [request] = [
+        e for e in rehearsal.emails("supplement_requested") if e["case_id"] == supplemented.id
+    ]
+    assert request["to"] == ["applicant@demo.grantflow.example"]  # not to the partners
 
 
 def test_an_application_whose_supplement_is_late_is_evaluated_as_it_is(rehearsal, evaluated_call):
@@ -319,6 +356,13 @@ def test_the_decision_maker_sends_the_proposal_back_then_approves_it(rehearsal, 
     assert "Rahoitusta ei myönnetä" in letters[b.id]["body"]
     for letter in letters.values():  # Administrative Procedure Act 49 c §: 30 days
         assert "30 päivän kuluessa päätöksen tiedoksisaannista" in letter["body"]
+    # the applicant's people and every partner's contact get the decision with its PDF
+    assert letters[a.id]["to"] == ["applicant@demo.grantflow.example"] + PARTNER_ADDRESSES
+    assert letters[b.id]["to"][0] == "applicant2@demo.grantflow.example"
+    assert "kaisa@kuusamo.example" in letters[b.id]["to"]
+    assert [attached["content_type"] for attached in letters[a.id]["attachments"]] == [
+        "application/pdf"
+    ]
 
 
 def test_each_applicant_gets_the_decision_as_a_pdf_letter_filed_in_the_registry(

@@ -23,7 +23,7 @@ PARTNER = FORM["properties"]["partners"]["items"] | {"$schema": FORM["$schema"]}
 
 
 def partner(name: str, region: str, municipality: str | None = None) -> dict[str, str]:
-    row = {"name": name, "type": "municipality", "region": region}
+    row = {"name": name, "type": "municipality", "region": region, "email": "info@town.example"}
     return row | ({"municipality": municipality} if municipality else {})
 
 

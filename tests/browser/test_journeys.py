@@ -19,12 +19,23 @@ pytestmark = pytest.mark.browser
 IDEA_DEADLINE_PASSED = "2021-04-15T16:15:01+03:00"
 APPLICATION_DEADLINE_PASSED = "2021-06-02T16:15:01+03:00"
 # Organisation, region and municipality as the form lists them (Statistics Finland's names),
-# and the codes the form sends for them.
-Partner = tuple[str, tuple[str, str], tuple[str, str]]
+# and the codes the form sends for them; the contact person and the address the webinar
+# invitation and the decision go to.
+Partner = tuple[str, tuple[str, str], tuple[str, str], tuple[str, str]]
 PARTNERS: list[Partner] = [
-    ("City of Nokia", ("Pirkanmaa", "06"), ("Nokia", "536")),
-    ("City of Orivesi", ("Pirkanmaa", "06"), ("Orivesi", "562")),
-    ("Municipality of Janakkala", ("Kanta-Häme", "05"), ("Janakkala", "165")),
+    ("City of Nokia", ("Pirkanmaa", "06"), ("Nokia", "536"), ("Niina N", "niina@nokia.example")),
+    (
+        "City of Orivesi",
+        ("Pirkanmaa", "06"),
+        ("Orivesi", "562"),
+        ("Olli O", "olli@orivesi.example"),
+    ),
+    (
+        "Municipality of Janakkala",
+        ("Kanta-Häme", "05"),
+        ("Janakkala", "165"),
+        ("Jaana J", "jaana@janakkala.example"),
+    ),
 ]
 SENT = re.compile(r"was sent|Received\. Registry number")
 IDEA_TASK = "Write and send the idea proposal"
@@ -38,7 +49,7 @@ def start_application(page: Page) -> None:
 
 def add_partners(page: Page, partners: list[Partner] = PARTNERS) -> None:
     """Fill one partner row at a time, pressing "Save and add another partner" in between."""
-    for index, (name, region, municipality) in enumerate(partners):
+    for index, (name, region, municipality, contact) in enumerate(partners):
         if index:
             page.get_by_role("button", name="Save and add another partner").click()
         row = page.get_by_role("group", name=f"Partner {index + 1}", exact=True)
@@ -46,6 +57,8 @@ def add_partners(page: Page, partners: list[Partner] = PARTNERS) -> None:
         row.get_by_label("Organisation type").select_option(label="Municipality")
         row.get_by_label("Region (maakunta)").select_option(label=region[0])
         row.get_by_label("Municipality", exact=True).select_option(label=municipality[0])
+        row.get_by_label("Contact person", exact=True).fill(contact[0])
+        row.get_by_label("Contact person's email").fill(contact[1])
 
 
 def type_keys(keyboard: Keyboard, text: str) -> None:
@@ -338,7 +351,7 @@ def test_the_idea_form_works_with_the_keyboard_alone_on_a_small_screen(as_user, 
     keyboard.press("Tab")
     keyboard.type("Theme")  # a closed <select> picks the option typed
     expect(applicant.get_by_label("Application object")).to_have_value("theme_network")
-    for index, (name, region, municipality) in enumerate(PARTNERS):
+    for index, (name, region, municipality, contact) in enumerate(PARTNERS):
         if index:
             tab_to(applicant, applicant.get_by_role("button", name="Save and add another partner"))
             keyboard.press("Space")
@@ -354,6 +367,11 @@ def test_the_idea_form_works_with_the_keyboard_alone_on_a_small_screen(as_user, 
         keyboard.press("Tab")
         type_keys(keyboard, municipality[0])
         expect(row.get_by_label("Municipality", exact=True)).to_have_value(municipality[1])
+        keyboard.press("Tab")
+        keyboard.type(contact[0])
+        keyboard.press("Tab")
+        keyboard.type(contact[1])
+        expect(row.get_by_label("Contact person's email")).to_have_value(contact[1])
     tab_to(applicant, applicant.get_by_label("Summary of the idea"))
     keyboard.type("Four municipalities in two regions develop a shared theme.")
     keyboard.press("Tab")

@@ -119,3 +119,22 @@ def test_the_check_refuses_a_recursive_ref_and_deep_json_without_crashing() -> N
     assert problems == [
         "forms/screening.json: not valid JSON: nested deeper than the limit of 64 levels"
     ]
+
+
+@pytest.mark.parametrize(
+    ("address", "valid"),
+    [
+        ("name@example.fi", True),
+        ("first.last+call@sub.example.fi", True),
+        ("name @example.fi", False),  # jsonschema's own check lets anything with an @ through
+        ("example.fi", False),
+        ("name@example", False),
+        ("name@@example.fi", False),
+        ("name@example..fi", False),
+        ("Name <name@example.fi>", False),
+        ("one@example.fi, two@example.fi", False),
+    ],
+)
+def test_an_email_is_one_address_a_mail_header_can_carry(address: str, valid: bool) -> None:
+    schema = {"type": "string", "format": "email"}
+    assert make_validator(schema).is_valid(address) is valid

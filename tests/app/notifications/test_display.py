@@ -23,3 +23,20 @@ def test_a_text_the_app_did_not_write_is_shown_as_it_is(app):
     with app.test_request_context(headers={"Accept-Language": "sv"}):
         assert notice_text("Something else – case-3") == "Something else – case-3"
         assert notice_text("New task: Decide the funding") == "Ny uppgift: Decide the funding"
+
+
+def test_a_reminder_names_its_document_and_deadline_in_the_page_language(app):
+    text = (
+        "Reminder: the application is not sent yet; the deadline is 2.6.2021 16:15 (UTC+03:00)"
+        " – Lakeland growth corridor"
+    )
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        swedish = notice_text(text)
+    with app.test_request_context(headers={"Accept-Language": "fi"}):
+        finnish = notice_text(text)
+
+    assert swedish == (
+        "Påminnelse: dokumentet (ansökan) har ännu inte skickats; tidsfristen går ut "
+        "2.6.2021 16:15 (UTC+03:00) – Lakeland growth corridor"
+    )
+    assert finnish.startswith("Muistutus: hakemus on vielä lähettämättä; määräaika on 2.6.2021")

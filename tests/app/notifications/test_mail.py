@@ -26,9 +26,11 @@ from workflows.models import HumanTask, OutboxMessage
 class Inbox:
     def __init__(self) -> None:
         self.messages: list = []
+        self.recipients: list[list[str]] = []  # each message's envelope recipients
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
 
 
@@ -119,7 +121,19 @@ def test_the_worker_fires_the_deadline_and_mails_the_webinar_invitation(mail_app
         set_rehearsal_time(call.clock, deadline + grace + timedelta(seconds=1))
         db.session.commit()
     assert worker.run_once(mail_app)["timers"] == 1
-    invitation = next(m for m in inbox.messages if m["Subject"].startswith("Kutsu webinaariin"))
+    [(invitation, delivered_to)] = [
+        (m, to)
+        for m, to in zip(inbox.messages, inbox.recipients, strict=True)
+        if m["Subject"].startswith("Kutsu webinaariin")
+    ]
+    # the applicant's people and each partner's contact, each address once (the second
+    # partner gave the applicant's own address in other letters)
+    assert delivered_to == ["applicant@demo.grantflow.example", "niina@nokia.example"]
+    assert invitation["To"] == "applicant@demo.grantflow.example, niina@nokia.example"
+    [receipt_to] = [
+        to for m, to in zip(inbox.messages, inbox.recipients, strict=True) if m is not invitation
+    ]
+    assert receipt_to == ["applicant@demo.grantflow.example"]  # the receipt: the applicant only
     assert invitation["Message-ID"] and invitation["Date"]
     assert abs(parsedate_to_datetime(invitation["Date"]) - datetime.now(UTC)) < timedelta(hours=1)
     [attachment] = [part for part in invitation.iter_attachments()]

@@ -185,3 +185,27 @@ def test_a_group_notice_read_by_one_person_stays_unread_for_the_others(app, sign
         f"/notices/{notice_id}/read", data={"csrf_token": csrf_token(applicant, "/notices")}
     )
     assert refused.status_code == 404
+
+
+def test_a_draft_not_sent_is_reminded_in_the_page_language_at_the_calls_time(
+    app, signed_in, csrf_token
+):
+    """The reminder names the deadline; the notice shows when it came on the call's clock
+    (a rehearsal's time), not the wall clock's."""
+    applicant = signed_in("applicant")
+    url = open_case(applicant, csrf_token)
+    draft = {"project_name": "Lakeland growth corridor", "action": "draft"}
+    saved = applicant.post(url, data=draft | {"csrf_token": csrf_token(applicant, url)})
+    assert saved.status_code == 302
+    owner = signed_in("process_owner")
+    moment = {"action": "moment", "moment": "2021-04-08T16:16"}
+    moved = owner.post(CLOCK, data=moment | {"csrf_token": csrf_token(owner, CLOCK)})
+    assert moved.status_code == 302
+
+    page = applicant.get("/notices", headers={"Accept-Language": "fi"}).get_data(as_text=True)
+
+    assert (
+        "Muistutus: ideaehdotus on vielä lähettämättä; määräaika on 15.4.2021 16:15 (UTC+03:00)"
+        " – Lakeland growth corridor"
+    ) in page
+    assert re.search(r">8\.4\.2021 16:16 \(UTC\+03:00\)</time>", page)
