@@ -3,7 +3,8 @@ call on its rehearsal clock through the operations the web pages use, from idea 
 the decision letters: more ideas than applications, 37 applications, 18 funded to exactly the
 budget by the Government plenary 27 days after the application deadline (29.6.2021).
 
-- plan.py: the story, decided by a seeded random.Random before anything runs;
+- plan.py: the story, decided by a seeded random.Random before anything runs (story.py: one
+  case's; timeline.py: when each step is taken);
 - names.py, texts.py: the organisations, people and words of the story;
 - applicants.py: the applicants registered as organisations register;
 - target.py: the call to run in (the call itself while fresh, else a rehearsal copy), the staff;

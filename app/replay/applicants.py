@@ -11,7 +11,7 @@ from app.auth.models import Organisation, User
 from app.demo import DEMO_PASSWORD
 from app.organisations.business_id import check_digit
 from app.organisations.operations import register_organisation
-from app.replay.plan import Applicant
+from app.replay.story import Applicant
 
 
 def register_applicants(session: Session, applicants: list[Applicant]) -> dict[str, User]:

@@ -13,30 +13,27 @@ from __future__ import annotations
 import math
 import random
 import unicodedata
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, time
 
 from app.calls.models import Call
 from app.organisations.business_id import check_digit
 from app.reference.places import finland
 from app.replay import texts
-from app.replay.names import FIRST_NAMES, LAST_NAMES, ORGANISATIONS, OrganisationName
+from app.replay.names import FIRST_NAMES, LAST_NAMES, ORGANISATIONS
+from app.replay.story import (
+    APPLIED,
+    GROWTH_ZONE,
+    INELIGIBLE,
+    NOT_APPLYING,
+    REJECTED,
+    THEME_NETWORK,
+    UNSENT,
+    Applicant,
+    Story,
+)
+from app.replay.timeline import DECISION_AFTER, RANKING_AFTER, Timeline, at
 from app.timefmt import HELSINKI
-
-THEME_NETWORK, GROWTH_ZONE = "theme_network", "growth_zone"
-# What becomes of a proposal.
-UNSENT = "unsent"  # a draft idea, never sent: closed as late at the idea deadline
-INELIGIBLE = "ineligible"  # too few municipalities: rejected at screening
-REJECTED = "rejected"  # eligible, but not compatible with the appropriation: rejected
-NOT_APPLYING = "not_applying"  # invited, sends no application: closed as late
-APPLIED = "applied"
-# The decision came 27 days after the application deadline (2.6 -> 29.6.2021), the ranking a
-# week before it; the idea call opened 30 days before the idea deadline (16.3.2021).
-DECISION_AFTER = timedelta(days=27)
-RANKING_AFTER = timedelta(days=20)
-OPENING_BEFORE = timedelta(days=30)
-EVALUATIONS_WITHIN = timedelta(days=16)
 
 
 @dataclass(frozen=True)
@@ -45,9 +42,7 @@ class Sizes:
 
     applications: int = 37
     funded: int = 18
-    city_networks: int = (
-        8  # applications of networks of regional cities (if the call has a reserve)
-    )
+    city_networks: int = 8  # networks of regional cities applying (if the call has a reserve)
     city_funded: int = 4
     ineligible: int = 2
     rejected: int = 3
@@ -61,86 +56,6 @@ class Sizes:
 
 
 FULL = Sizes()
-
-
-@dataclass(frozen=True)
-class Applicant:
-    """A made-up organisation and its one person, an applicant."""
-
-    username: str
-    organisation: OrganisationName
-    region: str
-    municipality: str
-    business_id: str
-    person: str
-    email: str
-
-    @property
-    def language(self) -> str:
-        return self.organisation.language
-
-    def as_partner(self) -> dict[str, str]:
-        return {
-            "name": self.organisation.name,
-            "type": self.organisation.org_type,
-            "region": self.region,
-            "municipality": self.municipality,
-        }
-
-
-@dataclass
-class Story:
-    """One case, from opening to decision, with the moments (Helsinki time) of each step."""
-
-    number: int
-    applicant: Applicant
-    fate: str
-    application_object: str
-    regional_city_network: bool
-    theme: tuple[str, str]
-    partners: list[dict[str, str]]
-    requested: int
-    quality: float  # 1-5: how good the evaluators find it
-    opened: datetime
-    idea: datetime  # sent (or, unsent, the draft saved)
-    project_name: str = ""
-    screened: datetime | None = None
-    applied: datetime | None = None
-    checked: datetime | None = None
-    supplement: str | None = None  # "sent" or "late"
-    supplement_due: date | None = None
-    supplemented: datetime | None = None
-    rechecked: datetime | None = None
-    evaluated: list[datetime] = field(default_factory=list)  # one per evaluator of the call
-    conflict: bool = False  # the last evaluator passes it on (a conflict of interest)
-    case_id: int | None = None  # once opened
-
-    @property
-    def language(self) -> str:
-        return self.applicant.language
-
-    @property
-    def kind(self) -> str:
-        return "regional_cities" if self.regional_city_network else self.application_object
-
-    @property
-    def budget(self) -> tuple[int, int, int]:
-        first = round(self.requested * 0.2, -3)
-        second = round(self.requested * 0.4, -3)
-        return int(first), int(second), self.requested - int(first) - int(second)
-
-    @property
-    def cofunding(self) -> int:
-        return int(round(self.requested * (0.2 + self.quality / 50), -3))
-
-    @property
-    def estimate(self) -> int:
-        return int(round(self.requested * (1.1 - self.quality / 50), -4))
-
-    @property
-    def municipality_count(self) -> int:
-        members = [self.applicant.municipality, *(p["municipality"] for p in self.partners)]
-        return len(set(members))
 
 
 @dataclass(frozen=True)
@@ -216,7 +131,7 @@ def make_plan(facts: CallFacts, seed: int = 2021, sizes: Sizes = FULL) -> Plan:
     others = rng.sample([a for a in pool if a not in city_leads], len(fates) - city_networks)
     city_turns = {i for i, fate in enumerate(fates) if fate == APPLIED}
     city_turns = set(rng.sample(sorted(city_turns), city_networks))
-    timeline = Timeline(facts, rng)
+    timeline = Timeline(facts.idea_deadline, facts.application_deadline, rng)
     stories = []
     for number, fate in enumerate(fates, start=1):
         city = number - 1 in city_turns
@@ -238,9 +153,9 @@ def make_plan(facts: CallFacts, seed: int = 2021, sizes: Sizes = FULL) -> Plan:
         sizes=sizes,
         applicants=pool,
         stories=stories,
-        opening=_at(timeline.opening, time(9, 0)),
-        ranking_at=_at(deadline_day + RANKING_AFTER, time(10, 0)),
-        decision_at=_at(deadline_day + DECISION_AFTER, time(13, 0)),
+        opening=at(timeline.opening, time(9, 0)),
+        ranking_at=at(deadline_day + RANKING_AFTER, time(10, 0)),
+        decision_at=at(deadline_day + DECISION_AFTER, time(13, 0)),
     )
 
 
@@ -385,107 +300,3 @@ def _ask_supplements(
     asked = rng.sample(applied, min(sizes.supplements, len(applied)))
     for index, story in enumerate(asked):
         timeline.supplement(story, sent=index < len(asked) - 1)
-
-
-def _at(day: date, moment: time) -> datetime:
-    return datetime.combine(day, moment, tzinfo=HELSINKI)
-
-
-class Timeline:
-    """When each person acts: on weekdays, in office hours, after what they act on."""
-
-    def __init__(self, facts: CallFacts, rng: random.Random) -> None:
-        self.rng = rng
-        self.idea_deadline = facts.idea_deadline.astimezone(HELSINKI)
-        self.application_deadline = facts.application_deadline.astimezone(HELSINKI)
-        self.opening = self.idea_deadline.date() - OPENING_BEFORE
-        self.first = _at(self.opening + timedelta(days=1), time(8, 0))
-
-    def _weekday(self, first: date, last: date) -> date:
-        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-        weekdays = [day for day in days if day.weekday() < 5] or days or [first]
-        return self.rng.choice(weekdays)
-
-    def _during(self, day: date, first: time = time(8, 0), last: time = time(16, 0)) -> datetime:
-        start = first.hour * 60 + first.minute
-        minutes = self.rng.randrange(start, last.hour * 60 + last.minute)
-        return _at(day, time(minutes // 60, minutes % 60))
-
-    def idea(self, fate: str) -> tuple[datetime, datetime]:
-        """(opened, sent); an unsent idea's draft is saved a few days before the deadline."""
-        deadline_day = self.idea_deadline.date()
-        if fate != UNSENT and self.rng.random() < 0.3:  # many send on the last day
-            sent = self._during(deadline_day, last=time(16, 10))
-        else:
-            last = deadline_day - timedelta(days=3 if fate == UNSENT else 1)
-            sent = self._during(self._weekday(self.first.date(), last))
-        earliest = max(self.first.date(), sent.date() - timedelta(days=12))
-        opened = self._during(self._weekday(earliest, sent.date()))
-        if opened > sent - timedelta(minutes=30):
-            opened = max(self.first, sent - timedelta(minutes=self.rng.randrange(30, 120)))
-        return opened, sent
-
-    def apply(self, story: Story) -> None:
-        if story.fate == UNSENT:
-            return
-        story.screened = self._during(
-            self._weekday(
-                self.idea_deadline.date() + timedelta(days=1),
-                self.idea_deadline.date() + timedelta(days=12),
-            ),
-            first=time(8, 30),
-        )
-        if story.fate != APPLIED:
-            return
-        deadline_day = self.application_deadline.date()
-        if self.rng.random() < 0.35:  # the last day again
-            story.applied = self._during(deadline_day, last=time(16, 14))
-        else:
-            last = deadline_day - timedelta(days=1)
-            first = min(story.screened.date() + timedelta(days=3), last)
-            story.applied = self._during(self._weekday(first, last))
-        story.checked = self._during(
-            self._weekday(deadline_day + timedelta(days=1), deadline_day + timedelta(days=5))
-        )
-
-    def supplement(self, story: Story, sent: bool) -> None:
-        assert story.checked is not None
-        story.supplement = "sent" if sent else "late"
-        story.supplement_due = story.checked.date() + timedelta(days=7)
-        if sent:
-            day = self._weekday(story.checked.date() + timedelta(days=1), story.supplement_due)
-            story.supplemented = self._during(day, last=time(15, 0))
-            story.rechecked = self._during(story.supplemented.date() + timedelta(days=1))
-
-    def ready(self, story: Story) -> datetime:
-        """When the application goes to evaluation."""
-        if story.supplement == "late" and story.supplement_due is not None:
-            return _at(story.supplement_due, time(16, 16))
-        moment = story.rechecked or story.checked
-        assert moment is not None
-        return moment
-
-    def evaluate(self, story: Story, evaluators: int) -> None:
-        if story.fate != APPLIED:
-            return
-        ready = self.ready(story).date() + timedelta(days=1)
-        last = max(ready, self.application_deadline.date() + EVALUATIONS_WITHIN)
-        story.evaluated = sorted(
-            self._during(self._weekday(ready, last)) for _ in range(evaluators)
-        )
-
-
-def describe(story: Story) -> dict[str, Any]:
-    """The idea proposal as the applicant sends it."""
-    theme = story.theme[0 if story.language == "fi" else 1]
-    summary = texts.SUMMARIES[story.kind][story.language].format(
-        theme=theme.lower(), count=story.municipality_count
-    )
-    return {
-        "project_name": story.project_name,
-        "application_object": story.application_object,
-        "regional_city_network": story.regional_city_network,
-        "partners": [dict(partner) for partner in story.partners],
-        "summary": summary,
-        "requested_amount_estimate": story.estimate,
-    }

@@ -26,8 +26,9 @@ from app.cases.models import Case
 from app.cases.operations import start_case
 from app.replay import texts
 from app.replay.applicants import register_applicants
-from app.replay.plan import APPLIED, NOT_APPLYING, REJECTED, UNSENT, Plan, Story, describe
+from app.replay.plan import Plan
 from app.replay.proposals import allocate, format_score
+from app.replay.story import APPLIED, NOT_APPLYING, REJECTED, UNSENT, Story, describe
 from app.replay.target import Staff
 from app.tasks.hooks import ranking_rows
 from app.tasks.operations import declare_conflict_of_interest, save_draft, send_task

@@ -21,7 +21,8 @@ from app.auth.models import User
 from app.calls.models import Call
 from app.calls.operations import copied_data, create_call, publish_call
 from app.cases.models import Case
-from app.replay.plan import GROWTH_ZONE, THEME_NETWORK, Plan
+from app.replay.plan import Plan
+from app.replay.story import GROWTH_ZONE, THEME_NETWORK
 from workflows import Actor, clock_now
 
 REPLAY_TITLES = {"en": "Replay: {title}", "fi": "Toisto: {title}", "sv": "Repris: {title}"}

@@ -10,16 +10,8 @@ import pytest
 from app.organisations.business_id import valid_business_id
 from app.reference.places import finland
 from app.replay.names import ORGANISATIONS
-from app.replay.plan import (
-    APPLIED,
-    INELIGIBLE,
-    UNSENT,
-    CallFacts,
-    Sizes,
-    Story,
-    describe,
-    make_plan,
-)
+from app.replay.plan import CallFacts, Sizes, make_plan
+from app.replay.story import APPLIED, INELIGIBLE, UNSENT, Story, describe
 
 FACTS = CallFacts(
     idea_deadline=datetime.fromisoformat("2021-04-15T16:15:00+03:00"),
