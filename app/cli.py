@@ -1,4 +1,5 @@
-"""`flask grantflow ...`: set up the demo, serve with the worker, run the worker, move a clock."""
+"""`flask grantflow ...`: set up the demo, serve with the worker, run the worker, move a clock,
+replay the 2021 call."""
 
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ from werkzeug.serving import run_simple
 from app import worker
 from app.calls.models import Call
 from app.calls.operations import next_timer_at
-from app.demo import deploy_folder, setup_demo
+from app.calls.queries import get_call_by_key
+from app.demo import DEMO_CALL, deploy_folder, setup_demo
 from app.extensions import current_session, db
 from app.processes.model_operations import ModelRefused
 from app.processes.operations import deploy_files
+from app.replay import ReplayRefused, prepare_replay, replay_of
 from app.timefmt import format_helsinki
-from workflows import BundleRefused, clock_now, read_bundle, set_rehearsal_time
+from workflows import SYSTEM, BundleRefused, clock_now, read_bundle, set_rehearsal_time
 from workflows.models import ProcessModel
 
 BPMN_FOLDER = Path(__file__).resolve().parent.parent / "bpmn"
@@ -100,6 +103,34 @@ def _target(call: Call, moment: str | None) -> datetime:
     if upcoming is None:
         raise click.ClickException("the call has no waiting timer")
     return upcoming.replace(microsecond=0) + _ONE_SECOND
+
+
+@grantflow.command("replay-2021")
+@click.option("--call-key", default=DEMO_CALL, show_default=True, help="The call to replay.")
+@click.option("--seed", default=2021, show_default=True, help="Another seed, another story.")
+def replay_command(call_key: str, seed: int) -> None:
+    """Replay the 2021 call with made-up applicants on its rehearsal clock: 45 ideas, 37
+    applications, 18 funded with the whole budget by the Government plenary on 29.6.2021, a
+    decision letter to each. Runs in the call while nothing has happened in it (as setup-demo
+    leaves it, for about a day), else in a fresh rehearsal copy of it."""
+    session = current_session()
+    call = get_call_by_key(session, call_key)
+    if call is None:
+        raise click.ClickException(f"no call {call_key!r}")
+    try:
+        target, copied = prepare_replay(session, call, SYSTEM, seed=seed)
+        replay = replay_of(session, target, seed=seed)
+    except ReplayRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    db.session.commit()
+    if copied:
+        click.echo(f"{call_key} has cases or its clock has moved on: replaying in {target.key}")
+    try:
+        summary = worker.run_replay(session, replay, SYSTEM)
+    except Exception as failure:  # noqa: BLE001 - said, and written into the call's history
+        raise click.ClickException(f"the replay stopped: {failure}") from failure
+    for line in summary.lines():
+        click.echo(line)
 
 
 @grantflow.command("worker")

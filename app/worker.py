@@ -1,5 +1,6 @@
 """The app's side of the worker: its sessions, the mail sender, its settings, and what it does
-on every pass besides the engine's jobs (calls close at their last deadline)."""
+on every pass besides the engine's jobs (calls close at their last deadline); and the replay of
+the 2021 call (app/replay) as a job, one transaction per step, for the CLI and the call page."""
 
 from __future__ import annotations
 
@@ -14,10 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calls.models import Call
-from app.extensions import db
+from app.calls.queries import get_call_by_key
+from app.extensions import current_session, db
 from app.notifications.mail import make_sender
+from app.replay import (
+    Replay,
+    ReplayRefused,
+    ReplaySummary,
+    finish_replay,
+    record_replay_failure,
+    replay_of,
+)
 from app.requests import after_commit
-from workflows import SYSTEM, worker
+from workflows import SYSTEM, Actor, worker
 from workflows.messages import planned_now
 
 
@@ -111,3 +121,72 @@ def start(app: Flask) -> threading.Event:
         sync_calls,
         interval=app.config["WORKER_INTERVAL_SECONDS"],
     )
+
+
+# The replay of the 2021 call
+
+
+def run_replay(session: Session, replay: Replay, actor: Actor) -> ReplaySummary:
+    """Every step of ``replay``, each committed as its request or job would be; the summary.
+    A failing step is rolled back and written into the call's history (the steps before it
+    stay done), then raised again."""
+    try:
+        for _step in replay.steps():
+            session.commit()
+    except Exception as error:
+        session.rollback()
+        record_replay_failure(session, replay.call, actor, error)
+        session.commit()
+        raise
+    summary = finish_replay(session, replay, actor)
+    session.commit()
+    return summary
+
+
+_replays: dict[str, threading.Thread] = {}
+_replays_lock = threading.Lock()
+
+
+def replay_in_background(app: Flask, call_key: str, actor: Actor) -> threading.Thread:
+    """Run the replay prepared in the call ``call_key`` in a thread of this process, with a
+    session of its own: the call page's button, which must not wait the half minute it takes.
+    A failure is logged and written into the call's history."""
+
+    def replay() -> None:
+        with app.app_context():
+            session = current_session()
+            try:
+                call = get_call_by_key(session, call_key)
+                assert call is not None
+                try:
+                    steps = replay_of(session, call)
+                except ReplayRefused as refused:
+                    record_replay_failure(session, call, actor, refused)
+                    session.commit()
+                    raise
+                run_replay(session, steps, actor)
+            except Exception:  # noqa: BLE001 - the thread's end: log it
+                log.exception("the replay in %s failed", call_key)
+            finally:
+                db.session.remove()
+
+    with _replays_lock:
+        running = _replays.get(call_key)
+        if running is not None and running.is_alive():
+            return running  # one replay at a time in a call
+        thread = threading.Thread(target=replay, name=f"replay-{call_key}")
+        _replays[call_key] = thread
+        thread.start()
+    return thread
+
+
+def replay_running(call_key: str) -> bool:
+    """Whether this process is replaying in the call now."""
+    thread = _replays.get(call_key)
+    return thread is not None and thread.is_alive()
+
+
+def wait_for_replays(timeout: float | None = None) -> None:
+    """Until the replays this process started have ended (tests; a clean shutdown)."""
+    for thread in list(_replays.values()):
+        thread.join(timeout)
