@@ -41,6 +41,8 @@ class Applicant:
             "type": self.organisation.org_type,
             "region": self.region,
             "municipality": self.municipality,
+            "contact_person": self.person,
+            "email": self.email,
         }
 
 
