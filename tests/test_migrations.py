@@ -124,3 +124,71 @@ def _duplicate_business_id(engine) -> str:
             return str(refused)
         connection.rollback()
     return "the duplicate went in"
+
+
+def test_a_case_of_before_is_filed_under_its_first_documents_number(database_url):
+    """b5e2f8a1c3d7: a case whose documents were each numbered on their own keeps those
+    numbers; its case number is its first document's, and its next document counts on after
+    those it has. A case without documents has no number yet."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "t"})
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade(directory=MIGRATIONS, revision="a4d7e1c9b2f3")
+        with db.engine.begin() as connection:
+            _two_cases_of_before(connection)
+        flask_migrate.upgrade(directory=MIGRATIONS, revision="b5e2f8a1c3d7")
+        with db.engine.connect() as connection:
+            filed = [
+                tuple(row)
+                for row in connection.execute(
+                    text("SELECT case_number, last_document_number FROM cases ORDER BY id")
+                )
+            ]
+        with db.engine.begin() as connection:  # the migrations before would refuse them
+            for table in ("documents", "cases", "calls", "clocks", "process_models"):
+                connection.execute(text(f"DELETE FROM {table}"))
+        flask_migrate.downgrade(directory=MIGRATIONS, revision="base")
+        db.engine.dispose()
+    assert filed == [("VN/1/2021", 3), (None, 0)]
+
+
+def _two_cases_of_before(connection) -> None:
+    now = "CURRENT_TIMESTAMP"
+    connection.execute(
+        text(
+            "INSERT INTO process_models (id, names, descriptions, case_process, case_start_data,"
+            " call_start_data, messages, created_by, created_at, updated_by, updated_at) VALUES"
+            f" ('m', '{{}}', '{{}}', 'p', '[]', '[]', '[]', 't', {now}, 't', {now})"
+        )
+    )
+    connection.execute(text("INSERT INTO clocks (id, name, rehearsal) VALUES (1, 'c', false)"))
+    connection.execute(
+        text(
+            "INSERT INTO calls (id, key, title, config, kind, status, model_id, clock_id,"
+            f" created_by, created_at) VALUES (1, 'c', 'C', '{{}}', 'call', 'draft', 'm', 1,"
+            f" 't', {now})"
+        )
+    )
+    for case_id in (1, 2):
+        connection.execute(
+            text(
+                "INSERT INTO cases (id, call_id, language, regional_city_network, phase, closed,"
+                f" created_by, created_at, updated_at) VALUES ({case_id}, 1, 'fi', false, 'p',"
+                f" false, 't', {now}, {now})"
+            )
+        )
+    # filed out of order of their ids: the first to arrive is the case's number
+    for document_id, number, received in (
+        (1, "VN/2/2021", "2021-04-20 09:00:00"),
+        (2, "VN/1/2021", "2021-03-16 09:00:00"),
+        (3, "VN/4/2021", "2021-06-01 09:00:00"),
+    ):
+        connection.execute(
+            text(
+                "INSERT INTO documents (id, case_id, kind, outgoing, registry_number,"
+                f" received_at, data, sent_by) VALUES ({document_id}, 1, 'k', false,"
+                f" '{number}', '{received}', '{{}}', 't')"
+            )
+        )

@@ -23,6 +23,9 @@ from workflows.models import Base, Clock, ProcessModel, ProcessVersion, Workflow
 STATUSES = ("draft", "published", "closed", "decided", "archived")
 KINDS = ("call", "rehearsal", "standing")
 LANGUAGES = ("fi", "sv", "en")
+# The registry's numbers by default: a case VN/12/2021, its documents VN/12/2021-1, -2, ...
+CASE_NUMBER_FORMAT = "{prefix}/{number}/{year}"
+DOCUMENT_NUMBER_FORMAT = "{case}-{document}"
 
 
 def in_language(texts: Any, language: str, default: str = "") -> str:
@@ -122,6 +125,15 @@ class Call(Base):
     @property
     def registry_prefix(self) -> str:
         return str(self.config.get("registry_prefix") or "VN")
+
+    @property
+    def registry_formats(self) -> tuple[str, str]:
+        """How the registry writes the numbers of the call's cases and of their documents."""
+        formats = self.config.get("registry_format") or {}
+        return (
+            str(formats.get("case") or CASE_NUMBER_FORMAT),
+            str(formats.get("document") or DOCUMENT_NUMBER_FORMAT),
+        )
 
     def object_title(self, key: str | None, language: str) -> str | None:
         """The title of one of the call's application objects, or None if it has no such one."""

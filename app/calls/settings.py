@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import permutations
 
 from app.auth.models import ORG_TYPES
+from app.calls.models import CASE_NUMBER_FORMAT, DOCUMENT_NUMBER_FORMAT
 from app.forms.interface import N_
 from app.forms.schema import HELSINKI_DATETIME, Schema
 
@@ -42,6 +44,23 @@ CHANGEABLE_WHEN_PUBLISHED = (
     "notes",
 )
 CHANGEABLE_WEBINAR_FIELDS = ("title", "location", "link")
+
+
+def _each_once(*placeholders: str) -> str:
+    """A pattern (RE2 has no lookahead: every order spelled out) of a format that has each
+    placeholder once, and around them any characters but spaces and braces."""
+    text = r"[^{}\s]*"
+    orders = (
+        text + text.join(r"\{" + name + r"\}" for name in order) + text
+        for order in permutations(placeholders)
+    )
+    return "^(?:" + "|".join(orders) + ")$"
+
+
+# A case number needs its running number, and the prefix and year it runs in, to be unique;
+# a document number needs its case's number and its own.
+CASE_FORMAT_PATTERN = _each_once("prefix", "number", "year")
+DOCUMENT_FORMAT_PATTERN = _each_once("case", "document")
 
 
 @dataclass(frozen=True)
@@ -346,12 +365,54 @@ def call_schema(choices: CallChoices) -> Schema:
                 "type": "string",
                 "title": N_("Registry prefix"),
                 "description": N_(
-                    "Registry numbers of the call are the prefix, a running number and the "
+                    "The case numbers of the call hold the prefix, a running number and the "
                     "year, e.g. VN/12/2021. Calls with the same prefix share one running "
                     "number per year."
                 ),
                 "pattern": "^[A-Z0-9][A-Z0-9/-]{0,29}$",
                 "errorMessage": N_("Use capital letters, digits, dashes and slashes, e.g. VN."),
+            },
+            "registry_format": {
+                "type": "object",
+                "title": N_("Form of the registry numbers"),
+                "description": N_(
+                    "A case is filed under one number when its first document arrives; each "
+                    "document of the case, received or sent, is numbered inside it."
+                ),
+                "properties": {
+                    "case": {
+                        "type": "string",
+                        "title": N_("Case number"),
+                        "description": N_(
+                            "{prefix} is the registry prefix, {number} the running number of "
+                            "the prefix in the year and {year} the year, each once, e.g. "
+                            "{prefix}/{number}/{year} for VN/12/2021."
+                        ),
+                        "default": CASE_NUMBER_FORMAT,
+                        "maxLength": 40,
+                        "pattern": CASE_FORMAT_PATTERN,
+                        "errorMessage": N_(
+                            "Write {prefix}, {number} and {year} once each, with any "
+                            "characters but spaces and braces around them, e.g. "
+                            "{prefix}/{number}/{year}."
+                        ),
+                    },
+                    "document": {
+                        "type": "string",
+                        "title": N_("Document number"),
+                        "description": N_(
+                            "{case} is the case number and {document} the document's number in "
+                            "the case, each once, e.g. {case}-{document} for VN/12/2021-1."
+                        ),
+                        "default": DOCUMENT_NUMBER_FORMAT,
+                        "maxLength": 20,
+                        "pattern": DOCUMENT_FORMAT_PATTERN,
+                        "errorMessage": N_(
+                            "Write {case} and {document} once each, with any characters but "
+                            "spaces and braces around them, e.g. {case}-{document}."
+                        ),
+                    },
+                },
             },
             "notes": {
                 "type": "string",
@@ -414,6 +475,7 @@ def call_ui_schema(locked: frozenset[str] = frozenset()) -> Schema:
             "decision_target",
             "reporting_deadline",
             "registry_prefix",
+            "registry_format",
             "notes",
         ],
         "summary": {

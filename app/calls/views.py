@@ -32,7 +32,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from app.auth.decorators import role_required
 from app.calls import operations
-from app.calls.models import Call
+from app.calls.models import CASE_NUMBER_FORMAT, DOCUMENT_NUMBER_FORMAT, Call
 from app.calls.operations import CallRefused, SettingsRefused
 from app.calls.queries import editor_choices, managed_calls
 from app.calls.settings import CallChoices, call_schema, call_ui_schema
@@ -145,6 +145,7 @@ def new() -> BaseResponse | tuple[str, int]:
         "process_model": model if current_session().get(ProcessModel, model) else "",
         "process_version": "current",
         "registry_prefix": "VN",
+        "registry_format": {"case": CASE_NUMBER_FORMAT, "document": DOCUMENT_NUMBER_FORMAT},
         "evaluation_scale": {"minimum": 1, "maximum": 5},
     }
     return _editor(data, {}, heading=heading, action=request.path)

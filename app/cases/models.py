@@ -1,4 +1,5 @@
-"""A case is one application to a call; its documents carry registry numbers."""
+"""A case is one application to a call, filed under one case number; its documents are
+numbered inside it (app/cases/registry.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from workflows.models import Base, WorkflowInstance
 
 class Case(Base):
     __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("case_number", name="uq_cases_case_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
@@ -25,6 +27,10 @@ class Case(Base):
         ForeignKey("workflow_instances.id"), unique=True
     )
     language: Mapped[str] = mapped_column(String(2), default="fi")
+    # The registry's number of the case (VN/12/2021), given when its first document arrives.
+    case_number: Mapped[str | None] = mapped_column(String(80))
+    # The number of the case's last numbered document (VN/12/2021-3: 3).
+    last_document_number: Mapped[int] = mapped_column(default=0)
     project_name: Mapped[str | None] = mapped_column(String(300))
     application_object: Mapped[str | None] = mapped_column(String(40))
     regional_city_network: Mapped[bool] = mapped_column(default=False)
@@ -73,7 +79,7 @@ class Document(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     outgoing: Mapped[bool] = mapped_column(default=False)
-    registry_number: Mapped[str] = mapped_column(String(40), unique=True)
+    registry_number: Mapped[str] = mapped_column(String(100), unique=True)  # VN/12/2021-3
     received_at: Mapped[datetime]
     data: Mapped[dict[str, Any]]
     sent_by: Mapped[str] = mapped_column(String(100))
@@ -84,8 +90,8 @@ class Document(Base):
 
 
 class RegistrySequence(Base):
-    """The running number of the registry, per prefix (a call's, see Call.registry_prefix) and
-    year of arrival."""
+    """The running number of the registry's cases, per prefix (a call's, see
+    Call.registry_prefix) and year of the case's first document."""
 
     __tablename__ = "registry_sequences"
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import Select, exists, or_, select
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy.orm import Session, contains_eager
 
 from app.auth.models import Organisation, User
 from app.calls.models import Call
@@ -93,9 +93,9 @@ def _like(text: str) -> str:
 def search_cases(
     session: Session, user: User, filters: CaseFilters, *, after: str | None = None
 ) -> Page[Case]:
-    """A page of the cases the user may see that match, newest first: project, applicant or
-    registry number contain the search text (case-insensitive); call, phase, application
-    object and open/closed. ``after``: the cursor of the page before."""
+    """A page of the cases the user may see that match, newest first: project, applicant, case
+    number or a document's number contain the search text (case-insensitive); call, phase,
+    application object and open/closed. ``after``: the cursor of the page before."""
     query = select(Case).outerjoin(Organisation, Case.organisation_id == Organisation.id)
     if filters.q:
         pattern = _like(filters.q)
@@ -107,6 +107,7 @@ def search_cases(
             or_(
                 Case.project_name.ilike(pattern, escape="\\"),
                 Organisation.name.ilike(pattern, escape="\\"),
+                Case.case_number.ilike(pattern, escape="\\"),
                 registry,
             )
         )
@@ -125,7 +126,7 @@ def search_cases(
     values = decode_cursor(after, keys) if after else None
     if values is not None and None not in values:  # both keys are never empty
         query = query.where(rows_after(keys, values, descending=True))
-    query = query.options(contains_eager(Case.organisation), selectinload(Case.documents))
+    query = query.options(contains_eager(Case.organisation))
     found = list(
         session.scalars(query.order_by(*(key.desc() for key in keys)).limit(PAGE_SIZE + 1))
     )

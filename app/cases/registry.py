@@ -1,4 +1,11 @@
-"""The registry office: numbers every sent document and acknowledges its receipt at once."""
+"""The registry office: files each case under one case number when its first document arrives
+(VN/12/2021), numbers every document of the case inside it (VN/12/2021-1, -2, ...), received
+or sent, and acknowledges a received document at once.
+
+The formats are the call's (Call.registry_formats, checked by app/calls/settings.py): the case
+number holds the prefix, the running number and the year; a document number holds the case
+number and the document's number in the case.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.attachments.operations import bind_unsent_attachments
+from app.calls.models import Call
 from app.cases.models import Case, Document, RegistrySequence
 from app.cases.queries import case_of_instance
 from app.notifications.operations import notify_case
@@ -22,11 +31,28 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 DOCUMENT_KINDS = ("idea_proposal", "application", "supplement")  # received from applicants
 
 
-def next_registry_number(session: Session, prefix: str, received_at: datetime) -> str:
-    """'<prefix>/<n>/<year>' (VN/1/2021): numbered per prefix and year of arrival in Helsinki
-    time, by one statement that inserts the year's first number or counts on (no two
-    registrations, even of the year's first document, can get the same number)."""
-    year = received_at.astimezone(HELSINKI).year
+def _fill(template: str, values: dict[str, str]) -> str:
+    """The placeholders of a format replaced (nothing else of str.format: a format is data)."""
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
+def case_number_of(call: Call, number: int, year: int) -> str:
+    case_format, _document = call.registry_formats
+    return _fill(
+        case_format, {"prefix": call.registry_prefix, "number": str(number), "year": str(year)}
+    )
+
+
+def document_number_of(call: Call, case_number: str, number: int) -> str:
+    _case, document_format = call.registry_formats
+    return _fill(document_format, {"case": case_number, "document": str(number)})
+
+
+def next_running_number(session: Session, prefix: str, year: int) -> int:
+    """The next case number of ``prefix`` in ``year``, by one statement that inserts the year's
+    first number or counts on (no two cases, even the year's first ones, get the same)."""
     statement = upsert(
         session,
         RegistrySequence,
@@ -34,8 +60,36 @@ def next_registry_number(session: Session, prefix: str, received_at: datetime) -
         key=("prefix", "year"),
         update={"last_number": RegistrySequence.last_number + 1},
     ).returning(RegistrySequence.last_number)
-    number = session.execute(statement).scalar_one()
-    return f"{prefix}/{number}/{year}"
+    return int(session.execute(statement).scalar_one())
+
+
+def number_document(session: Session, case: Case, received_at: datetime) -> str:
+    """The number of the case's next document (VN/12/2021-3), and the case's own number first
+    when this is its first document (VN/12/2021, running per prefix and year of arrival in
+    Helsinki time). One statement counts the case's documents on and locks its row, so that
+    two documents of one case never share a number."""
+    session.flush()  # the case row is there to count on
+    counted, filed_as = session.execute(
+        update(Case)
+        .where(Case.id == case.id)
+        .values(last_document_number=Case.last_document_number + 1)
+        .returning(Case.last_document_number, Case.case_number)
+        .execution_options(synchronize_session=False)
+    ).one()
+    set_committed_value(case, "last_document_number", counted)
+    if filed_as is None:
+        year = received_at.astimezone(HELSINKI).year
+        running = next_running_number(session, case.call.registry_prefix, year)
+        filed_as = case_number_of(case.call, running, year)
+        case.case_number = filed_as
+    else:
+        set_committed_value(case, "case_number", filed_as)
+    return document_number_of(case.call, filed_as, counted)
+
+
+def next_document_number(case: Case) -> str:
+    """The number the case's next document would get (a preview's; nothing is counted)."""
+    return document_number_of(case.call, case.case_number or "", case.last_document_number + 1)
 
 
 def _sent_form(session: Session, instance_id: int) -> dict[str, Any]:
@@ -56,7 +110,7 @@ def register_document(call: ServiceCall) -> dict[str, Any]:
         raise ValueError(f"unknown document kind {kind!r}")
     session = call.session
     case = case_of_instance(session, call.instance)
-    number = next_registry_number(session, case.call.registry_prefix, call.now)
+    number = number_document(session, case, call.now)
     document = Document(
         case_id=case.id,
         kind=kind,
@@ -73,7 +127,11 @@ def register_document(call: ServiceCall) -> dict[str, Any]:
             "attachments": bind_unsent_attachments(session, case, document)
         }
     notify_case(session, case, "receipt", {"document": document}, data=document.data)
-    return {"registry_number": number, "received_at": call.now.isoformat()}
+    return {
+        "registry_number": number,
+        "case_number": case.case_number,
+        "received_at": call.now.isoformat(),
+    }
 
 
 def received_now(session: Session, case: Case) -> Document | None:
@@ -90,7 +148,7 @@ def register_outgoing(
         case_id=case.id,
         kind=kind,
         outgoing=True,
-        registry_number=next_registry_number(session, case.call.registry_prefix, now),
+        registry_number=number_document(session, case, now),
         received_at=now,
         data=letter,
         sent_by=sent_by,

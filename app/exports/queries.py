@@ -36,15 +36,11 @@ def _cases(session: Session, call: Call) -> list[Case]:
     )
 
 
-def _registry_numbers(case: Case) -> str:
-    return ", ".join(document.registry_number for document in case.documents)
-
-
 def applications(session: Session, call: Call) -> Sheet:
     rows = [
         [
             case.key,
-            _registry_numbers(case),
+            case.case_number or "",
             case.project_name or "",
             case.applicant_name,
             case.application_object or "",
@@ -58,7 +54,7 @@ def applications(session: Session, call: Call) -> Sheet:
     ]
     headings = [
         _l("Case"),
-        _l("Registry number"),
+        _l("Case number"),
         _l("Project"),
         _l("Applicant"),
         _l("Application object"),
@@ -107,10 +103,17 @@ def evaluations(session: Session, call: Call, user: User, language: str) -> Shee
 
 
 def ranking(session: Session, call: Call) -> Sheet:
+    numbers = {
+        case_id: number
+        for case_id, number in session.execute(
+            select(Case.id, Case.case_number).where(Case.call_id == call.id)
+        )
+    }
     rows = [
         [
             position,
             row["case_key"],
+            numbers.get(row["case_id"]) or "",
             row["project_name"],
             row["applicant"],
             row["object"],
@@ -123,6 +126,7 @@ def ranking(session: Session, call: Call) -> Sheet:
     headings = [
         _l("Rank"),
         _l("Case"),
+        _l("Case number"),
         _l("Project"),
         _l("Applicant"),
         _l("Application object"),

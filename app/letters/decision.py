@@ -52,7 +52,8 @@ def decision_letter(
     case: Case, data: dict[str, Any], decision_number: str, now: datetime
 ) -> dict[str, Any]:
     """The letter, every text in the case language: what the registry files and the PDF
-    shows. ``data``: the case's task data (its ``decision`` as the decision maker sent it)."""
+    shows. ``data``: the case's task data (its ``decision`` as the decision maker sent it);
+    ``decision_number``: the letter's number in the case (it cites the case number too)."""
     language = letter_language(case)
     config = case.call.config
     decision = data.get("decision") or {}
@@ -70,7 +71,7 @@ def decision_letter(
         "authority": authority,
         "call_title": case.call.title_in(language),
         "project_name": case.project_name or data.get("project_name", ""),
-        "case_number": application.registry_number if application else "",
+        "case_number": case.case_number or "",
         "received": format_day(
             application.received_at.astimezone(HELSINKI).date() if application else None,
             language,
@@ -123,9 +124,11 @@ def decision_letter(
         "language": language,
         "authority": authority,
         "heading": say("document"),
+        "number": decision_number,
         "facts": [
             (say("date"), decision_date),
-            (say("number"), decision_number),
+            (say("number"), case.case_number or ""),
+            (say("document_number"), decision_number),
         ],
         "recipient": {
             "label": say("recipient"),

@@ -8,6 +8,7 @@ WORDS: dict[str, dict[str, str]] = {
     "document": {"fi": "PÄÄTÖS", "sv": "BESLUT", "en": "DECISION"},
     "date": {"fi": "Päivämäärä", "sv": "Datum", "en": "Date"},
     "number": {"fi": "Dnro", "sv": "Dnr", "en": "Ref."},
+    "document_number": {"fi": "Asiakirja", "sv": "Handling", "en": "Document"},
     "recipient": {"fi": "Vastaanottaja", "sv": "Mottagare", "en": "Recipient"},
     "business_id": {"fi": "Y-tunnus", "sv": "FO-nummer", "en": "Business ID"},
     "matter": {"fi": "Asia", "sv": "Ärende", "en": "Matter"},

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
-from app.calls.models import in_language
-from app.cases.queries import application_document
-from app.i18n.labels import date_fi
-from app.letters.decision import format_euros
+from app.notifications.compose import compose_email, email_language
 from app.notifications.models import Notice, NoticeRead
 from app.notifications.queries import case_label, newest_visible, user_by_name
-from app.notifications.texts import BODIES, DECISION_TEXTS, DOCUMENT_KINDS, SUBJECTS
+from app.notifications.texts import DOCUMENT_KINDS
 from app.timefmt import format_helsinki
 from app.upsert import upsert
 from workflows import clock_now, wall_now
@@ -30,107 +24,6 @@ if TYPE_CHECKING:
     from app.cases.models import Case
 
 
-def recipients(
-    session: Session, case: Case, data: Mapping[str, Any] | None = None, *, partners: bool = False
-) -> list[str]:
-    """The active people of the case's organisation (for a case without one, who started it);
-    with ``partners``, then the contact of every partner in the case data (the idea proposal's
-    partners). Each address once, compared without regard to case."""
-    if case.organisation_id is not None:
-        who = User.organisation_id == case.organisation_id
-    else:
-        who = User.username == case.created_by
-    users = session.scalars(select(User).where(who, User.is_active)).all()
-    addresses = sorted(user.email for user in users if user.email)
-    if partners:
-        addresses += partner_contacts(data or {})
-    return _each_once(addresses)
-
-
-def partner_contacts(data: Mapping[str, Any]) -> list[str]:
-    """The email addresses of the partners' contact persons in a case's data, in form order."""
-    partners = data.get("partners")
-    if not isinstance(partners, list):
-        return []
-    found = (_address(p.get("email")) for p in partners if isinstance(p, dict))
-    return [address for address in found if address]
-
-
-def _address(value: Any) -> str | None:
-    """An address as the form accepts it, fit for a To header; None for anything else (the
-    partners of a case sent before they had contacts have none)."""
-    if not isinstance(value, str) or len(value.strip()) > 254:
-        return None
-    value = value.strip()
-    local, at, domain = value.rpartition("@")
-    plain = all(not c.isspace() and c.isprintable() and c not in ",;<>" for c in value)
-    return value if plain and at and local and domain else None
-
-
-def _each_once(addresses: Iterable[str]) -> list[str]:
-    seen: set[str] = set()
-    unique = []
-    for address in addresses:
-        if address.casefold() not in seen:
-            seen.add(address.casefold())
-            unique.append(address)
-    return unique
-
-
-def _period(period: dict[str, Any]) -> str:
-    return f"{date_fi(period.get('start'))} – {date_fi(period.get('end'))}"
-
-
-def _case_number(case: Case) -> str:
-    document = application_document(case)
-    return document.registry_number if document is not None else ""
-
-
-def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    webinar = data.get("webinar") or case.call.webinar or {}
-    decision = data.get("decision") or {}
-    language = case.language
-    context: dict[str, Any] = defaultdict(
-        str,
-        project_name=case.project_name or data.get("project_name", ""),
-        call_title=case.call.title_in(language),
-        webinar_title=in_language(webinar.get("title"), language),
-        webinar_location=in_language(webinar.get("location"), language),
-        supplement_request=data.get("supplement_request", ""),
-        supplement_due=data.get("supplement_due", ""),
-        feedback=data.get("feedback", ""),
-        amount=format_euros(decision.get("amount", 0), language),
-        justification=decision.get("justification", ""),
-        decision_text=DECISION_TEXTS[bool(decision.get("granted"))][language],
-        period=_period(case.call.config.get("funding_period") or {}),
-        reporting_deadline=date_fi(case.call.config.get("reporting_deadline")),
-    )
-    if webinar.get("starts_at"):
-        starts = datetime.fromisoformat(webinar["starts_at"])
-        context["webinar_date"] = format_helsinki(starts, "%d.%m.%Y")
-        context["webinar_time"] = format_helsinki(starts)
-    document = extra.get("document")
-    if document is None:
-        context["registry_number"] = _case_number(case)
-        context["decision_number"] = extra.get("decision_number", "")
-    else:
-        context.update(
-            registry_number=document.registry_number,
-            received_at=format_helsinki(document.received_at, seconds=True),
-            document_kind=DOCUMENT_KINDS.get(document.kind, {}).get(
-                language, document.kind.replace("_", " ")
-            ),
-        )
-    if extra.get("document_kind"):
-        kind = extra["document_kind"]
-        context["document_kind"] = DOCUMENT_KINDS.get(kind, {}).get(
-            language, kind.replace("_", " ")
-        )
-    if extra.get("deadline"):
-        context["deadline"] = format_helsinki(extra["deadline"])
-    return context
-
-
 def notify_case(
     session: Session,
     case: Case,
@@ -140,40 +33,22 @@ def notify_case(
     *,
     partners: bool = False,
 ) -> dict[str, str]:
-    """Queue one email to every active person of the case's organisation (with ``partners``,
-    and to the partners' contacts), in the case language; returns the letter (subject, body,
-    language)."""
-    extra = extra or {}
-    language = case.language if case.language in ("fi", "sv", "en") else "fi"
-    context = _context(case, data or {}, extra)
-    payload: dict[str, Any] = {
-        "to": recipients(session, case, data, partners=partners),
-        "subject": SUBJECTS[template][language].format_map(context),
-        "body": BODIES[template][language].format_map(context),
-        "template": template,
-        "case_id": case.id,
-    }
-    if template == "webinar_invitation":
-        webinar = (data or {}).get("webinar") or case.call.webinar or {}
-        # The invitation itself is made when the email goes out (app/notifications/mail.py).
-        payload["calendar"] = {
-            "webinar": webinar,
-            "uid": f"webinar-{case.call.key}",
-            "language": language,
-            "organizer": in_language(case.call.config.get("authority"), language, "grantflow"),
-        }
-    if extra.get("attachment"):
-        filename, content = extra["attachment"]
-        payload["attachments"] = [
-            {
-                "filename": filename,
-                "content_type": "application/pdf",
-                "base64": base64.b64encode(content).decode("ascii"),
-            }
-        ]
+    """Queue the email ``template`` (compose_email) to the people of the case (with
+    ``partners``, and to the partners' contacts), in the case language; returns the letter
+    (subject, body, language)."""
+    payload = compose_email(session, case, template, extra, data, partners=partners)
+    return queue_email(session, case, payload)
+
+
+def queue_email(session: Session, case: Case, payload: dict[str, Any]) -> dict[str, str]:
+    """Queue a composed email (when it has someone to go to); returns the letter."""
     if payload["to"]:
         queue_message(session, kind="email", payload=payload, instance=case.instance)
-    return {"subject": payload["subject"], "body": payload["body"], "language": language}
+    return {
+        "subject": payload["subject"],
+        "body": payload["body"],
+        "language": email_language(case),
+    }
 
 
 # In-app notices, for what one save of an instance brought (the engine's after-save hook,

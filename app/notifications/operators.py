@@ -11,8 +11,8 @@ from sqlalchemy import select
 from app.cases.models import Case, TaskDraft
 from app.cases.queries import case_of_instance
 from app.cases.registry import register_outgoing
-from app.letters.decision import decision_letter, letter_pdf
-from app.notifications.operations import create_reminder_notice, notify_case
+from app.notifications.compose import compose_decision
+from app.notifications.operations import create_reminder_notice, notify_case, queue_email
 from workflows import ServiceCall, register_operator
 from workflows.models import HumanTask
 
@@ -118,18 +118,17 @@ def _decision_letter(call: ServiceCall, case: Case) -> dict[str, Any]:
     """File the decision under its number, draw its PDF from the filed content, and email it
     to the applicant and the partners' contacts with the PDF attached."""
     document = register_outgoing(call.session, case, "decision", {}, call.now, call.actor.username)
-    letter = decision_letter(case, call.data, document.registry_number, call.now)
-    document.pdf = letter_pdf(letter)
-    filename = f"{document.registry_number.replace('/', '-')}.pdf"
-    email = notify_case(
+    decision = compose_decision(
         call.session,
         case,
-        "decision_letter",
-        {"attachment": (filename, document.pdf), "decision_number": document.registry_number},
-        data=call.data,
+        call.data,
+        document.registry_number,
+        call.now,
         partners=TEMPLATES["decision_letter"].partners,
     )
-    document.data = email | {"letter": letter, "filename": filename}
+    document.pdf = decision.pdf
+    email = queue_email(call.session, case, decision.email)
+    document.data = email | {"letter": decision.letter, "filename": decision.filename}
     return {
         "template": "decision_letter",
         "sent_at": call.now.isoformat(),

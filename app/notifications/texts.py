@@ -43,11 +43,14 @@ SUBJECTS: dict[str, dict[str, str]] = {
 BODIES: dict[str, dict[str, str]] = {
     "receipt": {
         "fi": "Asiakirjanne ({document_kind}) on vastaanotettu {received_at}.\n"
-        "Diaarinumero: {registry_number}\nHanke: {project_name}\nHaku: {call_title}\n",
+        "Diaarinumero: {case_number}\nAsiakirjan numero: {registry_number}\n"
+        "Hanke: {project_name}\nHaku: {call_title}\n",
         "sv": "Ert dokument ({document_kind}) har tagits emot {received_at}.\n"
-        "Diarienummer: {registry_number}\nProjekt: {project_name}\nAnsökan: {call_title}\n",
+        "Diarienummer: {case_number}\nHandlingens nummer: {registry_number}\n"
+        "Projekt: {project_name}\nAnsökan: {call_title}\n",
         "en": "Your document ({document_kind}) was received on {received_at}.\n"
-        "Registry number: {registry_number}\nProject: {project_name}\nCall: {call_title}\n",
+        "Case number: {case_number}\nDocument number: {registry_number}\n"
+        "Project: {project_name}\nCall: {call_title}\n",
     },
     "webinar_invitation": {
         "fi": "Tervetuloa hakijoiden webinaariin {webinar_time}, {webinar_location}.\n"
@@ -63,7 +66,7 @@ BODIES: dict[str, dict[str, str]] = {
         "en": "Please supplement your application by {supplement_due}:\n{supplement_request}\n",
     },
     "decision_letter": {
-        "fi": "Hanke: {project_name} ({registry_number})\n"
+        "fi": "Hanke: {project_name} ({case_number})\n"
         "Päätös: {decision_text}\n"
         "Myönnetty määrä: {amount}\n"
         "Perustelut: {justification}\n\n"
@@ -71,7 +74,7 @@ BODIES: dict[str, dict[str, str]] = {
         "raportointivelvoitteet sekä oikaisuvaatimusohje: päätökseen tyytymätön voi vaatia "
         "oikaisua 30 päivän kuluessa päätöksen tiedoksisaannista (valtionavustuslaki 34 §, "
         "hallintolaki 49 c §).\n",
-        "sv": "Projekt: {project_name} ({registry_number})\n"
+        "sv": "Projekt: {project_name} ({case_number})\n"
         "Beslut: {decision_text}\n"
         "Beviljat belopp: {amount}\n"
         "Motivering: {justification}\n\n"
@@ -79,7 +82,7 @@ BODIES: dict[str, dict[str, str]] = {
         "understödet, rapporteringsskyldigheterna och anvisningen om begäran om omprövning: den "
         "som är missnöjd med beslutet kan begära omprövning inom 30 dagar från delfåendet "
         "(statsunderstödslagen 34 §, förvaltningslagen 49 c §).\n",
-        "en": "Project: {project_name} ({registry_number})\n"
+        "en": "Project: {project_name} ({case_number})\n"
         "Decision: {decision_text}\n"
         "Amount granted: {amount}\n"
         "Justification: {justification}\n\n"

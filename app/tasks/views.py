@@ -304,7 +304,9 @@ def _receipt(owner: Owner, instance: WorkflowInstance, title: str, arrival: date
         flash(_("“%(title)s” was sent.", title=title), "success")
         return redirect(_back(owner))
     received_text = _(
-        "Received. Registry number %(number)s, arrived %(time)s. A receipt was emailed to you.",
+        "Received. Case number %(case)s, document number %(number)s, arrived %(time)s. A "
+        "receipt was emailed to you.",
+        case=owner.case.case_number,
         number=received.registry_number,
         time=format_helsinki(received.received_at, seconds=True),
     )

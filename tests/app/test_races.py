@@ -1,5 +1,5 @@
 """Races the storm found, each made to happen on purpose (PostgreSQL, threads released at once
-by a barrier): the year's first registry numbers, two first draft saves of one task, and a
+by a barrier): the year's first case numbers, two first draft saves of one task, and a
 draft saved while the same task is being sent."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.cases.models import TaskDraft
-from app.cases.registry import next_registry_number
+from app.calls.models import Call
+from app.cases.models import Case, TaskDraft
+from app.cases.registry import number_document
 from app.extensions import db
 from tests.app.cases.helpers import open_case
 
@@ -50,19 +51,59 @@ def at_once(work: Callable[[int], Any], count: int) -> list[Any]:
     return results
 
 
-def test_the_first_registry_numbers_of_a_year_taken_at_once_are_all_different(engine):
+@pytest.fixture
+def cases(engine, demo) -> list[int]:
+    """AT_ONCE cases of the demo call, none with a document yet."""
+    now = datetime(2022, 1, 3, 9, 0, tzinfo=UTC)
+    with Session(engine) as session:
+        call = session.scalars(select(Call).where(Call.key == "regional-networks-2021")).one()
+        made = [
+            Case(call_id=call.id, created_by="applicant", created_at=now, updated_at=now)
+            for _ in range(AT_ONCE)
+        ]
+        session.add_all(made)
+        session.commit()
+        return [case.id for case in made]
+
+
+def number_at_once(engine, case_ids: list[int]) -> list[tuple[str | None, str]]:
+    """Each thread numbers a document of its case and commits: (case number, document number)."""
     received = datetime(2022, 1, 3, 9, 0, tzinfo=UTC)
 
-    def register(_n: int) -> str:
+    def register(n: int) -> tuple[str | None, str]:
         with Session(engine) as session:
-            number = next_registry_number(session, "RACE", received)
+            case = session.get_one(Case, case_ids[n])
+            number = number_document(session, case, received)
             session.commit()
-            return number
+            return case.case_number, number
 
-    numbers = at_once(register, AT_ONCE)
-    assert sorted(numbers, key=lambda n: int(n.split("/")[1])) == [
-        f"RACE/{n}/2022" for n in range(1, AT_ONCE + 1)
-    ]
+    return at_once(register, len(case_ids))
+
+
+def test_the_first_documents_of_cases_registered_at_once_get_distinct_case_numbers(engine, cases):
+    numbered = number_at_once(engine, cases)
+
+    case_numbers = sorted((number for number, _document in numbered), key=_running)
+    assert case_numbers == [f"VN/{n}/2022" for n in range(1, AT_ONCE + 1)]
+    assert all(document == f"{case}-1" for case, document in numbered)
+    # their second documents at once: numbered on inside each case
+    again = number_at_once(engine, cases)
+    assert [document for _case, document in again] == [f"{case}-2" for case, _ in numbered]
+
+
+def test_documents_of_one_case_registered_at_once_are_numbered_in_turn_under_one_number(
+    engine, cases
+):
+    numbered = number_at_once(engine, [cases[0]] * AT_ONCE)
+
+    assert {case for case, _document in numbered} == {"VN/1/2022"}
+    assert sorted(document for _case, document in numbered) == sorted(
+        f"VN/1/2022-{n}" for n in range(1, AT_ONCE + 1)
+    )
+
+
+def _running(case_number: str | None) -> int:
+    return int(str(case_number).split("/")[1])
 
 
 def two_browsers_on_one_task(signed_in, csrf_token, form: dict[str, str]):

@@ -102,10 +102,17 @@ def test_the_demo_accounts_walk_the_call_from_idea_to_decision(
     assert "decision_letter" in templates
 
     # The registry filed the letters the ministry sent as documents of the case, numbered in turn.
-    assert "Webinar invitation</a></td><td>VN/2/2021</td><td>Sent to the applicant" in case_page
-    assert "Decision</a></td><td>VN/4/2021</td><td>Sent to the applicant" in case_page
+    # One case number; the documents, received and sent, are numbered inside it in turn.
+    assert '<dt>Case number</dt><dd class="case-number">VN/1/2021</dd>' in case_page
+    assert "Idea proposal</a></td><td>VN/1/2021-1</td><td>Received" in case_page
+    assert "Webinar invitation</a></td><td>VN/1/2021-2</td><td>Sent to the applicant" in case_page
+    assert "Application</a></td><td>VN/1/2021-3</td><td>Received" in case_page
+    assert "Decision</a></td><td>VN/1/2021-4</td><td>Sent to the applicant" in case_page
     decision = applicant.get("/cases/1/documents/4").get_data(as_text=True)
-    assert "<dt>Registry number</dt><dd>VN/4/2021</dd>" in decision
+    assert "<dt>Case number</dt><dd>VN/1/2021</dd>" in decision
+    assert "<dt>Document number</dt><dd>VN/1/2021-4</dd>" in decision
+    assert "Hanke: Lakeland growth corridor (VN/1/2021)" in decision
+    assert "Päätös VN/1/2021-4 on liitteenä" in decision
     # on the call's clock (moved to 16:15:01; it runs on at wall speed while the test works)
     assert re.search(r"<dt>Sent</dt><dd>2\.6\.2021 16:1[5-9]:\d\d \(UTC\+03:00\)</dd>", decision)
     assert "Myönnetty määrä: 300\u00a0000 euroa" in decision  # Babel's Finnish figures

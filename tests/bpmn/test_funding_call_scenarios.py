@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -161,7 +162,16 @@ def test_idea_senders_get_receipts_with_distinct_registry_numbers_and_the_webina
     invitations = rehearsal.emails("webinar_invitation")
 
     assert len(numbers) == len(set(numbers)) == 7  # 4 ideas, 2 applications, 1 supplement
-    assert all(number.startswith("VN/") and number.endswith("/2021") for number in numbers)
+    # one case number per case, given with its idea; its documents numbered inside it in turn
+    case_numbers = [case.case_number for case in walk.all if case.received]
+    assert len(set(case_numbers)) == 4
+    assert all(re.fullmatch(r"VN/[1-9][0-9]*/2021", number) for number in case_numbers)
+    for case in walk.all:
+        filed = sorted(case.documents, key=lambda document: document.id)
+        assert [document.registry_number for document in filed] == [
+            f"{case.case_number}-{n}" for n in range(1, len(filed) + 1)
+        ]
+        assert not filed or filed[0].kind == "idea_proposal"
     assert sorted(receipt["subject"].split()[-1] for receipt in receipts) == sorted(numbers)
     assert {receipt["case_id"] for receipt in receipts} == {d.case_id for d in documents}
     first_receipt_of_a = next(r for r in receipts if r["case_id"] == walk.a.id)
@@ -386,7 +396,6 @@ def test_each_applicant_gets_the_decision_as_a_pdf_letter_filed_in_the_registry(
     emails = {e["case_id"]: e for e in rehearsal.emails("decision_letter")}
     for case in (a, b):
         (decision,) = [d for d in case.documents if d.kind == "decision"]
-        application = next(d for d in case.documents if d.kind == "application")
         (attached,) = emails[case.id]["attachments"]
         assert attached["filename"] == decision.registry_number.replace("/", "-") + ".pdf"
         assert base64.b64decode(attached["base64"]) == decision.pdf
@@ -394,8 +403,12 @@ def test_each_applicant_gets_the_decision_as_a_pdf_letter_filed_in_the_registry(
         text = " ".join(" ".join(pages).split())
         today = clock_now(rehearsal.call.clock).astimezone(HELSINKI)
         decided = f"{today.day}.{today.month}.{today.year}"
-        assert f"PÄÄTÖS Päivämäärä {decided} Dnro {decision.registry_number}" in text
-        assert f"dnro {application.registry_number}" in text  # the application's number
+        assert decision.registry_number.startswith(f"{case.case_number}-")
+        assert (
+            f"PÄÄTÖS Päivämäärä {decided} Dnro {case.case_number} "
+            f"Asiakirja {decision.registry_number}"
+        ) in text
+        assert f"dnro {case.case_number}" in text  # the case the application is filed in
         assert f"Valtioneuvosto on yleisistunnossaan {decided} päättänyt" in text
         assert "Allekirjoittaja: Elinkeinoministeri Mika Lintilä" in text
         assert "Esittelijä: Erityisasiantuntija Petra Stenfors" in text

@@ -77,7 +77,7 @@ def test_the_case_migrated_to_a_fixed_version_goes_on_when_the_incident_is_retri
 
     assert again is None
     assert rehearsal.session.get(Incident, incident.id).status == "retried"
-    assert [d.registry_number for d in case.documents] == ["VN/1/2021"]
+    assert [d.registry_number for d in case.documents] == ["VN/1/2021-1"]
     assert case.phase == "Waiting for: Webinar invitation"
     assert kinds(rehearsal, case)[-2:] == ["instance_migrated", "incident_retried"]
     rehearsal.move_clock("2021-04-15 16:15:01")

@@ -68,6 +68,6 @@ def test_a_case_that_starts_waiting_after_the_invitation_was_sent_still_gets_it(
 
     assert rehearsal.case_ids_emailed("webinar_invitation") == {case.id}
     assert [d.registry_number for d in rehearsal.session.get(Case, case.id).documents] == [
-        "VN/1/2021",
-        "VN/2/2021",  # the invitation, filed as an outgoing letter
+        "VN/1/2021-1",
+        "VN/1/2021-2",  # the invitation, filed as an outgoing letter
     ]

@@ -44,9 +44,10 @@ def test_two_calls_run_side_by_side_on_their_own_clocks(rehearsal):
     assert clock_now(call_2022.clock).year == 2022
     case_2021 = send_idea(rehearsal, call_2021, "applicant", "Network 2021")
     case_2022 = send_idea(rehearsal, call_2022, "applicant", "Network 2022")
-    # Each call numbers its documents by the year of its own clock.
-    assert [d.registry_number for d in case_2021.documents] == ["VN/1/2021"]
-    assert [d.registry_number for d in case_2022.documents] == ["VN/1/2022"]
+    # Each call numbers its cases by the year of its own clock.
+    assert (case_2021.case_number, case_2022.case_number) == ("VN/1/2021", "VN/1/2022")
+    assert [d.registry_number for d in case_2021.documents] == ["VN/1/2021-1"]
+    assert [d.registry_number for d in case_2022.documents] == ["VN/1/2022-1"]
 
     move_rehearsal_clock(rehearsal.session, call_2021, helsinki("2021-04-15 16:15:01"))
     rehearsal.session.commit()

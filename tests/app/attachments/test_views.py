@@ -54,7 +54,7 @@ def test_attachments_go_with_the_application_and_can_no_longer_be_removed(
         post(invited, csrf_token, application, {**APPLICATION, "action": "send"}).status_code == 302
     )
     page = invited.get("/cases/1/attachments").get_data(as_text=True)
-    assert "Sent with VN/3/2021" in page  # VN/2/2021 is the webinar invitation sent to them
+    assert "Sent with VN/1/2021-3" in page  # VN/1/2021-2 is the webinar invitation sent to them
     removed = post(invited, csrf_token, "/cases/1/attachments/1/remove", {})
     assert removed.status_code == 403  # the application is sent: no more changes
     assert stored(app)[0] == 1

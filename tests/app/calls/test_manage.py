@@ -111,6 +111,16 @@ def test_a_copy_with_new_dates_money_and_evaluators_is_saved_as_a_draft(
         (lambda d: d.update(evaluators=[]), "evaluators", "needs this"),
         (lambda d: d.update(phases=d["phases"][1:]), "phases", "key “idea”"),
         (lambda d: d.update(key="Bad Key!"), "key", "lower-case letters"),
+        (
+            lambda d: d.update(registry_format={"case": "{prefix}/{year}"}),
+            "registry_format.case",
+            "Write {prefix}, {number} and {year} once each",
+        ),
+        (
+            lambda d: d.update(registry_format={"document": "{case}"}),
+            "registry_format.document",
+            "Write {case} and {document} once each",
+        ),
     ],
 )
 def test_a_bad_setting_is_refused_next_to_its_field(app, owner, csrf_token, change, field, message):

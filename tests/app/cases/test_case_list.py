@@ -23,12 +23,15 @@ def listed(client, **params):
     ]
 
 
-def test_case_list_search_matches_project_applicant_and_registry_number(signed_in, three_cases):
+def test_case_list_search_matches_project_applicant_and_case_or_document_number(
+    signed_in, three_cases
+):
     specialist = signed_in("specialist")
     assert listed(specialist) == ["Lakeland growth corridor", "Arctic corridor", "case-3"]
     assert listed(specialist, q="lakeland") == ["Lakeland growth corridor"]
     assert listed(specialist, q="Pohjoisin") == ["Arctic corridor"]
     assert listed(specialist, q="VN/2/2021") == ["Arctic corridor"]
+    assert listed(specialist, q="VN/1/2021-2") == ["Lakeland growth corridor"]  # its invitation
     assert listed(specialist, q="100%") == []
 
 

@@ -24,13 +24,14 @@ def sheet_of(response):
     return load_workbook(BytesIO(response.data)).active
 
 
-def test_a_specialist_downloads_the_applications_with_their_registry_numbers(signed_in, two_ideas):
+def test_a_specialist_downloads_the_applications_with_their_case_numbers(signed_in, two_ideas):
     sheet = sheet_of(signed_in("specialist").get(URL.format(kind="applications")))
 
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Case", "Registry number", "Project")
+    assert rows[0][:3] == ("Case", "Case number", "Project")
     projects = {row[2]: row[1] for row in rows[1:]}
     assert projects["Lakeland growth corridor"] == "VN/1/2021"
+    assert sorted(projects.values()) == ["VN/1/2021", "VN/2/2021"]
     assert len(rows) == 3
 
 

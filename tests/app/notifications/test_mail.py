@@ -88,8 +88,9 @@ def test_the_receipt_is_sent_once_over_smtp(mail_app, smtp, send_idea):
     assert worker.run_once(mail_app)["sent"] == 0
     [receipt] = inbox.messages
     assert receipt["To"] == "applicant@demo.grantflow.example"
-    assert receipt["Subject"] == "Vastaanottokuittaus VN/1/2021"
+    assert receipt["Subject"] == "Vastaanottokuittaus VN/1/2021-1"
     assert "(UTC+02:00)" in receipt.get_content()
+    assert "Diaarinumero: VN/1/2021\r\nAsiakirjan numero: VN/1/2021-1\r\n" in receipt.get_content()
 
 
 def test_a_failed_send_is_kept_and_retried_later(app, demo, send_idea):
@@ -157,4 +158,4 @@ def test_without_a_mail_server_mails_are_written_to_the_instance_folder(
     assert worker.run_once(app)["sent"] == 1
     [written] = (tmp_path / "mail").glob("*.eml")
     mail = message_from_bytes(written.read_bytes(), policy=policy.default)
-    assert mail["Subject"] == "Vastaanottokuittaus VN/1/2021"
+    assert mail["Subject"] == "Vastaanottokuittaus VN/1/2021-1"

@@ -35,11 +35,13 @@ def test_sending_the_idea_registers_it_and_shows_the_receipt(app, signed_in, csr
     response = send(applicant, url, idea_form, csrf_token)
     assert response.headers["Location"] == "/cases/1/documents/1"
     receipt = applicant.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Received. Registry number VN/1/2021, arrived 16.3.2021 09:0" in receipt
+    assert (
+        "Received. Case number VN/1/2021, document number VN/1/2021-1, arrived 16.3.2021 09:0"
+    ) in receipt
     assert "(UTC+02:00)" in receipt
     assert "<dt>Project name</dt><dd>Lakeland growth corridor</dd>" in receipt
     case_page = applicant.get("/cases/1").get_data(as_text=True)
-    assert "VN/1/2021" in case_page
+    assert '<dt>Case number</dt><dd class="case-number">VN/1/2021</dd>' in case_page
     assert "Completed “Write and send the idea proposal”" in case_page
 
 
