@@ -131,12 +131,14 @@ def register_blueprints(app: Flask) -> None:
     from app.cases.views import bp as cases_bp
     from app.notifications import operators  # noqa: F401 - registers the notify operator
     from app.organisations.views import bp as organisations_bp
+    from app.tasks.preview_views import bp as task_previews_bp
     from app.tasks.views import bp as tasks_bp
 
     app.register_blueprint(cases_bp)
     app.register_blueprint(attachments_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(tasks_bp)
+    app.register_blueprint(task_previews_bp)
     cli.init_app(app)
 
     from app.calls.overview_views import bp as call_overview_bp

@@ -111,6 +111,37 @@ class FormRefused(Exception):
         self.data, self.errors = data, errors
 
 
+@dataclass(frozen=True)
+class TaskForm:
+    """A task's form as sent: its schemas, the data read from it (with the task's server-side
+    values) and what is wrong with it, by field ({}: it may be sent)."""
+
+    schema: dict[str, Any]
+    ui_schema: dict[str, Any]
+    sent: dict[str, Any]
+    errors: dict[str, str]
+
+
+def read_task_form(
+    session: Session,
+    call: Call,
+    view: TaskView,
+    *,
+    fields: MultiDict[str, str] | None = None,
+    data: dict[str, Any] | None = None,
+    language: str = "en",
+    fixed: dict[str, Any] | None = None,
+) -> TaskForm:
+    """Read and check a task's form as a send does (the posted ``fields``, or the typed
+    ``data``; ``fixed``: values a button stands for, e.g. the approval a preview is of): the
+    task's own checks, then its schema. Writes nothing."""
+    schema, ui_schema = expand(view.schema or EMPTY_FORM, view.ui_schema, view.data, language)
+    sent = parse_form(schema, fields, ui_schema) if fields is not None else dict(data or {})
+    sent |= fixed or {}
+    sent, errors = hooks.check(session, view.row.spec_name, call, sent, view.data)
+    return TaskForm(schema, ui_schema, sent, validate_form(schema, sent) | errors)
+
+
 def send_task(
     session: Session,
     call: Call,
@@ -140,13 +171,10 @@ def send_task(
         shown.append(view)
         if owner is not None and not may_work_on(user, owner, view.row):
             raise NotAllowed("Only the people of the applicant organisation may work on this task.")
-        schema, ui_schema = expand(view.schema or EMPTY_FORM, view.ui_schema, view.data, language)
-        sent = parse_form(schema, fields, ui_schema) if fields is not None else dict(data or {})
-        sent, errors = hooks.check(session, view.row.spec_name, call, sent, view.data)
-        errors = validate_form(schema, sent) | errors
-        if errors:
-            raise FormRefused(view, schema, ui_schema, sent, errors)
-        kept.append(sanitize_for_engine(sent))
+        form = read_task_form(session, call, view, fields=fields, data=data, language=language)
+        if form.errors:
+            raise FormRefused(view, form.schema, form.ui_schema, form.sent, form.errors)
+        kept.append(sanitize_for_engine(form.sent))
         return kept[-1]
 
     actor = actor_of(user)

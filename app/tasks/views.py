@@ -55,6 +55,7 @@ from app.tasks.operations import (
     send_task,
     unclaim_user_task,
 )
+from app.tasks.previews import EmailPreview, preview_cases, previews_email
 from app.tasks.queries import (
     SORTS,
     InboxFilters,
@@ -241,7 +242,9 @@ def _send(owner: Owner, instance_id: int, task_id: str) -> Response | tuple[str,
             language=current_language(),
         )
     except FormRefused as refusal:
-        return _page(owner, _instance(instance_id), refusal.view, refusal.data, refusal.errors)
+        return page_of_task(
+            owner, _instance(instance_id), refusal.view, refusal.data, refusal.errors
+        )
     except TaskAlreadyCompleted as refusal:
         return _gone(owner, _instance(instance_id), task_id, refusal)
     except NotAllowed:
@@ -262,7 +265,7 @@ def _send(owner: Owner, instance_id: int, task_id: str) -> Response | tuple[str,
             return shown
         schema, ui_schema = _schemas(shown)
         data = parse_form(schema, request.form, ui_schema)
-        return _page(owner, instance, shown, data, {"": message_for(refusal)})
+        return page_of_task(owner, instance, shown, data, {"": message_for(refusal)})
     deliver_after_commit(current_app._get_current_object(), current_session())  # type: ignore[attr-defined]
     title = translate(sent.view.row.title, sent.instance)
     return _receipt(owner, sent.instance, title, arrival)
@@ -328,7 +331,7 @@ def _keep_late(
     schema, ui_schema = _schemas(shown)
     data = parse_form(schema, request.form, ui_schema)
     if too_much := input_errors(data):  # too much to keep: shown again, not kept
-        return _page(owner, instance, shown, data, too_much | {"": message_for(late)})
+        return page_of_task(owner, instance, shown, data, too_much | {"": message_for(late)})
     try:
         save_draft(current_session(), instance, task_id, sanitize_for_engine(data), current_user)
     except TaskAlreadyCompleted as refusal:  # its deadline timer closed it meanwhile
@@ -423,7 +426,7 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
         schema, ui_schema = _schemas(view)
         data = parse_form(schema, request.form, ui_schema)
         if too_much := input_errors(data):  # a draft need not be valid, but must be storable
-            return _page(owner, instance, view, data, too_much)
+            return page_of_task(owner, instance, view, data, too_much)
         try:
             save_draft(
                 current_session(), instance, task_id, sanitize_for_engine(data), current_user
@@ -449,17 +452,21 @@ def task_page(instance_id: int, task_id: str) -> Response | tuple[str, int] | st
         owner.call,
         _form_data(view, draft.data if draft else None),
     )
-    return _page(owner, instance, view, data, {})
+    return page_of_task(owner, instance, view, data, {})
 
 
-def _page(
+def page_of_task(
     owner: Owner,
     instance: WorkflowInstance,
     view: TaskView,
     data: dict[str, Any],
     errors: dict[str, str],
+    *,
+    preview: EmailPreview | None = None,
+    letter_url: str | None = None,
 ) -> tuple[str, int] | str:
-    """The task page: its form with ``data`` (and ``errors``, then with status 422). The idea
+    """The task page: its form with ``data`` (and ``errors``, then with status 422); below it
+    a ``preview`` of the email its send would queue (app/tasks/preview_views.py). The idea
     form shows its eligibility once there is something to check: a draft, or a form sent back."""
     row = view.row
     schema, ui_schema = _schemas(view)
@@ -491,6 +498,10 @@ def _page(
         can_claim=may_claim(actor, row),
         can_unclaim=may_unclaim(actor, row),
         is_evaluation=row.spec_name == EVALUATION_TASK,
+        previews_email=previews_email(row.spec_name) and is_staff(current_user),
+        preview_cases=preview_cases(view),
+        preview=preview,
+        letter_url=letter_url,
         now=clock_now(instance.clock),
         format_helsinki=format_helsinki,
     )

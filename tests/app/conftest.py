@@ -91,7 +91,7 @@ def move_clock(app: Flask) -> Callable[[str], None]:
 
     def move(moment: str) -> None:
         with app.app_context():
-            call = db.session.scalar(select(Call))
+            call = db.session.scalar(select(Call).order_by(Call.id))  # the 2021 call, first made
             move_rehearsal_clock(db.session, call, datetime.fromisoformat(moment))
             db.session.commit()
 

@@ -1,0 +1,157 @@
+"""Preview the email before it goes: what a staff member's send of a task would email the
+applicant, composed by the functions that compose it when the send runs
+(app/notifications/compose.py), from the data as it would be then. A preview files, numbers
+and queues nothing.
+
+Two sends email applicants: the completeness check's request for a supplement, and the
+decision maker's approval, which sends every case of the ranking its decision letter (the
+preview shows one case's email and, as a PDF, its letter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy.orm import Session
+
+from app.cases.models import Case
+from app.cases.registry import next_document_number
+from app.forms.sanitize import sanitize_for_engine
+from app.notifications.compose import (
+    DecisionEmail,
+    compose_decision,
+    compose_email,
+    email_language,
+)
+from app.owners import Owner
+from app.tasks.hooks import COMPLETENESS_TASK
+from workflows import TaskView, clock_now, summarize
+
+DECISION_TASK = "decide_funding"
+# The values of the button a preview stands for: "Approve and send the decisions".
+STANDS_FOR = {DECISION_TASK: {"approved": True}}
+
+
+@dataclass(frozen=True)
+class PreviewedEmail:
+    case: Case
+    email: dict[str, Any]  # as the outbox would hold it: to, subject, body, ...
+    language: str
+    attachment: str | None = None  # the file name of the letter it carries
+
+
+@dataclass(frozen=True)
+class EmailPreview:
+    emails: list[PreviewedEmail]
+    note: str  # what the send emails, or why it emails nothing
+    shown_case: int | None = None
+
+
+def previews_email(spec_name: str) -> bool:
+    return spec_name in (COMPLETENESS_TASK, DECISION_TASK)
+
+
+def stands_for(spec_name: str) -> dict[str, Any]:
+    return dict(STANDS_FOR.get(spec_name, {}))
+
+
+def preview_cases(view: TaskView) -> list[tuple[int, str]]:
+    """The cases of the ranking a decision preview may show: (case id, project)."""
+    if view.row.spec_name != DECISION_TASK:
+        return []
+    return [
+        (int(row["case_id"]), str(row.get("project_name") or row.get("case_key") or ""))
+        for row in view.data.get("proposals") or []
+        if isinstance(row, dict) and row.get("case_id") is not None
+    ]
+
+
+def preview_email(
+    session: Session,
+    owner: Owner,
+    view: TaskView,
+    sent: dict[str, Any],
+    case_id: int | None = None,
+) -> EmailPreview:
+    """What sending the task with the form data ``sent`` (read and checked) would email;
+    ``case_id``: the case of the ranking whose decision to show (else the first)."""
+    data = view.data | sanitize_for_engine(sent)
+    if view.row.spec_name == COMPLETENESS_TASK:
+        return _supplement_request(session, owner, data)
+    return _decision(session, view, data, case_id)
+
+
+def _supplement_request(session: Session, owner: Owner, data: dict[str, Any]) -> EmailPreview:
+    case = owner.case
+    if case is None or data.get("complete") is True:
+        return EmailPreview([], _("The application is complete: nothing is emailed."))
+    email = compose_email(session, case, "supplement_requested", data=data)
+    note = _("Sending asks the applicant for the supplement with this email.")
+    return EmailPreview([PreviewedEmail(case, email, email_language(case))], note)
+
+
+def _decision(
+    session: Session, view: TaskView, data: dict[str, Any], case_id: int | None
+) -> EmailPreview:
+    choices = preview_cases(view)
+    if data.get("approved") is not True or not choices:
+        return EmailPreview([], _("Nothing is emailed: no decision is sent."))
+    shown = case_id if case_id in dict(choices) else choices[0][0]
+    decision = decision_email(session, view, data, shown, with_pdf=False)
+    case = session.get_one(Case, shown)
+    email = PreviewedEmail(case, decision.email, email_language(case), decision.filename)
+    note = ngettext(
+        "Approving sends the applicant its decision letter. Here is the email with the letter.",
+        "Approving sends each of the %(num)d applicants its decision letter. Here is the email "
+        "to one of them, with its letter.",
+        len(choices),
+    )
+    return EmailPreview([email], note, shown)
+
+
+def decision_letter_pdf(
+    session: Session, view: TaskView, sent: dict[str, Any], case_id: int
+) -> tuple[bytes, str]:
+    """The PDF of the decision letter the send would make for one case of the ranking, and
+    its file name. Raises LookupError when the case is not in the ranking."""
+    if case_id not in dict(preview_cases(view)):
+        raise LookupError(f"case {case_id} is not in the ranking")
+    data = view.data | sanitize_for_engine(sent)
+    decision = decision_email(session, view, data, case_id, with_pdf=True)
+    assert decision.pdf is not None
+    return decision.pdf, decision.filename
+
+
+def decision_email(
+    session: Session, view: TaskView, data: dict[str, Any], case_id: int, *, with_pdf: bool
+) -> DecisionEmail:
+    """The decision of one case of the ranking as the send would make it: the case's data
+    with its decision, under the number its next document gets, on the case's clock."""
+    proposal = next(
+        row for row in view.data.get("proposals") or [] if row.get("case_id") == case_id
+    )
+    case = session.get_one(Case, case_id)
+    if case.instance is None:
+        raise LookupError(f"case {case_id} runs no process")
+    case_data = summarize(session, case.instance).data | {"decision": decision_of(proposal, data)}
+    now = clock_now(case.instance.clock)
+    number = next_document_number(case)
+    return compose_decision(session, case, case_data, number, now, with_pdf=with_pdf)
+
+
+def decision_of(proposal: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """One case's decision, as the call process's step "Prepare the decisions" makes it from
+    the approved proposal (bpmn/funding_call.bpmn, prepare_decisions)."""
+    amount = proposal.get("proposed_amount", 0)
+    return {
+        "case_key": proposal["case_key"],
+        "granted": amount > 0,
+        "amount": amount,
+        "justification": proposal.get("justification", ""),
+        "decided_by_body": data.get("decided_by_body"),
+        "presenter": data.get("presenter"),
+        "signatory": data.get("signatory"),
+    }
