@@ -320,7 +320,6 @@ def my_applications(session: Session, user: User) -> list[MyApplication]:
         .where(Call.discarded_at.is_(None))
         .order_by(Case.closed, Case.updated_at.desc(), Case.id.desc())
         .limit(MY_APPLICATIONS_LIMIT)
-        .options(selectinload(Case.documents))
     ).all()
     tasks = session.scalars(
         select(HumanTask)

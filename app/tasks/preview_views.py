@@ -64,9 +64,8 @@ def email_preview(instance_id: int, task_id: str) -> tuple[str, int] | str:
     )
     if form.errors:
         return page_of_task(owner, instance, view, form.sent, form.errors)
-    preview = preview_email(
-        current_session(), owner, view, form.sent, request.form.get("preview_case", type=int)
-    )
+    case_id = request.form.get("preview_case", type=int)
+    preview = preview_email(current_session(), owner, instance, view, form.sent, case_id)
     typed = [(k, v) for k, v in request.form.items(multi=True) if k not in NOT_FORM_FIELDS]
     letter_url = None
     if preview.shown_case is not None:
@@ -87,7 +86,7 @@ def email_preview(instance_id: int, task_id: str) -> tuple[str, int] | str:
 def letter_preview(instance_id: int, task_id: str, case_id: int) -> Response:
     """The decision letter to one case of the ranking, drawn as the send would draw it from
     the form's values in the query (checked as a send checks them); nothing is filed."""
-    owner, _instance, view = _previewed(instance_id, task_id)
+    owner, instance, view = _previewed(instance_id, task_id)
     form = read_task_form(
         current_session(),
         owner.call,
@@ -99,7 +98,7 @@ def letter_preview(instance_id: int, task_id: str, case_id: int) -> Response:
     if form.errors:
         abort(404)
     try:
-        pdf, filename = decision_letter_pdf(current_session(), view, form.sent, case_id)
+        pdf, filename = decision_letter_pdf(current_session(), instance, view, form.sent, case_id)
     except LookupError:
         abort(404)
     return send_file(

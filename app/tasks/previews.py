@@ -1,7 +1,8 @@
 """Preview the email before it goes: what a staff member's send of a task would email the
 applicant, composed by the functions that compose it when the send runs
-(app/notifications/compose.py), from the data as it would be then. A preview files, numbers
-and queues nothing.
+(app/notifications/compose.py), from the data as it would be then: the process's own steps
+between the send and the email run on it (workflows.dry_run). A preview files, numbers and
+queues nothing.
 
 Two sends email applicants: the completeness check's request for a supplement, and the
 decision maker's approval, which sends every case of the ranking its decision letter (the
@@ -10,6 +11,7 @@ preview shows one case's email and, as a PDF, its letter).
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +30,13 @@ from app.notifications.compose import (
 )
 from app.owners import Owner
 from app.tasks.hooks import COMPLETENESS_TASK
-from workflows import TaskView, clock_now, summarize
+from workflows import DryRunFailed, StepUnavailable, TaskView, clock_now, dry_run, summarize
+from workflows.models import WorkflowInstance
 
 DECISION_TASK = "decide_funding"
+# The process's steps between those sends and their emails, run on the data as it would be.
+SUPPLEMENT_DEADLINE_STEP = "set_supplement_deadline"
+PREPARE_DECISIONS_STEP = "prepare_decisions"
 # The values of the button a preview stands for: "Approve and send the decisions".
 STANDS_FOR = {DECISION_TASK: {"approved": True}}
 
@@ -72,36 +78,48 @@ def preview_cases(view: TaskView) -> list[tuple[int, str]]:
 def preview_email(
     session: Session,
     owner: Owner,
+    instance: WorkflowInstance,
     view: TaskView,
     sent: dict[str, Any],
     case_id: int | None = None,
 ) -> EmailPreview:
-    """What sending the task with the form data ``sent`` (read and checked) would email;
-    ``case_id``: the case of the ranking whose decision to show (else the first)."""
+    """What sending the task of ``instance`` with the form data ``sent`` (read and checked)
+    would email; ``case_id``: the case of the ranking whose decision to show (else the
+    first)."""
     data = view.data | sanitize_for_engine(sent)
     if view.row.spec_name == COMPLETENESS_TASK:
         return _supplement_request(session, owner, data)
-    return _decision(session, view, data, case_id)
+    return _decision(session, instance, view, data, case_id)
 
 
 def _supplement_request(session: Session, owner: Owner, data: dict[str, Any]) -> EmailPreview:
     case = owner.case
     if case is None or data.get("complete") is True:
         return EmailPreview([], _("The application is complete: nothing is emailed."))
+    if case.instance is not None:  # the process's own step between the check and its email
+        with suppress(DryRunFailed, StepUnavailable):
+            data = dry_run(case.instance, [SUPPLEMENT_DEADLINE_STEP], data)
     email = compose_email(session, case, "supplement_requested", data=data)
     note = _("Sending asks the applicant for the supplement with this email.")
     return EmailPreview([PreviewedEmail(case, email, email_language(case))], note)
 
 
 def _decision(
-    session: Session, view: TaskView, data: dict[str, Any], case_id: int | None
+    session: Session,
+    instance: WorkflowInstance,
+    view: TaskView,
+    data: dict[str, Any],
+    case_id: int | None,
 ) -> EmailPreview:
     choices = preview_cases(view)
     if data.get("approved") is not True or not choices:
         return EmailPreview([], _("Nothing is emailed: no decision is sent."))
     shown = case_id if case_id in dict(choices) else choices[0][0]
-    decision = decision_email(session, view, data, shown, with_pdf=False)
     case = session.get_one(Case, shown)
+    try:
+        decision = decision_email(session, case, decisions_of(instance, data), with_pdf=False)
+    except LookupError:
+        return EmailPreview([], _("The preview cannot show the decisions of this process."))
     email = PreviewedEmail(case, decision.email, email_language(case), decision.filename)
     note = ngettext(
         "Approving sends the applicant its decision letter. Here is the email with the letter.",
@@ -113,45 +131,47 @@ def _decision(
 
 
 def decision_letter_pdf(
-    session: Session, view: TaskView, sent: dict[str, Any], case_id: int
+    session: Session,
+    instance: WorkflowInstance,
+    view: TaskView,
+    sent: dict[str, Any],
+    case_id: int,
 ) -> tuple[bytes, str]:
     """The PDF of the decision letter the send would make for one case of the ranking, and
     its file name. Raises LookupError when the case is not in the ranking."""
     if case_id not in dict(preview_cases(view)):
         raise LookupError(f"case {case_id} is not in the ranking")
     data = view.data | sanitize_for_engine(sent)
-    decision = decision_email(session, view, data, case_id, with_pdf=True)
+    case = session.get_one(Case, case_id)
+    decision = decision_email(session, case, decisions_of(instance, data), with_pdf=True)
     assert decision.pdf is not None
     return decision.pdf, decision.filename
 
 
+def decisions_of(instance: WorkflowInstance, data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The decisions the call process's own step makes of the approved proposal, by case key
+    (run on the data, nothing stored). Raises LookupError when the process has no such step
+    or it fails."""
+    try:
+        made = dry_run(instance, [PREPARE_DECISIONS_STEP], data)
+    except (DryRunFailed, StepUnavailable) as failed:
+        raise LookupError(str(failed)) from failed
+    return {
+        str(decision.get("case_key")): decision
+        for decision in made.get("decisions") or []
+        if isinstance(decision, dict)
+    }
+
+
 def decision_email(
-    session: Session, view: TaskView, data: dict[str, Any], case_id: int, *, with_pdf: bool
+    session: Session, case: Case, decisions: dict[str, dict[str, Any]], *, with_pdf: bool
 ) -> DecisionEmail:
-    """The decision of one case of the ranking as the send would make it: the case's data
-    with its decision, under the number its next document gets, on the case's clock."""
-    proposal = next(
-        row for row in view.data.get("proposals") or [] if row.get("case_id") == case_id
-    )
-    case = session.get_one(Case, case_id)
-    if case.instance is None:
-        raise LookupError(f"case {case_id} runs no process")
-    case_data = summarize(session, case.instance).data | {"decision": decision_of(proposal, data)}
+    """The case's decision as the send would make it: the case's data with its decision,
+    under the number its next document gets, on the case's clock. Raises LookupError when
+    the decisions have none for the case."""
+    if case.key not in decisions or case.instance is None:
+        raise LookupError(f"no decision for {case.key}")
+    case_data = summarize(session, case.instance).data | {"decision": decisions[case.key]}
     now = clock_now(case.instance.clock)
     number = next_document_number(case)
     return compose_decision(session, case, case_data, number, now, with_pdf=with_pdf)
-
-
-def decision_of(proposal: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """One case's decision, as the call process's step "Prepare the decisions" makes it from
-    the approved proposal (bpmn/funding_call.bpmn, prepare_decisions)."""
-    amount = proposal.get("proposed_amount", 0)
-    return {
-        "case_key": proposal["case_key"],
-        "granted": amount > 0,
-        "amount": amount,
-        "justification": proposal.get("justification", ""),
-        "decided_by_body": data.get("decided_by_body"),
-        "presenter": data.get("presenter"),
-        "signatory": data.get("signatory"),
-    }

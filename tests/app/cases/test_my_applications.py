@@ -1,6 +1,6 @@
 """An applicant's home: their organisation's applications and what waits for them in each."""
 
-from tests.app.tasks.helpers import open_case, post
+from tests.app.tasks.helpers import open_case, post, submit
 
 
 def test_an_applicant_lands_on_their_applications_with_the_next_step_of_each(
@@ -22,6 +22,15 @@ def test_an_applicant_lands_on_their_applications_with_the_next_step_of_each(
     other = signed_in("applicant2").get("/my-applications").get_data(as_text=True)
     assert "Lakeland draft" not in other
     assert "You have no applications yet." in other
+
+
+def test_a_sent_application_shows_its_case_number(signed_in, csrf_token, idea_form):
+    applicant = signed_in("applicant")
+    submit(applicant, csrf_token, open_case(applicant, csrf_token), idea_form)
+
+    page = applicant.get("/my-applications").get_data(as_text=True)
+
+    assert "<dt>Case number</dt><dd>VN/1/2021</dd>" in page
 
 
 def test_staff_land_on_their_tasks(signed_in):
