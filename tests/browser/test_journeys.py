@@ -37,7 +37,7 @@ PARTNERS: list[Partner] = [
         ("Jaana J", "jaana@janakkala.example"),
     ),
 ]
-SENT = re.compile(r"was sent|Received\. Registry number")
+SENT = re.compile(r"was sent|Received\. Case number")
 IDEA_TASK = "Write and send the idea proposal"
 
 
@@ -92,11 +92,16 @@ def send(page: Page) -> None:
     expect(page.get_by_role("status").filter(has_text=SENT)).to_be_visible()
 
 
-def approve(decision_maker: Page) -> None:
-    """Approve the ranking as the ministry, naming who presented and who signs."""
+def fill_decision(decision_maker: Page) -> None:
+    """The ministry decides; who presented and who signs."""
     decision_maker.get_by_label("The ministry").check()
     decision_maker.get_by_label("Presented by").fill("Special adviser Petra Stenfors")
     decision_maker.get_by_label("Signed by").fill("Minister Mika Lintilä")
+
+
+def approve(decision_maker: Page) -> None:
+    """Approve the ranking as the ministry, naming who presented and who signs."""
+    fill_decision(decision_maker)
     decision_maker.get_by_role("button", name="Approve and send the decisions").click()
     expect(decision_maker.get_by_role("status").filter(has_text=SENT)).to_be_visible()
 
@@ -129,7 +134,7 @@ def test_the_whole_call_from_the_first_login_to_funded(as_user, move_clock, scre
     applicant.get_by_label("Project name").fill("Lakeland growth corridor")
     send(applicant)
     expect(applicant.get_by_role("heading", level=1)).to_have_text("Idea proposal")
-    expect(applicant.locator(".facts")).to_contain_text("VN/1/2021")
+    expect(applicant.locator(".facts")).to_contain_text("VN/1/2021-1")  # in case VN/1/2021
     expect(applicant.locator(".facts")).to_contain_text("(UTC+02:00)")
     screenshot(applicant, "applicant-receipt")
     applicant.locator(".breadcrumb a").click()
@@ -189,7 +194,14 @@ def test_the_whole_call_from_the_first_login_to_funded(as_user, move_clock, scre
     open_task(decision_maker, "Decide the funding")
     screenshot(decision_maker, "decision-maker-decision-task")
     assert violations(decision_maker) == []
-    approve(decision_maker)
+    fill_decision(decision_maker)
+    decision_maker.get_by_role("button", name="Preview the email").click()
+    preview = decision_maker.locator(".email-preview")
+    expect(preview).to_contain_text("Päätös rahoitushakemukseen")  # the case's language
+    expect(preview.get_by_role("link", name="VN-1-2021-4.pdf")).to_be_visible()
+    assert violations(decision_maker) == []
+    screenshot(decision_maker, "decision-maker-email-preview")
+    approve(decision_maker)  # the form is as it was typed: approving sends it
 
     applicant.goto("/cases")
     applicant.get_by_role("link", name="Lakeland growth corridor").click()
