@@ -28,6 +28,7 @@ from app.notifications.compose import (
     compose_email,
     email_language,
 )
+from app.notifications.operators import TEMPLATES
 from app.owners import Owner
 from app.tasks.hooks import COMPLETENESS_TASK
 from workflows import DryRunFailed, StepUnavailable, TaskView, clock_now, dry_run, summarize
@@ -99,7 +100,8 @@ def _supplement_request(session: Session, owner: Owner, data: dict[str, Any]) ->
     if case.instance is not None:  # the process's own step between the check and its email
         with suppress(DryRunFailed, StepUnavailable):
             data = dry_run(case.instance, [SUPPLEMENT_DEADLINE_STEP], data)
-    email = compose_email(session, case, "supplement_requested", data=data)
+    template = "supplement_requested"
+    email = compose_email(session, case, template, data=data, partners=TEMPLATES[template].partners)
     note = _("Sending asks the applicant for the supplement with this email.")
     return EmailPreview([PreviewedEmail(case, email, email_language(case))], note)
 
@@ -174,4 +176,7 @@ def decision_email(
     case_data = summarize(session, case.instance).data | {"decision": decisions[case.key]}
     now = clock_now(case.instance.clock)
     number = next_document_number(case)
-    return compose_decision(session, case, case_data, number, now, with_pdf=with_pdf)
+    partners = TEMPLATES["decision_letter"].partners
+    return compose_decision(
+        session, case, case_data, number, now, partners=partners, with_pdf=with_pdf
+    )

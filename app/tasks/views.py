@@ -281,7 +281,7 @@ def _files_refused(
         return shown
     schema, ui_schema = _schemas(shown)
     data = parse_form(schema, request.form, ui_schema)
-    return _page(owner, instance, shown, data, {"": " ".join(reasons)})
+    return page_of_task(owner, instance, shown, data, {"": " ".join(reasons)})
 
 
 def _instance(instance_id: int) -> WorkflowInstance:
