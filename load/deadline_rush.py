@@ -81,11 +81,22 @@ IDEA = {
             "region": region,
             "municipality": municipality,
             "contact_person": f"Contact of {name}",
-            "email": f"contact@{municipality}.example",
         }.items()
     },
     "action": "send",
 }
+PARTNER_COUNT = 3
+PARTNERS_DOMAIN = "partners.load.example"
+
+
+def partner_email(username: str, n: int) -> str:
+    """Each sender's partners have addresses of their own (the invitation goes to them too)."""
+    return f"{username}.{n}@{PARTNERS_DOMAIN}"
+
+
+def idea_of(username: str) -> dict[str, str]:
+    emails = {f"partners.{n}.email": partner_email(username, n) for n in range(PARTNER_COUNT)}
+    return IDEA | emails
 
 
 @dataclass
@@ -137,6 +148,7 @@ class Report:
     invited_accepted: int = 0
     invitations_to_others: int = 0
     duplicate_emails: int = 0
+    partners_not_invited: int = 0  # the partner contacts of accepted cases get the invitation too
     invitation_seconds: float = 0.0  # clock moved past the grace -> every invitation mailed
     delivery_seconds: float = 0.0  # the first to the last invitation delivered to its case
     disagreements: int = 0
@@ -393,7 +405,7 @@ async def send(client: httpx.AsyncClient, path: str, token: str, at: float, reco
     await asyncio.sleep(max(0.0, at - time.time()))
     record.sent_at = time.time()
     try:
-        response = await client.post(path, data=IDEA | {"csrf_token": token})
+        response = await client.post(path, data=idea_of(record.username) | {"csrf_token": token})
     except httpx.HTTPError as error:
         record.outcome, record.detail = "error", f"{type(error).__name__}: {error}"
         record.seconds = time.time() - record.sent_at
@@ -469,11 +481,20 @@ def judge(report: Report, records: list[Send], inbox: Inbox) -> None:
         span = max(r.sent_at + r.seconds for r in burst) - min(r.sent_at for r in burst)
         report.burst_sends_per_second = round(len(burst) / span, 1)
     report.last_response_after_deadline = round(max(r.sent_at + r.seconds for r in records), 1)
-    accepted = {f"{r.username}@load.example" for r in records if r.outcome == "accepted"}
-    invited = Counter(to for subject, to in inbox.received if subject.startswith("Kutsu"))
+    accepted_users = [r.username for r in records if r.outcome == "accepted"]
+    accepted = {f"{username}@load.example" for username in accepted_users}
+    invitations = [to for subject, to in inbox.received if subject.startswith("Kutsu")]
+    invited = Counter(to for to in invitations if to.endswith("@load.example"))
+    partners_invited = {to for to in invitations if to.endswith(f"@{PARTNERS_DOMAIN}")}
+    partners_of_accepted = {
+        partner_email(username, n) for username in accepted_users for n in range(PARTNER_COUNT)
+    }
     report.invitations = sum(invited.values())
     report.invited_accepted = len(accepted & set(invited))
-    report.invitations_to_others = len(set(invited) - accepted)
+    report.invitations_to_others = len(set(invited) - accepted) + len(
+        partners_invited - partners_of_accepted
+    )
+    report.partners_not_invited = len(partners_of_accepted - partners_invited)
     report.duplicate_emails = sum(n - 1 for n in Counter(inbox.received).values() if n > 1)
     checks = [
         (report.on_time_refused == 0, f"{report.on_time_refused} sends in time were refused"),
@@ -482,6 +503,7 @@ def judge(report: Report, records: list[Send], inbox: Inbox) -> None:
         (report.receipts_late == 0, f"{report.receipts_late} receipts arrived after 16:15"),
         (report.invited_accepted == len(accepted), "an accepted case was not invited"),
         (report.invitations_to_others == 0, "a case not accepted was invited"),
+        (report.partners_not_invited == 0, "a partner of an accepted case was not invited"),
         (report.duplicate_emails == 0, f"{report.duplicate_emails} emails went twice"),
         (report.disagreements == 0, f"{report.disagreements} cases disagree with the engine"),
     ]
