@@ -86,6 +86,14 @@ class ProcessModel(Base):
     case_start_data: Mapped[list[Any]]
     call_start_data: Mapped[list[Any]]
     messages: Mapped[list[Any]]  # names of the messages the call process sends to the cases
+    # Where the model sits among the models ("finance/invoices"), as SpiffArena groups them.
+    group_path: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # Lane name -> role, chosen by a process owner for lanes that are not grantflow roles.
+    # Tasks outside any lane and in the "Process Initiator" lane go to the case's starter.
+    lane_roles: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The SpiffArena process_model.json an import came from (keys grantflow does not use
+    # included), so that an export gives it back.
+    spiffarena_metadata: Mapped[dict[str, Any] | None]
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(100))
