@@ -115,3 +115,15 @@ def page_url(cursor: str, value: str | None) -> str:
     if value:
         args[cursor] = value
     return url_for(request.endpoint or "index", **(request.view_args or {}), **args)
+
+
+def distinct_values(session: Session, column: Any, *where: ColumnElement[bool]) -> list[Any]:
+    """The distinct values of ``column`` among the rows ``where`` selects, in order, found by
+    one index probe per value (a loose index scan: the least value above the last one found, in
+    one recursive query) instead of a pass over every row. It needs an index that leads with the
+    equality columns of ``where`` and then ``column``."""
+    least = select(func.min(column)).where(*where).scalar_subquery()
+    found = select(least.label("value")).cte("found", recursive=True)
+    after = select(func.min(column)).where(*where, column > found.c.value).scalar_subquery()
+    found = found.union_all(select(after.label("value")).where(found.c.value.is_not(None)))
+    return list(session.scalars(select(found.c.value).where(found.c.value.is_not(None))))

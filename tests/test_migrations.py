@@ -1,10 +1,11 @@
+import warnings
 from pathlib import Path
 
 import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SAWarning
 
 from app import create_app
 from app.extensions import db
@@ -20,13 +21,27 @@ def test_migrations_build_exactly_the_schema_of_the_models(database_url):
         with db.engine.begin() as connection:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         flask_migrate.upgrade(directory=MIGRATIONS)
-        with db.engine.connect() as connection:
+        with db.engine.connect() as connection, warnings.catch_warnings():
+            # Alembic compares no index on an expression (My tasks' (due_at IS NULL)): those
+            # are checked by name below.
+            warnings.filterwarnings("ignore", "Skipped unsupported reflection", SAWarning)
+            warnings.filterwarnings("ignore", "autogenerate skipping", UserWarning)
             differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+            indexes = _index_names(connection)
             refusal = _change_an_audit_event(connection)
         flask_migrate.downgrade(directory=MIGRATIONS, revision="base")
         db.engine.dispose()
     assert differences == []
+    assert {i.name for t in Base.metadata.tables.values() for i in t.indexes} <= indexes
     assert "audit_events is append-only" in refusal
+
+
+def _index_names(connection) -> set[str]:
+    if connection.dialect.name == "sqlite":
+        found = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))
+    else:
+        found = connection.execute(text("SELECT indexname FROM pg_indexes"))
+    return set(found.scalars())
 
 
 def _change_an_audit_event(connection) -> str:
