@@ -109,3 +109,10 @@ SANDBOX_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024
 SANDBOX_RESULT_MAX_BYTES = 1024 * 1024
 SANDBOX_WORKERS = 2
 TASK_DATA_MAX_BYTES = 1024 * 1024
+
+# SpiffArena's script helpers (workflows/sandbox_spiffarena.py): get_frontend_url() and the task
+# addresses start with FRONTEND_URL (where people reach grantflow; "" gives paths); get_env()
+# answers SCRIPT_ENV_IDENTIFIER ("production", "testing"...), and a script calling it is refused
+# at check while it is unset.
+FRONTEND_URL = ""
+SCRIPT_ENV_IDENTIFIER: str | None = None
