@@ -60,6 +60,7 @@ def configure_engine_limits(app: Flask) -> None:
     config). Changing a limit replaces the sandbox's worker processes; the same values keep
     them."""
     from app.auth.queries import describe_user_for_scripts
+    from workflows.http_connector import configure_http_connector
     from workflows.sandbox import configure_sandbox
     from workflows.script_context import configure_scripts
     from workflows.task_data import set_task_data_limit
@@ -75,6 +76,12 @@ def configure_engine_limits(app: Flask) -> None:
         frontend_url=str(app.config["FRONTEND_URL"] or ""),
         env_identifier=str(app.config["SCRIPT_ENV_IDENTIFIER"] or ""),
         describe_user=describe_user_for_scripts,
+    )
+    configure_http_connector(
+        allowed_hosts=str(app.config["HTTP_CONNECTOR_ALLOWED_HOSTS"] or ""),
+        timeout_seconds=float(app.config["HTTP_CONNECTOR_TIMEOUT_SECONDS"]),
+        max_bytes=int(app.config["HTTP_CONNECTOR_MAX_BYTES"]),
+        allow_plain_http=bool(app.config["HTTP_CONNECTOR_ALLOW_PLAIN_HTTP"]),
     )
 
 

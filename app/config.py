@@ -116,3 +116,10 @@ TASK_DATA_MAX_BYTES = 1024 * 1024
 # at check while it is unset.
 FRONTEND_URL = ""
 SCRIPT_ENV_IDENTIFIER: str | None = None
+# Service tasks with SpiffArena's http connector (http/GetRequest, http/PostRequest...) call only
+# these hosts (a comma list, "api.example.org,127.0.0.1:8080"; empty: none), over https unless
+# plain http is allowed, within the time limit, taking at most HTTP_CONNECTOR_MAX_BYTES.
+HTTP_CONNECTOR_ALLOWED_HOSTS = ""
+HTTP_CONNECTOR_TIMEOUT_SECONDS = 10.0
+HTTP_CONNECTOR_MAX_BYTES = 1024 * 1024
+HTTP_CONNECTOR_ALLOW_PLAIN_HTTP = False
