@@ -70,6 +70,11 @@ def register_operator(name: str) -> Callable[[Operator], Operator]:
     return decorate
 
 
+def operator_names() -> frozenset[str]:
+    """The operators registered now (the http connector's and the application's)."""
+    return frozenset(_OPERATORS)
+
+
 @dataclass(frozen=True)
 class _Run:
     session: Session
