@@ -164,6 +164,33 @@ def _builtins() -> dict[str, Any]:
 BUILTINS = _builtins()
 
 
+class _ImportsOfOfferedNames(ast.NodeTransformer):
+    """SpiffArena lets a script import a name its globals hold (``import time`` gives its
+    ``time``): here ``import time`` becomes ``time = time``, for the names
+    workflows/sandbox_spiffarena.py offers. Every other import stays refused."""
+
+    def visit_Import(self, node: ast.Import) -> ast.AST:
+        if not all(alias.name in spiffarena.IMPORTABLE for alias in node.names):
+            return node
+        return ast.Assign(
+            targets=[
+                ast.Tuple(
+                    elts=[
+                        ast.Name(id=alias.asname or alias.name, ctx=ast.Store())
+                        for alias in node.names
+                    ],
+                    ctx=ast.Store(),
+                )
+            ],
+            value=ast.Tuple(
+                elts=[ast.Name(id=alias.name, ctx=ast.Load()) for alias in node.names],
+                ctx=ast.Load(),
+            ),
+            lineno=node.lineno,
+            col_offset=node.col_offset,
+        )
+
+
 @lru_cache(maxsize=2048)
 def compile_source(source: str, mode: Mode) -> CodeType:
     """The restricted code of a script or expression, or ScriptRefused saying why not."""
@@ -171,6 +198,7 @@ def compile_source(source: str, mode: Mode) -> CodeType:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as err:
         raise ScriptRefused(f"line {err.lineno}: syntax error: {err.msg}") from None
+    tree = _ImportsOfOfferedNames().visit(tree)
     for node in ast.walk(tree):
         line = getattr(node, "lineno", "?")
         if isinstance(node, ast.Import | ast.ImportFrom):
@@ -178,7 +206,9 @@ def compile_source(source: str, mode: Mode) -> CodeType:
         if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
             raise ScriptRefused(f"line {line}: {node.id}() is not allowed in process scripts")
     try:
-        return compile_restricted(source, filename="<process script>", mode=mode)
+        return compile_restricted(
+            ast.fix_missing_locations(tree), filename="<process script>", mode=mode
+        )
     except SyntaxError as err:
         reasons = "; ".join(str(msg) for msg in (err.args[0] if err.args else []))
         raise ScriptRefused(reasons or str(err)) from None
@@ -251,10 +281,17 @@ def run(
     value = eval(code, namespace)  # noqa: S307 - restricted code, guarded namespace
     if mode == "eval":
         return value
+    offered = namespace["__builtins__"]
     return {
         key: value
         for key, value in namespace.items()
-        if not (key in RESERVED or key.startswith("_") or callable(value) or key in external)
+        if not (
+            key in RESERVED
+            or key.startswith("_")
+            or callable(value)
+            or key in external
+            or value is offered.get(key)  # ``import time`` left without ``del time``
+        )
     }
 
 

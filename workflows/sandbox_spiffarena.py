@@ -178,6 +178,8 @@ def names(env: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+# What ``import <name>`` may name in a script (SpiffArena imports from its globals).
+IMPORTABLE = frozenset({"datetime", "time", "decimal"})
 # Every name this module gives a script (the engine's data checks treat them as set).
 SCRIPT_NAMES = frozenset({"datetime", "timedelta", "time", "decimal", "get_localtime"} | OFFERED)
 
