@@ -2,17 +2,18 @@
 finds by name, with the results SpiffArena gives.
 
 SpiffArena's script engine puts ``datetime`` (the class, not the module), ``timedelta``, the
-modules ``time`` and ``decimal`` and helper functions (``get_current_user()``,
+modules ``time``, ``decimal`` and ``pytz`` and helper functions (``get_current_user()``,
 ``get_toplevel_process_info()``, ...) in every script's globals. Here a script gets the same
-names, but never a module: ``time`` and ``decimal`` are small objects holding the module's
-harmless functions, and "now" is the case's clock (a rehearsal clock moves it), not the wall
-clock. The helpers read the ``env`` the engine sends with each call as plain data (the worker
-has no database): the acting user, the person who started the case, the instance, the front
-end's address, the task pages by BPMN id. A helper grantflow does not offer is refused when the
-process is checked (``NOT_OFFERED``, used by workflows/sandbox.py's ``check_source``).
+names, but never a module: ``time``, ``decimal`` and ``pytz`` are small objects holding the
+module's harmless functions, and "now" is the case's clock (a rehearsal clock moves it), not
+the wall clock. The helpers read the ``env`` the engine sends with each call as plain data
+(the worker has no database): the acting user, the person who started the case, the
+instance, the front end's address, the task pages by BPMN id. A helper grantflow does not offer
+is refused when the process is checked (``NOT_OFFERED``, used by workflows/sandbox.py's
+``check_source``).
 
-Like workflows/sandbox_runtime.py this file imports only the standard library: the sandbox
-worker loads it in a bare interpreter.
+Like workflows/sandbox_runtime.py this file imports only the standard library (and pytz, when
+it is there): the sandbox worker loads it in a bare interpreter.
 """
 
 from __future__ import annotations
@@ -154,6 +155,26 @@ DECIMAL = SimpleNamespace(
 )
 
 
+def _pytz() -> SimpleNamespace | None:
+    """SpiffArena's ``pytz``, when it is installed (Flask-Babel brings it): its time zones
+    (real pytz objects: localize() and normalize() give pytz's results) and utc."""
+    try:
+        import pytz  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    return SimpleNamespace(
+        timezone=pytz.timezone,
+        utc=pytz.utc,
+        UTC=pytz.UTC,
+        UnknownTimeZoneError=pytz.UnknownTimeZoneError,
+        all_timezones=list(pytz.all_timezones),
+        common_timezones=list(pytz.common_timezones),
+    )
+
+
+PYTZ = _pytz()
+
+
 def _localtime(*args: Any, **kwargs: Any) -> _datetime:
     """SpiffArena's get_localtime(datetime, timezone='US/Eastern')."""
     moment = kwargs["datetime"] if "datetime" in kwargs else (args[0] if args else None)
@@ -174,14 +195,20 @@ def names(env: dict[str, Any]) -> dict[str, Any]:
         "decimal": DECIMAL,
         "get_localtime": _localtime,
     }
+    if PYTZ is not None:
+        found["pytz"] = PYTZ
     found.update(_helpers(env))
     return found
 
 
 # What ``import <name>`` may name in a script (SpiffArena imports from its globals).
-IMPORTABLE = frozenset({"datetime", "time", "decimal"})
+IMPORTABLE = frozenset({"datetime", "time", "decimal", "pytz"})
 # Every name this module gives a script (the engine's data checks treat them as set).
-SCRIPT_NAMES = frozenset({"datetime", "timedelta", "time", "decimal", "get_localtime"} | OFFERED)
+SCRIPT_NAMES = frozenset(
+    {"datetime", "timedelta", "time", "decimal", "get_localtime"}
+    | OFFERED
+    | ({"pytz"} if PYTZ is not None else set())
+)
 
 
 def _helpers(env: dict[str, Any]) -> dict[str, Callable[..., Any]]:

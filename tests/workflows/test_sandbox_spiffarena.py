@@ -211,3 +211,17 @@ def test_the_helpers_read_the_person_the_case_and_the_clock(
         "display_name": "Bertil",
     }
     assert final["started_at"] == data["started_at"]  # a datetime in task data is kept
+
+
+def test_pytz_gives_pytz_s_results():
+    data = run(
+        "import pytz\n"
+        "zone = pytz.timezone('Europe/Helsinki')\n"
+        "local = zone.localize(datetime(2024, 3, 31, 12, 0)).isoformat()\n"
+        "in_utc = datetime(2024, 1, 1, 12, tzinfo=pytz.utc).astimezone(zone).isoformat()\n"
+        "del zone"  # a time zone is no task data, in SpiffArena either
+    )
+    zone = pytz.timezone("Europe/Helsinki")
+    assert data["local"] == zone.localize(datetime(2024, 3, 31, 12, 0)).isoformat()
+    assert data["local"] == "2024-03-31T12:00:00+03:00"
+    assert data["in_utc"] == "2024-01-01T14:00:00+02:00"
