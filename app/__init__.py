@@ -59,7 +59,10 @@ def configure_engine_limits(app: Flask) -> None:
     """Hand the sandbox and task-data limits to the engine layer (it does not read Flask's
     config). Changing a limit replaces the sandbox's worker processes; the same values keep
     them."""
+    from app.auth.queries import describe_user_for_scripts
+    from workflows.http_connector import configure_http_connector
     from workflows.sandbox import configure_sandbox
+    from workflows.script_context import configure_scripts
     from workflows.task_data import set_task_data_limit
 
     configure_sandbox(
@@ -69,6 +72,17 @@ def configure_engine_limits(app: Flask) -> None:
         workers=int(app.config["SANDBOX_WORKERS"]),
     )
     set_task_data_limit(int(app.config["TASK_DATA_MAX_BYTES"]))
+    configure_scripts(
+        frontend_url=str(app.config["FRONTEND_URL"] or ""),
+        env_identifier=str(app.config["SCRIPT_ENV_IDENTIFIER"] or ""),
+        describe_user=describe_user_for_scripts,
+    )
+    configure_http_connector(
+        allowed_hosts=str(app.config["HTTP_CONNECTOR_ALLOWED_HOSTS"] or ""),
+        timeout_seconds=float(app.config["HTTP_CONNECTOR_TIMEOUT_SECONDS"]),
+        max_bytes=int(app.config["HTTP_CONNECTOR_MAX_BYTES"]),
+        allow_plain_http=bool(app.config["HTTP_CONNECTOR_ALLOW_PLAIN_HTTP"]),
+    )
 
 
 def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:

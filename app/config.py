@@ -109,3 +109,17 @@ SANDBOX_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024
 SANDBOX_RESULT_MAX_BYTES = 1024 * 1024
 SANDBOX_WORKERS = 2
 TASK_DATA_MAX_BYTES = 1024 * 1024
+
+# SpiffArena's script helpers (workflows/sandbox_spiffarena.py): get_frontend_url() and the task
+# addresses start with FRONTEND_URL (where people reach grantflow; "" gives paths); get_env()
+# answers SCRIPT_ENV_IDENTIFIER ("production", "testing"...), and a script calling it is refused
+# at check while it is unset.
+FRONTEND_URL = ""
+SCRIPT_ENV_IDENTIFIER: str | None = None
+# Service tasks with SpiffArena's http connector (http/GetRequest, http/PostRequest...) call only
+# these hosts (a comma list, "api.example.org,127.0.0.1:8080"; empty: none), over https unless
+# plain http is allowed, within the time limit, taking at most HTTP_CONNECTOR_MAX_BYTES.
+HTTP_CONNECTOR_ALLOWED_HOSTS = ""
+HTTP_CONNECTOR_TIMEOUT_SECONDS = 10.0
+HTTP_CONNECTOR_MAX_BYTES = 1024 * 1024
+HTTP_CONNECTOR_ALLOW_PLAIN_HTTP = False

@@ -4,6 +4,7 @@ The application calls the functions re-exported here; it never sees a SpiffWorkf
 """
 
 from workflows import clock as _clock  # noqa: F401 - installs the clock seam before any run
+from workflows import http_connector as _http  # noqa: F401 - registers the http operators
 from workflows.bundles import (
     content_hash,
     contract_problems,

@@ -31,12 +31,12 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent, Th
 from SpiffWorkflow.bpmn.util.diff import WorkflowDiff
 from SpiffWorkflow.util.task import TaskState
 
-from workflows.sandbox import HELPERS
+from workflows.sandbox import HELPERS, SCRIPT_NAMES
 
 ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 _MI_WRITES = ("input_item", "output_item", "data_output")  # multi-instance data it sets
 _CELL = "_cell_"  # stands for the input value in a DMN input entry such as ">= 4"
-_GLOBAL_NAMES = frozenset(dir(builtins)) | frozenset(HELPERS) | {_CELL}
+_GLOBAL_NAMES = frozenset(dir(builtins)) | frozenset(HELPERS) | SCRIPT_NAMES | {_CELL}
 
 
 def missing_data(

@@ -12,7 +12,11 @@ dunder access, and calls to dangerous builtins.
 
 from __future__ import annotations
 
+import ast
 import builtins
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
@@ -32,6 +36,8 @@ from workflows.sandbox_runtime import (
     encode,
     helsinki_deadline,
 )
+from workflows.sandbox_spiffarena import NEEDS_SETTING, NOT_OFFERED, OFFERED, SCRIPT_NAMES
+from workflows.script_context import env_for, script_settings
 
 __all__ = [
     "BUILTINS",
@@ -46,6 +52,7 @@ __all__ = [
     "ScriptRefused",
     "ScriptResultTooLarge",
     "ScriptTimeout",
+    "SCRIPT_NAMES",
     "check_source",
     "configure_sandbox",
     "days_before",
@@ -101,8 +108,43 @@ def sandbox_limits() -> Limits:
 
 
 def check_source(source: str, mode: Mode = "exec") -> None:
-    """Refuse a script or expression before it is deployed or run (raises ScriptRefused)."""
+    """Refuse a script or expression before it is deployed or run (raises ScriptRefused):
+    what the sandbox will not compile, and a call of a helper grantflow does not offer."""
     compile_source(source, mode)
+    _check_calls(source, mode, script_settings().env_identifier is not None)
+
+
+@lru_cache(maxsize=2048)
+def _check_calls(source: str, mode: Mode, env_configured: bool) -> None:
+    tree = ast.parse(source, mode=mode)
+    defined: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            defined.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            defined.add(node.name)
+        elif isinstance(node, ast.arg):
+            defined.add(node.arg)
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        name = node.func.id
+        reason = None if name in defined else _not_offered(name, env_configured)
+        if reason is not None:
+            raise ScriptRefused(
+                f"line {node.lineno}: calls {name}, which grantflow does not offer ({reason})"
+            )
+
+
+def _not_offered(name: str, env_configured: bool) -> str | None:
+    """Why a script may not call ``name``, or None when it may (or it is no helper's name)."""
+    if name in NOT_OFFERED:
+        return NOT_OFFERED[name]
+    if name in NEEDS_SETTING and not env_configured:
+        return f"an administrator has not set {NEEDS_SETTING[name]}"
+    if name.startswith("get_") and name not in OFFERED and name not in BUILTINS:
+        return "it is not one of the helpers process scripts can call"
+    return None
 
 
 def size_text(size: int) -> str:
@@ -114,9 +156,12 @@ def size_text(size: int) -> str:
 
 
 def _run(mode: Mode, source: str, context: dict[str, Any], external: dict[str, Any]) -> Any:
-    compile_source(source, mode)  # refused here, before anything is sent
+    check_source(source, mode)  # refused here, before anything is sent
+    env = env_for(source)
     try:
-        request = encode({"mode": mode, "source": source, "context": context, "external": external})
+        request = encode(
+            {"mode": mode, "source": source, "context": context, "external": external, "env": env}
+        )
     except (TypeError, ValueError) as err:
         raise ScriptRefused(f"the task data cannot be given to a script: {err}") from None
     limits = sandbox_pool.current_limits()
@@ -164,6 +209,21 @@ def _error_of(reply: dict[str, Any], limits: Limits) -> Exception:
     return ScriptFailed(f"{name}: {message}")
 
 
+def _unstorable(value: Any) -> str | None:
+    """The kind of a value in ``value`` that the engine's serializer cannot save as JSON
+    (it keeps datetime, timedelta and UUID), or None."""
+    if isinstance(value, Decimal | date | time) and not isinstance(value, datetime):
+        return type(value).__name__
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found = _unstorable(item)
+            if found is not None:
+                return found
+    return None
+
+
 def _kept(key: str) -> bool:
     """Task data a script neither sees as a name nor may change (it stays as it is)."""
     return key in RESERVED or key.startswith("_")
@@ -178,6 +238,13 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
     def execute(self, script: str, context: dict[str, Any], external_context=None):
         external = external_context or {}
         left = _run("exec", script, context, external)
+        for key, value in left.items():
+            kind = _unstorable(value)
+            if kind is not None:
+                raise ScriptRefused(
+                    f"the script left a {kind} in '{key}', which the case's data cannot keep "
+                    "(SpiffArena cannot either): keep str() or float() of it"
+                )
         for key in list(context):
             if key not in left and not _kept(key) and key not in external:
                 del context[key]

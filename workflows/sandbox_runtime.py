@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import resource
 import sys
 from collections.abc import Callable
@@ -36,6 +37,12 @@ from RestrictedPython.Guards import (
     guarded_unpack_sequence,
     safer_getattr,
 )
+
+if __name__ == "__main__" or not __package__:  # the worker: a bare interpreter on this file
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import sandbox_spiffarena as spiffarena  # type: ignore[import-not-found]
+else:
+    from workflows import sandbox_spiffarena as spiffarena
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 Mode = Literal["exec", "eval"]
@@ -102,6 +109,20 @@ def _inplacevar(op: str, x: Any, y: Any) -> Any:
     return operations[op](x, y)
 
 
+# Modules the standard library's C code imports while a script runs (datetime's strftime and
+# strptime import ``time`` and ``_strptime`` through the running code's builtins). A script
+# cannot name ``__import__`` itself: RestrictedPython refuses names starting with "_".
+_INTERNAL_IMPORTS = frozenset({"time", "_strptime"})
+
+
+def _internal_import(name: str, *args: Any, **kwargs: Any) -> Any:
+    import builtins
+
+    if name not in _INTERNAL_IMPORTS:
+        raise ScriptRefused(f"import statements are not allowed ({name})")
+    return builtins.__import__(name, *args, **kwargs)
+
+
 def _builtins() -> dict[str, Any]:
     import builtins
 
@@ -126,7 +147,9 @@ def _builtins() -> dict[str, Any]:
     for name in FORBIDDEN_NAMES:
         allowed.pop(name, None)
     allowed.update(HELPERS)
+    allowed.update(spiffarena.names({}))  # each call gets its own (sandbox_spiffarena.py)
     allowed.update(
+        __import__=_internal_import,
         _getattr_=safer_getattr,
         _getitem_=default_guarded_getitem,
         _getiter_=default_guarded_getiter,
@@ -141,6 +164,33 @@ def _builtins() -> dict[str, Any]:
 BUILTINS = _builtins()
 
 
+class _ImportsOfOfferedNames(ast.NodeTransformer):
+    """SpiffArena lets a script import a name its globals hold (``import time`` gives its
+    ``time``): here ``import time`` becomes ``time = time``, for the names
+    workflows/sandbox_spiffarena.py offers. Every other import stays refused."""
+
+    def visit_Import(self, node: ast.Import) -> ast.AST:
+        if not all(alias.name in spiffarena.IMPORTABLE for alias in node.names):
+            return node
+        return ast.Assign(
+            targets=[
+                ast.Tuple(
+                    elts=[
+                        ast.Name(id=alias.asname or alias.name, ctx=ast.Store())
+                        for alias in node.names
+                    ],
+                    ctx=ast.Store(),
+                )
+            ],
+            value=ast.Tuple(
+                elts=[ast.Name(id=alias.name, ctx=ast.Load()) for alias in node.names],
+                ctx=ast.Load(),
+            ),
+            lineno=node.lineno,
+            col_offset=node.col_offset,
+        )
+
+
 @lru_cache(maxsize=2048)
 def compile_source(source: str, mode: Mode) -> CodeType:
     """The restricted code of a script or expression, or ScriptRefused saying why not."""
@@ -148,6 +198,7 @@ def compile_source(source: str, mode: Mode) -> CodeType:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as err:
         raise ScriptRefused(f"line {err.lineno}: syntax error: {err.msg}") from None
+    tree = _ImportsOfOfferedNames().visit(tree)
     for node in ast.walk(tree):
         line = getattr(node, "lineno", "?")
         if isinstance(node, ast.Import | ast.ImportFrom):
@@ -155,7 +206,9 @@ def compile_source(source: str, mode: Mode) -> CodeType:
         if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
             raise ScriptRefused(f"line {line}: {node.id}() is not allowed in process scripts")
     try:
-        return compile_restricted(source, filename="<process script>", mode=mode)
+        return compile_restricted(
+            ast.fix_missing_locations(tree), filename="<process script>", mode=mode
+        )
     except SyntaxError as err:
         reasons = "; ".join(str(msg) for msg in (err.args[0] if err.args else []))
         raise ScriptRefused(reasons or str(err)) from None
@@ -212,19 +265,33 @@ def decode(payload: bytes) -> Any:
 # The worker -----------------------------------------------------------------------------------
 
 
-def run(mode: Mode, source: str, context: dict[str, Any], external: dict[str, Any]) -> Any:
-    """Evaluate an expression (its value) or execute a script (the task data it leaves)."""
+def run(
+    mode: Mode,
+    source: str,
+    context: dict[str, Any],
+    external: dict[str, Any],
+    env: dict[str, Any] | None = None,
+) -> Any:
+    """Evaluate an expression (its value) or execute a script (the task data it leaves).
+    ``env``: what SpiffArena's names read in this call (workflows/sandbox_spiffarena.py)."""
     code = compile_source(source, mode)
     namespace = dict(external)
     namespace.update(context)
-    namespace["__builtins__"] = BUILTINS
+    namespace["__builtins__"] = {**BUILTINS, **spiffarena.names(env or {})}
     value = eval(code, namespace)  # noqa: S307 - restricted code, guarded namespace
     if mode == "eval":
         return value
+    offered = namespace["__builtins__"]
     return {
         key: value
         for key, value in namespace.items()
-        if not (key in RESERVED or key.startswith("_") or callable(value) or key in external)
+        if not (
+            key in RESERVED
+            or key.startswith("_")
+            or callable(value)
+            or key in external
+            or value is offered.get(key)  # ``import time`` left without ``del time``
+        )
     }
 
 
@@ -232,7 +299,9 @@ def answer(request: bytes, result_limit: int) -> bytes:
     """The reply to one request: {"ok": value} or {"error": kind, ...}."""
     try:
         asked = decode(request)
-        value = run(asked["mode"], asked["source"], asked["context"], asked["external"])
+        value = run(
+            asked["mode"], asked["source"], asked["context"], asked["external"], asked.get("env")
+        )
     except MemoryError:
         return encode({"error": "memory"})
     except RecursionError:
@@ -282,6 +351,8 @@ def main(argv: list[str]) -> None:
     connection = Connection(fd)
     compile_source("True", "eval")  # warm up before the limits: the first call is not slower
     helsinki_deadline("2021-01-01")
+    spiffarena.names({})
+    datetime.strptime("2021", "%Y")  # loads _strptime before the limits
     days_before("2021-01-08T16:15:00+02:00", 7)
     hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
     _set_limits(memory_bytes)

@@ -11,10 +11,15 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnWorkflowConverter,
+    TaskConverter,
+    WorkflowConverter,
+)
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
 
 VERSION_KEY = "serializer_version"
 
@@ -41,8 +46,22 @@ class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
+class TaskDataConverter(TaskConverter):
+    """SpiffWorkflow 3.2 stores a task's data (and its delta) as it is, though it restores it
+    through its registry: a datetime, timedelta or UUID a script leaves would not save. Convert
+    it on the way in, as SpiffArena does with every task's data, so it comes back as it was."""
+
+    def to_dict(self, task: Task) -> dict[str, Any]:
+        dct = super().to_dict(task)
+        dct["data"] = self.registry.convert(dct["data"])
+        if dct["delta"]:
+            dct["delta"]["updates"] = self.registry.convert(dct["delta"]["updates"])
+        return dct
+
+
 _CONFIG = dict(SPIFF_CONFIG)
 _CONFIG[BpmnWorkflow] = StateOnlyWorkflowConverter
+_CONFIG[Task] = TaskDataConverter
 _SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_CONFIG))
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from workflows.models import WorkflowInstance
 from workflows.sandbox import SandboxedEnvironment
+from workflows.script_context import running_task, serving_scripts
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,11 @@ def register_operator(name: str) -> Callable[[Operator], Operator]:
     return decorate
 
 
+def operator_names() -> frozenset[str]:
+    """The operators registered now (the http connector's and the application's)."""
+    return frozenset(_OPERATORS)
+
+
 @dataclass(frozen=True)
 class _Run:
     session: Session
@@ -90,8 +96,10 @@ def serving(
     sent: dict[str, Any] | None = None,
 ) -> Iterator[None]:
     token = _current_run.set(_Run(session, instance, actor, now, sent))
+    username = None if actor == SYSTEM else actor.username
     try:
-        yield
+        with serving_scripts(session, instance, username, now):
+            yield
     finally:
         _current_run.reset(token)
 
@@ -102,11 +110,16 @@ class ScriptEngine(PythonScriptEngine):
     def __init__(self) -> None:
         super().__init__(environment=SandboxedEnvironment())
 
+    def execute(self, task, script, external_context=None):
+        with running_task(task):  # the helpers that find tasks look from here
+            return super().execute(task, script, external_context)
+
     def evaluate(self, task, expression, external_context=None):
         """As the engine's, but the error says what went wrong (the engine's own message
         names only the expression), such as the sandbox limit an expression hit."""
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            with running_task(task):
+                return self.environment.evaluate(expression, task.data, external_context)
         except SpiffWorkflowException as err:
             err.add_note(f"Error evaluating expression '{expression}'")
             raise

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import ROLES, User
@@ -18,6 +21,19 @@ def get_user_by_username(username: str) -> User | None:
 
 def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
+
+
+def describe_user_for_scripts(session: Session, username: str) -> dict[str, Any] | None:
+    """A user as SpiffArena's script helpers give one (get_current_user() and the like)."""
+    user = session.execute(select(User).filter_by(username=username)).scalar_one_or_none()
+    if user is None:
+        return None
+    return {
+        "id": user.id,
+        "username": user.username,
+        "email": user.email,
+        "display_name": user.display_name,
+    }
 
 
 def get_users_with_role(role: str) -> list[User]:

@@ -29,6 +29,7 @@ from workflows.lint.decision_cells import check_decision_cells
 from workflows.lint.decisions import check_decisions
 from workflows.lint.diagram import check_diagram
 from workflows.lint.messages import check_messages
+from workflows.lint.services import check_services
 from workflows.lint.structure import check_structure
 from workflows.lint.timers import check_timers
 from workflows.lint.translations import check_translations
@@ -55,6 +56,7 @@ def lint_bundle(
         check_decision_cells,
         check_timers,
         check_messages,
+        check_services,
         check_diagram,
         check_structure,
         check_translations,

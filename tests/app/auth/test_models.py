@@ -4,7 +4,12 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
-from app.auth.queries import authenticate_user, get_user_by_username, get_users_with_role
+from app.auth.queries import (
+    authenticate_user,
+    describe_user_for_scripts,
+    get_user_by_username,
+    get_users_with_role,
+)
 
 
 def test_user_roles_are_a_frozenset(db_session, make_user):
@@ -58,3 +63,15 @@ def test_user_belongs_to_organisation(db_session, make_organisation, make_user):
 def test_organisation_type_is_checked_by_the_database(db_session, make_organisation):
     with pytest.raises(IntegrityError):
         make_organisation("Oy Ab", org_type="company")
+
+
+def test_a_user_for_scripts_is_spiffarenas_user_dict(db_session, make_user):
+    user = make_user("sari")
+
+    assert describe_user_for_scripts(db_session, "sari") == {
+        "id": user.id,
+        "username": "sari",
+        "email": user.email,
+        "display_name": user.display_name,
+    }
+    assert describe_user_for_scripts(db_session, "nobody") is None
