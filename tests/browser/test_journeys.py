@@ -206,7 +206,7 @@ def test_the_whole_call_from_the_first_login_to_funded(as_user, move_clock, scre
     applicant.goto("/cases")
     applicant.get_by_role("link", name="Lakeland growth corridor").click()
     expect(applicant.locator(".case-status")).to_have_text("Funded")
-    expect(applicant.locator(".facts")).to_contain_text("EUR 300\u00a0000")
+    expect(applicant.locator(".facts")).to_contain_text("€300,000")
     screenshot(applicant, "applicant-case-funded")
     applicant.get_by_role("link", name="Decision").click()
     expect(applicant.locator(".letter")).to_contain_text("300\u00a0000")
