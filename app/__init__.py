@@ -19,8 +19,9 @@ from app import i18n, input_checks, requests, security_headers, sessions, thrott
 from app.cases import sync
 from app.cases.queries import is_staff
 from app.extensions import csrf, db, login_manager, migrate
+from app.money import format_money
 from app.refusals import register_refusal_pages
-from app.timefmt import format_euros, format_helsinki
+from app.timefmt import format_helsinki
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -212,7 +213,7 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_helsinki, "helsinki")
-    app.add_template_filter(format_euros, "euros")
+    app.add_template_filter(format_money, "euros")  # in the page language
 
     @app.context_processor
     def template_helpers() -> dict[str, Any]:

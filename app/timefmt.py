@@ -1,4 +1,4 @@
-"""Times are stored in UTC and shown in Helsinki time with the offset; amounts in euros."""
+"""Times are stored in UTC and shown in Helsinki time with the offset (amounts: app/money.py)."""
 
 from __future__ import annotations
 
@@ -25,13 +25,6 @@ def format_helsinki(
     clock = local.strftime("%H:%M:%S" if seconds else "%H:%M")
     offset = local.strftime("%z")
     return f"{local.day}.{local.month}.{local.year} {clock} (UTC{offset[:3]}:{offset[3:]})"
-
-
-def format_euros(amount: float | int | None) -> str:
-    """'EUR 7 000 000', the thousands grouped with spaces as Finnish texts write them."""
-    if amount is None:
-        return ""
-    return "EUR " + f"{amount:,.0f}".replace(",", "\u00a0")
 
 
 def helsinki_to_utc(day: str, clock: str) -> datetime:

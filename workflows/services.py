@@ -3,7 +3,8 @@
 An operator runs inside the same transaction as the engine step that reached it. It gets a
 ``ServiceCall`` (the session, the instance, the evaluated parameters, a copy of the task data,
 the instance's clock time, the acting user and, after a boundary timer, the task it is attached
-to) and returns a JSON-serializable dict that the engine stores in the task's result variable.
+to and whether a later timer of that task is due too) and returns a JSON-serializable dict that
+the engine stores in the task's result variable.
 """
 
 from __future__ import annotations
@@ -18,14 +19,11 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
-from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.task import Task
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from workflows.boundary_timers import later_timer_due, timer_attached_to
 from workflows.models import WorkflowInstance
 from workflows.sandbox import SandboxedEnvironment
 from workflows.script_context import running_task, serving_scripts
@@ -56,6 +54,9 @@ class ServiceCall:
     # The task (its id) whose boundary timer set this step off, when one did: a reminder's
     # path knows which task it reminds of, and finds its index row and draft by it.
     timer_attached_to: str | None = None
+    # After a boundary timer: whether a later timer of the same task is due now too (a clock
+    # moved past both at once), so that a reminder can leave the speaking to the later one.
+    later_timer_due: bool = False
 
 
 Operator = Callable[[ServiceCall], dict[str, Any]]
@@ -136,15 +137,17 @@ class ScriptEngine(PythonScriptEngine):
         if run is None or operator is None:
             raise WorkflowTaskException(f"no service operator '{operation_name}'", task=task)
         params = {name: param["value"] for name, param in operation_params.items()}
+        now = run.now()
         call = ServiceCall(
             run.session,
             run.instance,
             params,
             dict(task.data),
-            run.now(),
+            now,
             run.actor,
             run.sent,
             timer_attached_to=timer_attached_to(task),
+            later_timer_due=later_timer_due(task, now),
         )
         try:
             return json.dumps(operator(call))
@@ -154,28 +157,6 @@ class ScriptEngine(PythonScriptEngine):
             raise WorkflowTaskException(
                 f"service '{operation_name}' failed: {err}", task=task, exception=err
             ) from err
-
-
-def timer_attached_to(task: Task) -> str | None:
-    """The id of the task whose boundary timer set ``task`` off: back over the automatic
-    steps before it (gateways, scripts, services) to a boundary timer event. None when a
-    person's task or another event (a message) comes first."""
-    ancestor = task.parent
-    while ancestor is not None:
-        spec = ancestor.task_spec
-        if isinstance(spec, BoundaryEvent):
-            if not isinstance(spec.event_definition, TimerEventDefinition) or not ancestor.parent:
-                return None
-            attached = [
-                sibling
-                for sibling in ancestor.parent.children
-                if not isinstance(sibling.task_spec, BoundaryEvent)
-            ]
-            return str(attached[0].id) if attached else None
-        if spec.manual or isinstance(spec, CatchingEvent):
-            return None
-        ancestor = ancestor.parent
-    return None
 
 
 SCRIPT_ENGINE = ScriptEngine()

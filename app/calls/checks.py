@@ -14,7 +14,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.calls.start_data import PHASE_DEADLINE, call_values, missing, setting_of
-from app.timefmt import format_euros, format_helsinki
+from app.money import format_money
+from app.timefmt import format_helsinki
 
 RESERVED_KEYS = frozenset({"new", "manage", "import", "export", "start"})
 
@@ -99,8 +100,8 @@ def _check_money(data: Mapping[str, Any]) -> list[tuple[str, str]]:
                 "reserves",
                 _(
                     "The reserved shares (%(reserved)s) are more than the budget (%(budget)s).",
-                    reserved=format_euros(reserved),
-                    budget=format_euros(budget),
+                    reserved=format_money(reserved),
+                    budget=format_money(budget),
                 ),
             )
         )

@@ -17,8 +17,8 @@ from app.calls.models import Call, in_language
 from app.calls.overview import GroupSum, Overview
 from app.i18n import current_language
 from app.i18n.labels import object_name, phase_name
+from app.money import format_money
 from app.reference.places import finland
-from app.timefmt import format_euros
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def money_chart(overview: Overview, call: Call) -> Chart:
         rows.append((_("Applied for by regional-city networks"), money.applied_reserved))
     lengths = _lengths([amount for _label, amount in rows])
     bars = tuple(
-        Bar(label, format_euros(amount), (format_euros(amount), _share(amount, money.budget)), n)
+        Bar(label, format_money(amount), (format_money(amount), _share(amount, money.budget)), n)
         for (label, amount), n in zip(rows, lengths, strict=True)
     )
     headings = (_("Sum"), _("Amount"), _("Share of the budget"))
@@ -95,8 +95,8 @@ def _sums_chart(
     bars = tuple(
         Bar(
             label,
-            format_euros(group.applied),
-            (_count(group.cases), _count(group.applications), format_euros(group.applied)),
+            format_money(group.applied),
+            (_count(group.cases), _count(group.applications), format_money(group.applied)),
             length,
         )
         for group, label, length in zip(groups, labels, lengths, strict=True)
@@ -139,13 +139,13 @@ def overview_facts(overview: Overview, call: Call) -> list[tuple[str, str]]:
         "%(amount)s by %(count)s application, %(share)s of the budget",
         "%(amount)s by %(count)s applications, %(share)s of the budget",
         money.applications,
-        amount=format_euros(money.applied),
+        amount=format_money(money.applied),
         count=_count(money.applications),
         share=_share(money.applied, money.budget),
     )
-    budget = format_euros(money.budget)
+    budget = format_money(money.budget)
     if money.reserved:
-        reserved = _("%(amount)s reserved", amount=format_euros(money.reserved))
+        reserved = _("%(amount)s reserved", amount=format_money(money.reserved))
         budget = f"{budget} ({reserved})"
     return [(_("Cases"), cases), (_("Applied for"), applied), (_("Budget of the call"), budget)]
 

@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from app.calls.models import in_language
 from app.cases.queries import application_document
 from app.letters.texts import RECONSIDERATION, WORDS
+from app.money import format_money
 from app.timefmt import HELSINKI
 
 if TYPE_CHECKING:
@@ -36,11 +37,6 @@ def format_day(value: date | str | None, language: str) -> str:
     day = date.fromisoformat(value) if isinstance(value, str) else value
     pattern = "d MMMM yyyy" if language == "en" else "d.M.yyyy"
     return format_date(day, pattern, locale=LOCALES[language])
-
-
-def format_euros(amount: int | float, language: str) -> str:
-    number = format_decimal(amount, format="#,##0", locale=LOCALES[language])
-    return WORDS["euros"][language].format(amount=number)
 
 
 def format_share(share: float, language: str) -> str:
@@ -78,9 +74,9 @@ def decision_letter(
         ),
         "decision_date": decision_date,
         "decision_number": decision_number,
-        "amount": format_euros(amount, language),
-        "total_costs": format_euros(total, language),
-        "cofunding": format_euros(cofunding, language),
+        "amount": format_money(amount, language),
+        "total_costs": format_money(total, language),
+        "cofunding": format_money(cofunding, language),
         "share": format_share(100 * amount / total, language) if total else "",
         "period": " – ".join(
             format_day(period.get(key), language) for key in ("start", "end") if period.get(key)

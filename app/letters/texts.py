@@ -159,7 +159,6 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "How to request reconsideration",
     },
     "page": {"fi": "Sivu", "sv": "Sida", "en": "Page"},
-    "euros": {"fi": "{amount} euroa", "sv": "{amount} euro", "en": "EUR {amount}"},
 }
 
 # The appendix: (heading, paragraph) pairs; the Administrative Procedure Act, chapter 7 a, as

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.calls.models import in_language
 from app.i18n.labels import date_fi
-from app.letters.decision import decision_letter, format_euros, letter_pdf
+from app.letters.decision import decision_letter, letter_pdf
+from app.money import format_money
 from app.notifications.texts import BODIES, DECISION_TEXTS, DOCUMENT_KINDS, SUBJECTS
 from app.timefmt import format_helsinki
 
@@ -96,7 +97,7 @@ def _context(case: Case, data: dict[str, Any], extra: dict[str, Any]) -> dict[st
         supplement_request=data.get("supplement_request", ""),
         supplement_due=data.get("supplement_due", ""),
         feedback=data.get("feedback", ""),
-        amount=format_euros(decision.get("amount", 0), language),
+        amount=format_money(decision.get("amount", 0), language),
         justification=decision.get("justification", ""),
         decision_text=DECISION_TEXTS[bool(decision.get("granted"))][language],
         period=_period(case.call.config.get("funding_period") or {}),

@@ -85,7 +85,10 @@ def _reminder(call: ServiceCall, case: Case, template: str) -> dict[str, Any]:
     the deadline meets its 7-day reminder at once) is not sent late: its timer fires in the
     step that made the task ready, before the task could be indexed or hold a draft. A clock
     moved past the deadline in one go fires the reminders and the deadline together: no
-    reminder goes out after the deadline."""
+    reminder goes out after the deadline. A clock moved past two reminders of the task at once
+    (the week's and the day's) sends only the later one: the earlier says nothing."""
+    if call.later_timer_due:
+        return {"template": template, "sent_at": None}
     task = (
         call.session.scalar(
             select(HumanTask).where(

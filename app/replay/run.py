@@ -24,6 +24,7 @@ from app.calls.models import Call
 from app.calls.operations import move_rehearsal_clock
 from app.cases.models import Case
 from app.cases.operations import start_case
+from app.money import format_money
 from app.replay import texts
 from app.replay.applicants import register_applicants
 from app.replay.plan import Plan
@@ -252,8 +253,10 @@ class Replay:
         memo = texts.MEMO.format(
             funded=sum(1 for amount in amounts.values() if amount),
             applications=len(rows),
-            total=_euros(sum(amounts.values())),
-            reserve=_euros(sum(amounts[r["case_key"]] for r in rows if r["regional_city_network"])),
+            total=format_money(sum(amounts.values()), "fi"),
+            reserve=format_money(
+                sum(amounts[r["case_key"]] for r in rows if r["regional_city_network"]), "fi"
+            ),
         )
         data = {"proposals": proposals, "proposal_memo": memo}
         self._send(None, "rank_applications", data, self.staff.specialist)
@@ -266,7 +269,3 @@ class Replay:
             "signatory": texts.SIGNATORY,
         }
         self._send(None, "decide_funding", data, self.staff.decision_maker)
-
-
-def _euros(amount: int) -> str:
-    return f"{amount:,}".replace(",", "\u00a0")

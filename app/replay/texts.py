@@ -127,8 +127,8 @@ JUSTIFICATIONS = {
     },
 }
 MEMO = (
-    "Esitetään rahoitettavaksi {funded} hanketta {applications} hakemuksesta, yhteensä {total} "
-    "euroa, josta aluekaupunkien teemaverkostoille {reserve} euroa. Hankkeet on asetettu "
+    "Esitetään rahoitettavaksi {funded} hanketta {applications} hakemuksesta, yhteensä {total}, "
+    "josta aluekaupunkien teemaverkostoille {reserve}. Hankkeet on asetettu "
     "järjestykseen arviointiryhmän pisteiden mukaan."
 )
 PRESENTER = "Erityisasiantuntija Petra Stenfors"

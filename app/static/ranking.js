@@ -6,7 +6,11 @@
   var budget = Number(table.dataset.budget);
   var reserve = Number(table.dataset.reserve);
   var overLimit = table.dataset.overLimit;  // in the page's language, "{limit}" for the amount
-  var euros = function (n) { return "EUR " + n.toLocaleString("fi-FI"); };
+  // Written as the page's language writes money, as app/money.py does on the server.
+  var money = new Intl.NumberFormat(document.documentElement.lang || "fi", {
+    style: "currency", currency: "EUR", maximumFractionDigits: 0
+  });
+  var euros = function (n) { return money.format(n); };
   function show(id, amount, limit) {
     var output = document.getElementById(id);
     output.textContent = euros(amount) + (amount > limit ? " " + overLimit.replace("{limit}", euros(limit)) : "");

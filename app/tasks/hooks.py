@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from app.calls.models import Call
 from app.cases.models import Case
 from app.i18n.labels import date_fi
+from app.money import format_money
 from app.tasks.screening import SCREENING_TASK, check_override
 from app.timefmt import HELSINKI, helsinki_to_utc
 from workflows import clock_now, instances_waiting_for
@@ -180,8 +181,8 @@ def check(
             refuse(
                 f"proposals.{index}.proposed_amount",
                 _(
-                    "More than the %(amount)s euros applied for.",
-                    amount=server_row["requested_amount"],
+                    "More than the %(amount)s applied for.",
+                    amount=format_money(server_row["requested_amount"]),
                 ),
             )
         rows.append(merged)
@@ -202,20 +203,20 @@ def check(
         refuse(
             "proposals",
             _(
-                "Regional-city networks: %(proposed)s euros proposed, "
-                "but the reserved share is %(reserve)s euros.",
-                proposed=city,
-                reserve=reserve,
+                "Regional-city networks: %(proposed)s proposed, "
+                "but the reserved share is %(reserve)s.",
+                proposed=format_money(city),
+                reserve=format_money(reserve),
             ),
         )
     if other > call.budget_total - reserve:
         refuse(
             "proposals",
             _(
-                "%(proposed)s euros proposed, but only %(available)s euros are available "
+                "%(proposed)s proposed, but only %(available)s are available "
                 "outside the share reserved for regional-city networks.",
-                proposed=other,
-                available=call.budget_total - reserve,
+                proposed=format_money(other),
+                available=format_money(call.budget_total - reserve),
             ),
         )
     return data | {"proposals": rows}, errors

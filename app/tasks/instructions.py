@@ -2,7 +2,8 @@
 
 SpiffArena's convention: ``instructionsForEndUser`` is a Jinja template rendered with the
 task's data, written in Markdown. ``{{ idea_deadline | helsinki }}`` shows an ISO time in
-Helsinki time with its offset; ``{{ amount | euros }}`` an amount in euros;
+Helsinki time with its offset; ``{{ amount | euros }}`` an amount in euros
+as the page language writes it (app/money.py);
 ``{{ name | markdown_text }}`` text of the data as it is written (no Markdown of its own, no
 line breaks: safe in a table cell or a link's text); ``{{ case_id | application_url }}`` and
 ``{{ case_id | evaluations_url }}`` the addresses of a case's application and of its
@@ -33,7 +34,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from app.i18n.labels import object_name
-from app.timefmt import format_euros, format_helsinki
+from app.money import format_money
+from app.timefmt import format_helsinki
 
 _MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
 
@@ -72,7 +74,7 @@ def process_text(context: Context, value: Any) -> Any:
 
 _ENVIRONMENT = SandboxedEnvironment(autoescape=False)
 _ENVIRONMENT.filters["helsinki"] = format_helsinki
-_ENVIRONMENT.filters["euros"] = format_euros
+_ENVIRONMENT.filters["euros"] = format_money  # in the page language
 _ENVIRONMENT.filters["markdown_text"] = markdown_text
 _ENVIRONMENT.filters["application_url"] = application_url
 _ENVIRONMENT.filters["evaluations_url"] = evaluations_url

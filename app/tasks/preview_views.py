@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, request, send_file, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from app.cases.operations import actor_of
@@ -18,7 +19,7 @@ from app.i18n import current_language
 from app.loaders import get_owner
 from app.owners import Owner
 from app.refusals import refused
-from app.tasks.operations import read_task_form
+from app.tasks.operations import TaskForm, read_task_form
 from app.tasks.previews import decision_letter_pdf, preview_email, previews_email, stands_for
 from app.tasks.queries import may_work_on
 from app.tasks.views import page_of_task
@@ -29,8 +30,11 @@ bp = Blueprint("task_previews", __name__)
 NOT_FORM_FIELDS = ("csrf_token", "action", "preview_case")
 
 
-def _previewed(instance_id: int, task_id: str) -> tuple[Owner, WorkflowInstance, TaskView]:
-    """The task whose send is previewed, if the person may send it (404: it emails nobody)."""
+def _previewed(
+    instance_id: int, task_id: str, fields: MultiDict[str, str]
+) -> tuple[Owner, WorkflowInstance, TaskView, TaskForm]:
+    """The task whose send is previewed, if the person may send it (404: it emails nobody),
+    and its form read from ``fields`` as a send reads it."""
     owner = get_owner(instance_id)
     instance = current_session().get_one(WorkflowInstance, instance_id)
     try:
@@ -47,21 +51,21 @@ def _previewed(instance_id: int, task_id: str) -> tuple[Owner, WorkflowInstance,
         abort(403)
     if not may_work_on(current_user, owner, row):
         abort(403)
-    return owner, instance, view
+    form = read_task_form(
+        current_session(),
+        owner.call,
+        view,
+        fields=fields,
+        language=current_language(),
+        fixed=stands_for(row.spec_name),
+    )
+    return owner, instance, view, form
 
 
 @bp.post("/tasks/<int:instance_id>/<task_id>/preview", endpoint="email")
 @login_required
 def email_preview(instance_id: int, task_id: str) -> tuple[str, int] | str:
-    owner, instance, view = _previewed(instance_id, task_id)
-    form = read_task_form(
-        current_session(),
-        owner.call,
-        view,
-        fields=request.form,
-        language=current_language(),
-        fixed=stands_for(view.row.spec_name),
-    )
+    owner, instance, view, form = _previewed(instance_id, task_id, request.form)
     if form.errors:
         return page_of_task(owner, instance, view, form.sent, form.errors)
     case_id = request.form.get("preview_case", type=int)
@@ -86,15 +90,7 @@ def email_preview(instance_id: int, task_id: str) -> tuple[str, int] | str:
 def letter_preview(instance_id: int, task_id: str, case_id: int) -> Response:
     """The decision letter to one case of the ranking, drawn as the send would draw it from
     the form's values in the query (checked as a send checks them); nothing is filed."""
-    owner, instance, view = _previewed(instance_id, task_id)
-    form = read_task_form(
-        current_session(),
-        owner.call,
-        view,
-        fields=request.args,
-        language=current_language(),
-        fixed=stands_for(view.row.spec_name),
-    )
+    owner, instance, view, form = _previewed(instance_id, task_id, request.args)
     if form.errors:
         abort(404)
     try:

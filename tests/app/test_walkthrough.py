@@ -77,7 +77,7 @@ def test_the_demo_accounts_walk_the_call_from_idea_to_decision(
         data={**over_budget, "action": "send", "csrf_token": csrf_token(specialist, ranking)},
     )
     assert refused.status_code == 422
-    assert "More than the 400000 euros applied for" in refused.get_data(as_text=True)
+    assert "More than the €400,000 applied for" in refused.get_data(as_text=True)
     submit(specialist, csrf_token, ranking, over_budget | {"proposals.0.proposed_amount": "300000"})
     submit(
         decision_maker,
@@ -93,7 +93,7 @@ def test_the_demo_accounts_walk_the_call_from_idea_to_decision(
 
     case_page = applicant.get("/cases/1").get_data(as_text=True)
     assert "Funded" in case_page
-    assert "<dt>Amount granted</dt><dd>EUR 300\u00a0000</dd>" in case_page
+    assert "<dt>Amount granted</dt><dd>€300,000</dd>" in case_page
     with app.app_context():
         letters = db.session.scalars(select(OutboxMessage)).all()
         templates = [letter.payload["template"] for letter in letters]
@@ -115,7 +115,7 @@ def test_the_demo_accounts_walk_the_call_from_idea_to_decision(
     assert "Päätös VN/1/2021-4 on liitteenä" in decision
     # on the call's clock (moved to 16:15:01; it runs on at wall speed while the test works)
     assert re.search(r"<dt>Sent</dt><dd>2\.6\.2021 16:1[5-9]:\d\d \(UTC\+03:00\)</dd>", decision)
-    assert "Myönnetty määrä: 300\u00a0000 euroa" in decision  # Babel's Finnish figures
+    assert "Myönnetty määrä: 300\u00a0000\u00a0€" in decision  # Babel's Finnish figures
     pdf = applicant.get("/cases/1/documents/4/letter.pdf")
     assert (pdf.mimetype, pdf.data[:5]) == ("application/pdf", b"%PDF-")
     assert 'href="/cases/1/documents/4/letter.pdf"' in decision

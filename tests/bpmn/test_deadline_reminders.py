@@ -140,3 +140,39 @@ def test_the_next_deadline_of_a_case_is_its_deadline_not_a_reminder(rehearsal):
     summary = summarize(rehearsal.session, case.instance)
 
     assert summary.next_timer == helsinki("2021-04-15 16:15:00")
+
+
+def test_a_clock_moved_past_both_reminders_at_once_sends_only_the_day_reminder(rehearsal):
+    case = rehearsal.start("applicant")
+    rehearsal.move_clock("2021-04-01 10:00:00")
+    rehearsal.save_draft("send_idea_proposal", DRAFT, "applicant", case)
+
+    # past the week's and the day's reminder in one go, not past the deadline
+    rehearsal.move_clock("2021-04-14 16:15:01")
+
+    [reminder] = rehearsal.emails("deadline_reminder")
+    assert reminder["case_id"] == case.id
+    assert f"Määräaika on {IDEA_DEADLINE}." in reminder["body"]
+    [notice] = rehearsal.notices("deadline_reminder")
+    assert sent_at(notice).startswith("14.4.2021 16:15:0")
+    assert (case.phase, case.closed) == ("Write and send the idea proposal", False)
+
+    rehearsal.move_clock("2021-04-15 10:00:00")  # nothing more before the deadline
+    assert len(rehearsal.emails("deadline_reminder")) == 1
+
+
+def test_an_application_draft_past_both_reminders_at_once_is_reminded_once(rehearsal):
+    case = rehearsal.start("applicant")
+    rehearsal.move_clock("2021-04-01 10:00:00")
+    rehearsal.send("send_idea_proposal", rehearsal.idea("Lakeland network"), "applicant", case)
+    rehearsal.move_clock("2021-04-15 16:15:01")
+    rehearsal.send("screen_idea", SCREEN_PROCEED, "specialist", case)
+    rehearsal.move_clock("2021-05-10 10:00:00")
+    rehearsal.save_draft("send_application", {"plan": "A first page."}, "applicant", case)
+
+    rehearsal.move_clock("2021-06-02 09:00:00")
+
+    [reminder] = rehearsal.emails("deadline_reminder")
+    assert "Asiakirjanne (hakemus) on tallennettu luonnoksena" in reminder["body"]
+    [notice] = rehearsal.notices("deadline_reminder")
+    assert sent_at(notice).startswith("2.6.2021 09:00:0")

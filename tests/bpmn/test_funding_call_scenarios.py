@@ -295,8 +295,8 @@ def test_the_ranking_refuses_a_total_over_the_budget_and_accepts_a_valid_one(
         (b.id, "Arctic villages", "Leader Pohjoisin Lappi"),
     ]
     assert [row["requested_amount"] for row in rows] == [4000000, 3500000]
-    assert "7500000 euros proposed" in over_budget["proposals"]
-    assert "More than the 4000000 euros applied for" in over_applied["proposals.0.proposed_amount"]
+    assert "€7,500,000 proposed" in over_budget["proposals"]
+    assert "More than the €4,000,000 applied for" in over_applied["proposals.0.proposed_amount"]
     assert valid == {}
 
 
@@ -362,7 +362,7 @@ def test_the_decision_maker_sends_the_proposal_back_then_approves_it(rehearsal, 
     assert (b.phase, b.closed, b.granted_amount) == ("Not funded", True, 0)
     letters = {e["case_id"]: e for e in rehearsal.emails("decision_letter")}
     assert set(letters) == {a.id, b.id}
-    assert "350\u00a0000 euroa" in letters[a.id]["body"]  # Babel's Finnish grouping
+    assert "350\u00a0000\u00a0€" in letters[a.id]["body"]  # Babel's Finnish grouping
     assert "Rahoitusta ei myönnetä" in letters[b.id]["body"]
     for letter in letters.values():  # Administrative Procedure Act 49 c §: 30 days
         assert "30 päivän kuluessa päätöksen tiedoksisaannista" in letter["body"]
@@ -418,7 +418,7 @@ def test_each_applicant_gets_the_decision_as_a_pdf_letter_filed_in_the_registry(
     text_a = " ".join(
         " ".join(p.extract_text() for p in PdfReader(io.BytesIO(_decision(a).pdf)).pages).split()
     )
-    assert "enintään 350 000 euroa hankkeeseen Lakeland network" in text_a
+    assert "enintään 350 000 € hankkeeseen Lakeland network" in text_a
     assert "viimeistään 30.4.2024" in text_a  # the reporting duty of the call
     assert "1.1.2021 – 31.12.2023" in text_a  # the funding period
     assert "päättänyt olla myöntämättä" in " ".join(

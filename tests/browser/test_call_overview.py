@@ -66,19 +66,19 @@ def test_the_specialist_reads_the_calls_overview_as_charts_and_tables(as_user, a
         ["Closed as late (idea)", "Closed", "1"],
     ]
     assert rows(specialist, "Applied for by application object: the figures") == [
-        ["Theme network", "1", "1", "EUR 400\u00a0000"],
-        ["Growth zone", "1", "1", "EUR 250\u00a0000"],
-        ["Not chosen yet", "1", "0", "EUR 0"],
+        ["Theme network", "1", "1", "€400,000"],
+        ["Growth zone", "1", "1", "€250,000"],
+        ["Not chosen yet", "1", "0", "€0"],
     ]
     assert rows(specialist, "Applied for by region of the lead organisation: the figures") == [
-        ["Pirkanmaa", "1", "1", "EUR 400\u00a0000"],
-        ["Lapland", "1", "1", "EUR 250\u00a0000"],
-        ["Etelä-Pohjanmaa", "1", "0", "EUR 0"],
+        ["Pirkanmaa", "1", "1", "€400,000"],
+        ["Lapland", "1", "1", "€250,000"],
+        ["Etelä-Pohjanmaa", "1", "0", "€0"],
     ]
     budget = rows(specialist, "Applied for against the budget: the figures")
     assert budget[:2] == [
-        ["Budget of the call", "EUR 7\u00a0000\u00a0000", "100%"],
-        ["Applied for, all applications", "EUR 650\u00a0000", "9%"],
+        ["Budget of the call", "€7,000,000", "100%"],
+        ["Applied for, all applications", "€650,000", "9%"],
     ]
     assert violations(specialist) == []
     screenshot(specialist, "call-overview")

@@ -73,7 +73,7 @@ def test_a_copied_call_runs_to_its_decision_beside_the_2021_call(
     expect(visitor.get_by_role("heading", level=1)).to_have_text(NEW_TITLE)
     deadlines = visitor.get_by_role("region", name="Deadlines")
     expect(deadlines).to_contain_text("14.4.2023 16:15 (UTC+03:00)")
-    expect(visitor.get_by_role("main")).to_contain_text("EUR 5\u00a0000\u00a0000")
+    expect(visitor.get_by_role("main")).to_contain_text("€5,000,000")
     assert violations(visitor) == []
     screenshot(visitor, "public-call-page")
     visitor.get_by_role("link", name="Sign in to apply").click()
@@ -130,7 +130,7 @@ def test_a_copied_call_runs_to_its_decision_beside_the_2021_call(
     expect(evaluator.get_by_role("link", name="Evaluate the application")).to_have_count(0)
 
     open_task(specialist, "Rank the applications and propose amounts", NEW_CALL)
-    expect(specialist.locator(".ranking-totals")).to_contain_text("EUR 5\u00a0000\u00a0000")
+    expect(specialist.locator(".ranking-totals")).to_contain_text("€5,000,000")
     expect(specialist.locator(".ranking-table tbody tr")).to_have_count(1)
     specialist.get_by_label("Proposed amount for City of Tampere").fill("300000")
     specialist.get_by_label("Justification for City of Tampere").fill("Strong")
@@ -143,7 +143,7 @@ def test_a_copied_call_runs_to_its_decision_beside_the_2021_call(
 
     visitor.goto(case_2023)
     expect(visitor.locator(".case-status")).to_have_text("Funded")
-    expect(visitor.locator(".facts")).to_contain_text("EUR 300\u00a0000")
+    expect(visitor.locator(".facts")).to_contain_text("€300,000")
     other.goto(case_2021)
     expect(other.get_by_role("main")).to_contain_text("Waiting for the webinar invitation")
 

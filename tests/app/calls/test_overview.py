@@ -117,24 +117,24 @@ def test_the_specialist_reads_each_chart_as_a_table(signed_in, cases):
     ]
     assert table(page, "money") == [
         ["Sum", "Amount", "Share of the budget"],
-        ["Budget of the call", "EUR 7\u00a0000\u00a0000", "100%"],
-        ["Applied for, all applications", "EUR 950\u00a0000", "14%"],
-        ["Applied for, applications still open", "EUR 650\u00a0000", "9%"],
-        ["Granted", "EUR 300\u00a0000", "4%"],
-        ["Reserved: Theme networks of regional cities", "EUR 1\u00a0000\u00a0000", "14%"],
-        ["Applied for by regional-city networks", "EUR 0", "0%"],
+        ["Budget of the call", "€7,000,000", "100%"],
+        ["Applied for, all applications", "€950,000", "14%"],
+        ["Applied for, applications still open", "€650,000", "9%"],
+        ["Granted", "€300,000", "4%"],
+        ["Reserved: Theme networks of regional cities", "€1,000,000", "14%"],
+        ["Applied for by regional-city networks", "€0", "0%"],
     ]
     assert table(page, "objects")[1:] == [
-        ["Theme network", "2", "2", "EUR 700\u00a0000"],
-        ["Growth zone", "2", "1", "EUR 250\u00a0000"],
-        ["Not chosen yet", "1", "0", "EUR 0"],
+        ["Theme network", "2", "2", "€700,000"],
+        ["Growth zone", "2", "1", "€250,000"],
+        ["Not chosen yet", "1", "0", "€0"],
     ]
     assert table(page, "regions")[1:] == [
-        ["Pirkanmaa", "2", "2", "EUR 650\u00a0000"],
-        ["Lapland", "2", "1", "EUR 300\u00a0000"],
-        ["North Savo", "1", "0", "EUR 0"],  # Statistics Finland's English name
+        ["Pirkanmaa", "2", "2", "€650,000"],
+        ["Lapland", "2", "1", "€300,000"],
+        ["North Savo", "1", "0", "€0"],  # Statistics Finland's English name
     ]
-    assert "<dd>EUR 950\u00a0000 by 3 applications, 14% of the budget</dd>" in page
+    assert "<dd>€950,000 by 3 applications, 14% of the budget</dd>" in page
     assert "<dd>5: 3 open, 2 closed</dd>" in page
 
 

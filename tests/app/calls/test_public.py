@@ -25,8 +25,8 @@ def test_a_visitor_reaches_the_open_calls_first(client):
 def test_the_call_page_shows_money_deadlines_webinar_contact_and_who_may_apply(client):
     page = client.get("/calls/regional-networks-2021").get_data(as_text=True)
     for text in (
-        "EUR 7\u00a0000\u00a0000",
-        "EUR 1\u00a0000\u00a0000 reserved for: Theme network",
+        "€7,000,000",
+        "€1,000,000 reserved for: Theme network",
         "Theme networks of regional cities",
         "15.4.2021 16:15 (UTC+03:00)",
         "2.6.2021 16:15 (UTC+03:00)",
@@ -42,6 +42,23 @@ def test_the_call_page_shows_money_deadlines_webinar_contact_and_who_may_apply(c
         "Register your organisation",
     ):
         assert text in page, text
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_call_page_writes_the_budget_as_its_language_does(client):
+    page = {
+        language: client.get(
+            "/calls/regional-networks-2021", headers={"Accept-Language": language}
+        ).get_data(as_text=True)
+        for language in ("fi", "sv", "en")
+    }
+
+    assert "<dd>7\u00a0000\u00a0000\u00a0€</dd>" in page["fi"]
+    assert "1\u00a0000\u00a0000\u00a0€ varattu" in page["fi"]
+    assert "<dd>7\u00a0000\u00a0000\u00a0€</dd>" in page["sv"]
+    assert "1\u00a0000\u00a0000\u00a0€ reserverat" in page["sv"]
+    assert "<dd>€7,000,000</dd>" in page["en"]
+    assert "<dd>EUR" not in page["fi"] + page["sv"] + page["en"]
 
 
 @pytest.mark.usefixtures("demo")

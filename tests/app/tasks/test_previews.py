@@ -191,7 +191,7 @@ def test_the_decision_is_previewed_with_its_letter_as_it_is_then_sent(
     shown = previewed(page)
     assert shown["subject"] == "Päätös rahoitushakemukseen"
     assert "Hanke: Lakeland growth corridor (VN/1/2021)\n" in shown["body"]
-    assert "Myönnetty määrä: 300\u00a0000 euroa\n" in shown["body"]
+    assert "Myönnetty määrä: 300\u00a0000\u00a0€\n" in shown["body"]
     assert "Päätös VN/1/2021-4 on liitteenä" in shown["body"]  # the number it will be filed under
     link = html.unescape(re.search(r'<a href="([^"]+)" type="application/pdf">', page).group(1))
     assert ">VN-1-2021-4.pdf</a>" in page

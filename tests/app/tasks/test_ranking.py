@@ -85,10 +85,12 @@ def test_the_decision_shows_the_servers_project_and_links_whatever_the_browser_p
         '(<a href="/cases/1/evaluations" rel="noopener noreferrer">evaluations</a>)'
     )
     assert cells[3] == "Theme network"  # the application object by its name, not its key
-    assert cells[5] == "EUR 400&nbsp;000"  # applied for, as the case says
+    assert cells[5] == "€400,000"  # applied for, as the case says
     assert cells[7] == "Strong | well planned"
     assert "<th>Project</th>" in english
     assert "<th>Hanke</th>" in finnish
+    assert "<td>400&nbsp;000&nbsp;€</td>" in finnish  # the page language's figures
+    assert "<td>400&nbsp;000&nbsp;€</td>" in swedish
     assert "<td>Teemaverkosto</td>" in finnish
     assert '">arviot</a>)' in finnish
     assert "<th>Projekt</th>" in swedish
