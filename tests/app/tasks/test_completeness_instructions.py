@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.cases.models import Case, Document
 from app.extensions import db
 from tests.app.tasks.helpers import walk_to_completeness_check
+from tests.app.tasks.test_views import send, start_application
 
 
 def numbers(app) -> tuple[str, str]:
@@ -46,4 +47,26 @@ def test_the_completeness_check_cites_the_case_number_in_each_language(
     for text in page.values():  # the instructions name the case, not a document in it
         instructions = re.search(r'<div class="instructions">(.*?)</div>', text, re.S)
         assert instructions is not None
+        assert document_number not in instructions.group(1)
+
+
+def test_the_screening_cites_the_case_number_in_each_language(
+    app, signed_in, csrf_token, task_url, idea_form, move_clock
+):
+    applicant = signed_in("applicant")
+    send(applicant, start_application(applicant, csrf_token), idea_form, csrf_token)
+    move_clock("2021-04-15T16:15:01+03:00")
+    with app.app_context():
+        case = db.session.scalar(select(Case))
+        document = db.session.scalar(select(Document).where(Document.case_id == case.id))
+        case_number, document_number = case.case_number, document.registry_number
+    specialist, screening = signed_in("specialist"), task_url("screen_idea")
+
+    for language, label in (("en", "Case number"), ("fi", "Diaarinumero"), ("sv", "Diarienummer")):
+        page = specialist.get(screening, headers={"Accept-Language": language})
+        instructions = re.search(
+            r'<div class="instructions">(.*?)</div>', page.get_data(as_text=True), re.S
+        )
+        assert instructions is not None
+        assert f"{label}: {case_number}" in instructions.group(1)
         assert document_number not in instructions.group(1)
