@@ -1,0 +1,194 @@
+"""The SpiffArena import page: a zip of a repository becomes process models with a checked
+draft each, "Deploy all that pass the check" deploys them, and a group exports as one zip."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.processes.models import ProcessDraft
+from workflows.models import ProcessModel, ProcessVersion
+
+FIXTURES = Path(__file__).parents[2] / "workflows" / "spiffarena_models"
+# The fixture models today's check lets through: the others wait for SpiffArena's semantics
+# (lanes, manual tasks, messages across models) and its script helpers (datetime, timedelta).
+CLEAN = {
+    "grants/caller",
+    "grants/decision",
+    "grants/dynamic-options",
+    "grants/embedded",
+    "grants/shared/totals",
+    "grants/user-form",
+}
+# Passes the check but the deploy refuses it today (the embedded sub-process defect of issue 13).
+DEPLOYED = CLEAN - {"grants/embedded"}
+
+
+def repository_zip(prefix: str = "sample-process-models-main/") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(FIXTURES.rglob("*")):
+            if path.is_file():
+                archive.writestr(prefix + str(path.relative_to(FIXTURES)), path.read_bytes())
+    return buffer.getvalue()
+
+
+def upload(client, csrf_token, data: bytes, name: str = "repo.zip"):
+    token = csrf_token(client, "/processes/spiffarena/import")
+    return client.post(
+        "/processes/spiffarena/import",
+        data={"file": (io.BytesIO(data), name), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+
+
+def test_the_import_lists_every_model_with_its_draft_and_the_problems_the_check_found(
+    app, demo, owner, csrf_token
+):
+    response = upload(owner, csrf_token, repository_zip())
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert page.count("/processes/drafts/") == 11
+    assert "grants/messages/sender" in page
+    assert "problems found by the check" in page
+    with app.app_context():
+        lanes = db.session.get(ProcessModel, "grants/lanes")
+        assert (lanes.group_path, lanes.names, lanes.case_process) == (
+            "grants",
+            {"en": "Travel request"},
+            "travel_request",
+        )
+        assert lanes.spiffarena_metadata["primary_file_name"] == ""
+
+
+def test_importing_again_updates_each_draft_and_never_duplicates_a_model(
+    app, demo, owner, csrf_token
+):
+    upload(owner, csrf_token, repository_zip())
+    upload(owner, csrf_token, repository_zip())
+
+    with app.app_context():
+        drafts = db.session.scalar(
+            select(func.count())
+            .select_from(ProcessDraft)
+            .where(ProcessDraft.model_id.like("grants/%"))
+        )
+        models = db.session.scalar(
+            select(func.count()).select_from(ProcessModel).where(ProcessModel.id.like("grants/%"))
+        )
+    assert (drafts, models) == (11, 11)
+
+
+def test_deploy_all_deploys_the_models_that_pass_the_check(app, demo, owner, csrf_token):
+    page = upload(owner, csrf_token, repository_zip()).get_data(as_text=True)
+    with app.app_context():
+        drafts = {
+            draft.model_id: draft.id
+            for draft in db.session.scalars(select(ProcessDraft)).all()
+            if draft.model_id.startswith("grants/")
+        }
+    for model_id, draft_id in drafts.items():
+        shown = f'name="draft" value="{draft_id}"' in page
+        assert shown == (model_id in CLEAN), model_id
+
+    token = csrf_token(owner, "/processes/spiffarena/import")
+    response = owner.post(
+        "/processes/spiffarena/deploy",
+        data={"draft": [drafts[m] for m in sorted(CLEAN)], "csrf_token": token},
+    )
+
+    assert response.status_code == 200
+    with app.app_context():
+        deployed = set(
+            db.session.scalars(
+                select(ProcessVersion.model_id).where(ProcessVersion.is_current)
+            ).all()
+        )
+    assert deployed >= DEPLOYED
+    assert f"{len(deployed & CLEAN)} process models deployed." in response.get_data(as_text=True)
+
+
+def test_a_bad_zip_is_refused_naming_the_file(demo, owner, csrf_token):
+    response = upload(owner, csrf_token, b"not a zip", name="models.zip")
+
+    assert response.status_code == 422
+    assert "models.zip: upload: not a zip file" in response.get_data(as_text=True)
+
+
+def test_a_zip_without_a_process_model_is_refused_naming_the_file(demo, owner, csrf_token):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes/readme.md", "nothing here")
+
+    response = upload(owner, csrf_token, buffer.getvalue(), name="notes.zip")
+
+    assert response.status_code == 422
+    assert "notes.zip holds no SpiffArena process model" in response.get_data(as_text=True)
+
+
+def test_only_process_owners_and_admins_import(demo, signed_in, csrf_token):
+    specialist = signed_in("specialist")
+
+    assert specialist.get("/processes/spiffarena/import").status_code == 403
+
+
+def test_a_group_exports_as_one_zip_in_spiffarenas_layout(app, demo, owner, csrf_token):
+    upload(owner, csrf_token, repository_zip())
+    with app.app_context():
+        draft_ids = list(
+            db.session.scalars(
+                select(ProcessDraft.id).where(ProcessDraft.model_id.in_(sorted(DEPLOYED)))
+            ).all()
+        )
+    token = csrf_token(owner, "/processes/spiffarena/import")
+    owner.post("/processes/spiffarena/deploy", data={"draft": draft_ids, "csrf_token": token})
+
+    response = owner.get("/processes/spiffarena/export.zip?group=grants/shared")
+
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert sorted(archive.namelist()) == [
+        "grants/process_group.json",
+        "grants/shared/process_group.json",
+        "grants/shared/totals/process_model.json",
+        "grants/shared/totals/totals.bpmn",
+    ]
+    original = FIXTURES / "grants/shared/totals"
+    assert (
+        archive.read("grants/shared/totals/totals.bpmn") == (original / "totals.bpmn").read_bytes()
+    )
+    assert json.loads(archive.read("grants/shared/totals/process_model.json")) == json.loads(
+        (original / "process_model.json").read_text()
+    )
+
+
+def test_an_imported_version_exports_its_folder_back_byte_for_byte(app, demo, owner, csrf_token):
+    upload(owner, csrf_token, repository_zip())
+    with app.app_context():
+        draft_id = db.session.scalar(
+            select(ProcessDraft.id).where(ProcessDraft.model_id == "grants/user-form")
+        )
+    token = csrf_token(owner, "/processes/spiffarena/import")
+    owner.post("/processes/spiffarena/deploy", data={"draft": [draft_id], "csrf_token": token})
+    with app.app_context():
+        version_id = db.session.scalar(
+            select(ProcessVersion.id).where(ProcessVersion.model_id == "grants/user-form")
+        )
+
+    response = owner.get(f"/processes/versions/{version_id}/spiffarena.zip")
+
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    folder = FIXTURES / "grants" / "user-form"
+    expected = {f"grants/user-form/{path.name}" for path in folder.iterdir()}
+    assert set(archive.namelist()) == expected | {"grants/process_group.json"}
+    for path in folder.iterdir():
+        if path.name != "process_model.json":
+            assert archive.read(f"grants/user-form/{path.name}") == path.read_bytes(), path.name
+    metadata = json.loads(archive.read("grants/user-form/process_model.json"))
+    assert metadata["primary_process_id"] == "ask_name"
