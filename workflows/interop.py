@@ -399,13 +399,13 @@ class _Builder:
         here = [c for c in candidates if dirname(c) == dirname(path)]
         distinct = {self.text(c) for c in candidates}
         if not candidates:
-            noun = "a BPMN file" if kind == "process" else "a DMN file"
+            noun = "BPMN" if kind == "process" else "DMN"
             self.problems.append(
                 Problem(
                     path,
                     element,
-                    f"calls {kind} '{identifier}', which no {noun} of a process model"
-                    " in the upload defines",
+                    f"calls {kind} '{identifier}', which no {noun} file of a process model"
+                    " in the upload or deployed defines",
                 )
             )
             return
