@@ -43,7 +43,12 @@ class ImportedModel:
     name: str
     draft_id: int | None
     created: bool
-    problems: list[Problem] = field(default_factory=list)  # import errors, then the check's
+    found: list[Problem] = field(default_factory=list)  # what the import found
+    checked: list[Problem] = field(default_factory=list)  # what the check found then
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.found + self.checked
 
     @property
     def errors(self) -> list[Problem]:
@@ -143,15 +148,14 @@ def _import_model(session: Session, found: ModelImport, user: User) -> ImportedM
     draft.updated_by = user.username
     draft.updated_at = now
     session.flush()
-    if not found.errors:
-        problems.extend(check_draft(session, draft))
     return ImportedModel(
         path=found.path,
         model_id=model.id,
         name=found.display_name,
         draft_id=draft.id,
         created=created,
-        problems=problems,
+        found=problems,
+        checked=[] if found.errors else check_draft(session, draft),
     )
 
 
@@ -177,7 +181,9 @@ def deploy_checked_drafts(
                 with session.begin_nested():
                     deploy_draft(session, draft, user)
             except BundleRefused as refused:
-                errors = refused.problems or [Problem(draft.model_id, None, "refused")]
+                errors = refused.problems or [
+                    Problem(draft.model_id, None, "the deploy refused it without a reason")
+                ]
         outcome[draft_id] = errors
     return outcome
 

@@ -192,3 +192,32 @@ def test_an_imported_version_exports_its_folder_back_byte_for_byte(app, demo, ow
             assert archive.read(f"grants/user-form/{path.name}") == path.read_bytes(), path.name
     metadata = json.loads(archive.read("grants/user-form/process_model.json"))
     assert metadata["primary_process_id"] == "ask_name"
+
+
+def test_a_call_into_a_model_deployed_before_is_resolved_from_its_current_version(
+    app, demo, owner, csrf_token
+):
+    upload(owner, csrf_token, repository_zip())
+    with app.app_context():
+        totals = db.session.scalar(
+            select(ProcessDraft.id).where(ProcessDraft.model_id == "grants/shared/totals")
+        )
+    token = csrf_token(owner, "/processes/spiffarena/import")
+    owner.post("/processes/spiffarena/deploy", data={"draft": [totals], "csrf_token": token})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        group = FIXTURES / "grants" / "process_group.json"
+        archive.writestr("grants/process_group.json", group.read_bytes())
+        for path in sorted((FIXTURES / "grants" / "caller").iterdir()):
+            archive.writestr(f"grants/caller/{path.name}", path.read_bytes())
+
+    page = upload(owner, csrf_token, buffer.getvalue(), name="caller.zip").get_data(as_text=True)
+
+    assert page.count("/processes/drafts/") == 1
+    assert "Imported again (draft updated)" in page
+    assert "problems found by the check" not in page
+    with app.app_context():
+        draft = db.session.scalars(
+            select(ProcessDraft).where(ProcessDraft.model_id == "grants/caller")
+        ).one()
+        assert "compute_totals" in draft.files["totals.bpmn"]
