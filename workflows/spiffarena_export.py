@@ -20,6 +20,7 @@ from workflows.spiffarena_layout import (
     MANIFEST,
     MODEL_FILE,
     form_spiff_name,
+    is_form_path,
     is_translations_file,
     read_manifest,
     rewrite_form_references,
@@ -94,10 +95,16 @@ def model_entries(model: ExportedModel) -> dict[str, str]:
     if not model.display_name.strip() and model.metadata is None:
         raise ValueError("a process model needs a display name")
     files = model.files
-    called = set(read_manifest(files).get("called") or {})
+    manifest = read_manifest(files)
+    called = set(manifest.get("called") or {})
+    named = manifest.get("forms") or {}
     entries: dict[str, str] = {}
     problems: list[Problem] = []
-    forms = {p: form_spiff_name(p) for p in files if _is_form_path(p) and p not in called}
+    forms = {
+        p: str(named.get(p) or form_spiff_name(p))
+        for p in files
+        if is_form_path(p) and p not in called
+    }
     references = {p.removeprefix(FORMS_FOLDER): n for p, n in forms.items()}
     references = {old: new for old, new in references.items() if old != new}
     primary_file = None
@@ -150,11 +157,6 @@ def zip_entries(entries: Mapping[str, str]) -> bytes:
         for name in sorted(entries):
             _write(archive, name, entries[name])
     return buffer.getvalue()
-
-
-def _is_form_path(path: str) -> bool:
-    name = path.removeprefix(FORMS_FOLDER)
-    return path.startswith(FORMS_FOLDER) and name.endswith(".json") and "/" not in name
 
 
 def _spiff_json(value: dict[str, Any]) -> str:

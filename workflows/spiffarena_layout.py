@@ -55,6 +55,12 @@ def form_bundle_name(spiff_name: str) -> str:
     return FORMS_FOLDER + spiff_name.removesuffix(SCHEMA_SUFFIX) + ".json"
 
 
+def is_form_path(path: str) -> bool:
+    """A form's path in a bundle: forms/<name>.json."""
+    name = path.removeprefix(FORMS_FOLDER)
+    return path.startswith(FORMS_FOLDER) and name.endswith(".json") and "/" not in name
+
+
 def form_spiff_name(bundle_path: str) -> str:
     """Bundle path -> SpiffArena form file name: forms/x.json -> x-schema.json."""
     name = bundle_path.removeprefix(FORMS_FOLDER)

@@ -9,8 +9,10 @@ the folder back byte for byte:
   unchanged as ``spiffarena/<name>``: the engine does not read it, the export writes it back;
 - ``spiffarena.json`` says which bundle files came from other models (``called``: bundle path
   -> their SpiffArena path), so that the export leaves them out, keeps the scalar fields of
-  the enclosing ``process_group.json`` files (``groups``: group path -> fields) and the
-  model's SpiffArena path (``path``), where the export puts it back.
+  the enclosing ``process_group.json`` files (``groups``: group path -> fields), the
+  model's SpiffArena path (``path``), where the export puts it back, and the SpiffArena names
+  of forms that the layout's naming rule would not give back (``forms``: bundle path -> file
+  name, e.g. ``forms/form1_ui.json`` -> ``form1_ui.json``).
 
 SpiffArena's ids are paths ("misc/jonjon/ham"); a grantflow model id is the same path when it
 already is one (lower case letters, digits, '-' and '_', at most 200 characters), else a
@@ -30,7 +32,14 @@ from typing import Any
 from workflows.errors import Problem
 from workflows.interop import find_models, import_spiffarena
 from workflows.json_limits import load_json
-from workflows.spiffarena_layout import EXTRA_FOLDER, GROUP_FILE, MANIFEST, MODEL_FILE
+from workflows.spiffarena_layout import (
+    EXTRA_FOLDER,
+    GROUP_FILE,
+    MANIFEST,
+    MODEL_FILE,
+    form_spiff_name,
+    is_form_path,
+)
 
 MAX_MODEL_ID = 200
 _SEGMENT = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
@@ -65,6 +74,8 @@ def model_id_for(path: str, display_name: str = "") -> str:
         return candidate
     suffix = hashlib.sha256(source.encode()).hexdigest()[:10]
     segments[-1] = f"{segments[-1][:80]}-{suffix}"
+    if len(segments[0]) < 2:  # a model id's first part has two characters at least
+        segments[0] = f"{segments[0]}-m"
     candidate = "/".join(segments)
     while len(candidate) > MAX_MODEL_ID and len(segments) > 1:
         segments = [segments[0][:40], *segments[2:]] if len(segments) > 2 else segments[-1:]
@@ -115,7 +126,19 @@ def _import_one(
             problems.append(Problem(prefix + name, None, "kept out: not UTF-8 text"))
             continue
         files[EXTRA_FOLDER + name] = text
-    manifest: dict[str, Any] = {"called": called, "groups": _groups(tree, path), "path": path}
+    forms = {
+        bundle: source.removeprefix(prefix)
+        for bundle, source in sorted(result.sources.items())
+        if source in own
+        and is_form_path(bundle)
+        and form_spiff_name(bundle) != source.removeprefix(prefix)
+    }
+    manifest: dict[str, Any] = {
+        "called": called,
+        "forms": forms,
+        "groups": _groups(tree, path),
+        "path": path,
+    }
     files[MANIFEST] = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     return ModelImport(
         path=path,

@@ -171,3 +171,13 @@ def test_a_zip_of_a_subtree_imports_its_models():
     models = import_repository(zip_tree(buffer.getvalue(), strip_folder=False))
 
     assert [m.model_id for m in models] == ["messages/receiver", "messages/sender"]
+
+
+def test_forms_named_freely_in_spiffarena_keep_their_names_and_references_in_the_export():
+    lanes = by_path(import_repository(fixture_tree()))["grants/lanes"]
+
+    assert {"forms/approve.json", "forms/approve_ui.json", "forms/request.json"} <= set(lanes.files)
+    tree = exported([lanes])
+    assert {"grants/lanes/approve.json", "grants/lanes/approve_ui.json"} <= set(tree)
+    assert "grants/lanes/request-schema.json" in tree
+    assert 'value="approve_ui.json"' in tree["grants/lanes/travel.bpmn"]
