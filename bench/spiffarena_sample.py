@@ -74,7 +74,8 @@ class Tally:
 
 def reason_class(reason: str) -> str:
     """A refusal without its particulars: file and element names, quoted names, numbers."""
-    text = re.sub(r"^[^\s:]+(?:, element '[^']*')?:\s*", "", reason)
+    text = re.sub(r"^.*?\.(?:bpmn|dmn|json)(?:, element '[^']*')?:\s*", "", reason)
+    text = re.sub(r"^[^\s:]+(?:, element '[^']*')?:\s*", "", text)
     text = re.sub(r"the condition .* has no name", "the condition … has no name", text)
     text = re.sub(r"'[^']*'|“[^”]*”|\"[^\"]*\"", "'…'", text)
     text = re.sub(r"'…' \([^()]*\)", "'…'", text)
