@@ -221,3 +221,59 @@ def test_a_call_into_a_model_deployed_before_is_resolved_from_its_current_versio
             select(ProcessDraft).where(ProcessDraft.model_id == "grants/caller")
         ).one()
         assert "compute_totals" in draft.files["totals.bpmn"]
+
+
+def test_an_imported_draft_and_its_version_show_the_kept_files(app, demo, owner, csrf_token):
+    upload(owner, csrf_token, repository_zip())
+    with app.app_context():
+        draft_id = db.session.scalar(
+            select(ProcessDraft.id).where(ProcessDraft.model_id == "grants/user-form")
+        )
+
+    draft_page = owner.get(f"/processes/drafts/{draft_id}")
+    readme = owner.get(f"/processes/drafts/{draft_id}/files/spiffarena/README.md")
+    token = csrf_token(owner, "/processes/spiffarena/import")
+    owner.post("/processes/spiffarena/deploy", data={"draft": [draft_id], "csrf_token": token})
+    with app.app_context():
+        version_id = db.session.scalar(
+            select(ProcessVersion.id).where(ProcessVersion.model_id == "grants/user-form")
+        )
+    version_page = owner.get(f"/processes/versions/{version_id}")
+    model_page = owner.get("/processes/models/grants/user-form")
+
+    assert draft_page.status_code == 200
+    assert "spiffarena/README.md" in draft_page.get_data(as_text=True)
+    assert readme.get_data(as_text=True).startswith("# Ask for a name")
+    assert version_page.status_code == 200
+    assert model_page.status_code == 200
+    assert "Ask for a name" in model_page.get_data(as_text=True)
+
+
+def test_the_shipped_models_export_names_its_case_process_as_primary(
+    app, owner, current_version_id
+):
+    response = owner.get(f"/processes/versions/{current_version_id}/spiffarena.zip")
+
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    [meta_path] = [name for name in archive.namelist() if name.endswith("process_model.json")]
+    metadata = json.loads(archive.read(meta_path))
+    with app.app_context():
+        version = db.session.get(ProcessVersion, current_version_id)
+        case_process = version.model.case_process
+    assert metadata["primary_process_id"] == case_process
+    assert (
+        f'<bpmn:process id="{case_process}"'
+        in archive.read(
+            meta_path.replace("process_model.json", metadata["primary_file_name"])
+        ).decode()
+    )
+
+
+def test_an_upload_without_the_csrf_token_is_refused(demo, owner):
+    response = owner.post(
+        "/processes/spiffarena/import",
+        data={"file": (io.BytesIO(repository_zip()), "repo.zip")},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 400
