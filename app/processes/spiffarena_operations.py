@@ -12,6 +12,7 @@ Operations flush; the view commits once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from posixpath import dirname
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -26,7 +27,7 @@ from workflows import BundleRefused, Problem, wall_now
 from workflows.audit import record_event
 from workflows.models import ProcessModel, ProcessVersion
 from workflows.spiffarena_export import ExportedModel, export_tree, zip_entries
-from workflows.spiffarena_layout import read_manifest
+from workflows.spiffarena_layout import MODEL_FILE, read_manifest
 from workflows.spiffarena_repo import ModelImport, import_repository
 from workflows.uploads import zip_tree
 
@@ -175,6 +176,7 @@ def deploy_checked_drafts(
         draft = session.get(ProcessDraft, draft_id)
         if draft is None:
             continue
+        refresh_called(session, draft)
         errors = [problem for problem in check_draft(session, draft) if problem.is_error]
         if not errors:
             try:
@@ -186,6 +188,33 @@ def deploy_checked_drafts(
                 ]
         outcome[draft_id] = errors
     return outcome
+
+
+def refresh_called(session: Session, draft: ProcessDraft) -> bool:
+    """Take the processes an imported draft calls from the called models' current versions
+    (the import took them from the upload): when every model it calls is deployed, the draft's
+    own files are imported again against them. True when the draft changed."""
+    manifest = read_manifest(draft.files)
+    called = manifest.get("called") or {}
+    path = manifest.get("path")
+    metadata = draft.model.spiffarena_metadata
+    if not called or not isinstance(path, str) or metadata is None:
+        return False
+    deployed = deployed_tree(session)
+    folders = {dirname(str(source)) for source in called.values()}
+    if not all(f"{folder}/{MODEL_FILE}" in deployed for folder in folders):
+        return False
+    own = ExportedModel(draft.files, path, draft.model.name_in("en"), "", metadata=metadata)
+    try:
+        tree: dict[str, bytes | str] = dict(export_tree([own]))
+    except BundleRefused:
+        return False
+    found = [m for m in import_repository(tree, deployed=deployed) if m.path == path]
+    if len(found) != 1 or found[0].errors or found[0].files == draft.files:
+        return False
+    draft.files = dict(found[0].files)
+    session.flush()
+    return True
 
 
 def exported_models(session: Session, group: str = "") -> list[ExportedModel]:

@@ -277,3 +277,41 @@ def test_an_upload_without_the_csrf_token_is_refused(demo, owner):
     )
 
     assert response.status_code == 400
+
+
+def test_deploying_a_caller_takes_the_called_process_from_the_called_models_current_version(
+    app, demo, owner, csrf_token
+):
+    upload(owner, csrf_token, repository_zip())
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for group in ("grants", "grants/shared"):
+            archive.writestr(
+                f"{group}/process_group.json",
+                (FIXTURES / group / "process_group.json").read_bytes(),
+            )
+        for path in sorted((FIXTURES / "grants" / "shared" / "totals").iterdir()):
+            content = path.read_bytes().replace(b"total = 1 + 2", b"total = 40 + 2")
+            archive.writestr(f"grants/shared/totals/{path.name}", content)
+    upload(owner, csrf_token, buffer.getvalue(), name="totals.zip")
+    with app.app_context():
+        drafts = {
+            draft.model_id: draft.id
+            for draft in db.session.scalars(select(ProcessDraft)).all()
+            if draft.model_id in ("grants/caller", "grants/shared/totals")
+        }
+    token = csrf_token(owner, "/processes/spiffarena/import")
+    for model_id in ("grants/shared/totals", "grants/caller"):
+        owner.post(
+            "/processes/spiffarena/deploy",
+            data={"draft": [drafts[model_id]], "csrf_token": token},
+        )
+
+    with app.app_context():
+        caller = db.session.scalars(
+            select(ProcessVersion).where(
+                ProcessVersion.model_id == "grants/caller", ProcessVersion.is_current
+            )
+        ).one()
+        assert "total = 40 + 2" in caller.files["totals.bpmn"]
+        assert caller.files["caller.bpmn"] == (FIXTURES / "grants/caller/caller.bpmn").read_text()
