@@ -170,12 +170,14 @@ def deploy_checked_drafts(
     session: Session, draft_ids: list[int], user: User
 ) -> dict[int, list[Problem]]:
     """Deploy every listed draft the check finds no error in, each in a savepoint of its own;
-    draft id -> the errors that kept it back (empty: deployed)."""
+    draft id -> the errors that kept it back (empty: deployed). Called models go first (a
+    caller's bundle holds every file its callees' bundles take from other models, and theirs),
+    so that each caller finds the versions deployed with it."""
     outcome: dict[int, list[Problem]] = {}
-    for draft_id in draft_ids:
-        draft = session.get(ProcessDraft, draft_id)
-        if draft is None:
-            continue
+    found = [d for d in (session.get(ProcessDraft, i) for i in draft_ids) if d is not None]
+    found.sort(key=lambda d: len(read_manifest(d.files).get("called") or {}))
+    for draft in found:
+        draft_id = draft.id
         refresh_called(session, draft)
         errors = [problem for problem in check_draft(session, draft) if problem.is_error]
         if not errors:
