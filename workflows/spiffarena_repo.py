@@ -123,7 +123,9 @@ def _import_one(
             continue
         text = _text(content)
         if text is None:
-            problems.append(Problem(prefix + name, None, "kept out: not UTF-8 text"))
+            problems.append(
+                Problem(prefix + name, None, "kept out: not UTF-8 text", severity="warning")
+            )
             continue
         files[EXTRA_FOLDER + name] = text
     forms = {
