@@ -9,8 +9,8 @@ import_repository_tree, deploy_checked_drafts), then for each deployed model the
 task is sent with the smallest data its form accepts (generated from its JSON Schema; a task
 without a form is sent with none) until the case ends or stops progressing (at most
 MAX_STEPS sends). Prints per stage how many models got there, and every refusal class (the
-reason with names and numbers blanked) with the number of models it affects, as a table and
-as JSON.
+reason with names and numbers blanked) with the number of models it affects and how many of
+those it alone stops, as a table and as JSON.
 """
 
 from __future__ import annotations
@@ -65,8 +65,19 @@ class Tally:
         return {stage: len(models) for stage, models in self.reached.items()}
 
     def classes(self) -> list[dict[str, Any]]:
+        """Each class with the models it stops, and of those how many it alone stops (the
+        models that would pass the stage without it)."""
+        per_model: dict[str, int] = defaultdict(int)
+        for models in self.refusals.values():
+            for model in models:
+                per_model[model] += 1
         rows = [
-            {"stage": stage, "reason": reason, "models": len(models)}
+            {
+                "stage": stage,
+                "reason": reason,
+                "models": len(models),
+                "alone": sum(1 for model in models if per_model[model] == 1),
+            }
             for (stage, reason), models in self.refusals.items()
         ]
         return sorted(rows, key=lambda row: (STAGES.index(row["stage"]), -row["models"]))
@@ -80,6 +91,7 @@ def reason_class(reason: str) -> str:
     text = re.sub(r"'[^']*'|“[^”]*”|\"[^\"]*\"", "'…'", text)
     text = re.sub(r"'…' \([^()]*\)", "'…'", text)
     text = re.sub(r"\(line \d+\)", "(line …)", text)
+    text = re.sub(r"0x[0-9a-f]+", "0x…", text)
     text = re.sub(r"\b\d+\b", "N", text)
     return text.strip()[:200]
 
@@ -284,9 +296,9 @@ def print_table(result: dict[str, Any]) -> None:
     for stage, count in result["counts"].items():
         print(f"  {stage:<12} {count:>4}")
     print()
-    print(f"{'stage':<12} {'models':>6}  reason")
+    print(f"{'stage':<12} {'models':>6} {'alone':>5}  reason")
     for row in result["refusals"]:
-        print(f"{row['stage']:<12} {row['models']:>6}  {row['reason']}")
+        print(f"{row['stage']:<12} {row['models']:>6} {row['alone']:>5}  {row['reason']}")
 
 
 def main(argv: list[str] | None = None) -> int:
