@@ -112,6 +112,20 @@ def _import_model(session: Session, found: ModelImport, user: User) -> ImportedM
         primary = ""
     now = wall_now()
     model = session.get(ProcessModel, found.model_id)
+    if model is not None and not _imported(session, model):
+        where = f"{found.path}/{MODEL_FILE}" if found.path else MODEL_FILE
+        message = (
+            f"the process model '{model.id}' exists and was not imported from SpiffArena:"
+            " it is left as it is"
+        )
+        return ImportedModel(
+            path=found.path,
+            model_id=model.id,
+            name=found.display_name,
+            draft_id=None,
+            created=False,
+            found=[Problem(where, None, message)],
+        )
     created = model is None
     if model is None:
         model = ProcessModel(
@@ -158,6 +172,16 @@ def _import_model(session: Session, found: ModelImport, user: User) -> ImportedM
         found=problems,
         checked=[] if found.errors else check_draft(session, draft),
     )
+
+
+def _imported(session: Session, model: ProcessModel) -> bool:
+    """The model came from a SpiffArena import (so an import may update it)."""
+    if model.spiffarena_metadata is not None:
+        return True
+    draft = select(ProcessDraft.id).where(
+        ProcessDraft.model_id == model.id, ProcessDraft.title == IMPORT_TITLE
+    )
+    return session.scalar(draft.limit(1)) is not None
 
 
 def _current(session: Session, model_id: str) -> ProcessVersion | None:

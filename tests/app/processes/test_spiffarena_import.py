@@ -317,3 +317,26 @@ def test_deploying_a_caller_takes_the_called_process_from_the_called_models_curr
         ).one()
         assert "total = 40 + 2" in caller.files["totals.bpmn"]
         assert caller.files["caller.bpmn"] == (FIXTURES / "grants/caller/caller.bpmn").read_text()
+
+
+def test_a_spiffarena_model_with_the_id_of_a_model_made_here_leaves_that_model_alone(
+    app, demo, owner, csrf_token
+):
+    with app.app_context():
+        shipped = db.session.scalars(select(ProcessModel)).first()
+        shipped_id, names = shipped.id, dict(shipped.names)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted((FIXTURES / "grants" / "caller").iterdir()):
+            archive.writestr(f"{shipped_id}/{path.name}", path.read_bytes())
+        archive.writestr("other/process_group.json", b"{}")
+
+    page = upload(owner, csrf_token, buffer.getvalue()).get_data(as_text=True)
+
+    assert "exists and was not imported from SpiffArena" in page
+    with app.app_context():
+        model = db.session.get(ProcessModel, shipped_id)
+        assert (model.names, model.spiffarena_metadata) == (names, None)
+        assert not db.session.scalars(
+            select(ProcessDraft).where(ProcessDraft.model_id == shipped_id)
+        ).all()
