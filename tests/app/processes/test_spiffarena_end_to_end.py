@@ -11,17 +11,26 @@ from sqlalchemy import select
 
 from app.cases.models import Case
 from app.extensions import db
+from workflows.engine import load_workflow
 from workflows.models import ProcessModel, WorkflowInstance
 
 from .test_spiffarena_import import repository_zip, upload
 
-# What each model's tasks are sent with, in order (a model with none runs to its end at once).
+# What each model's tasks are sent with, in order (a model with none runs to its end at once),
+# and data the case ends with.
 RUNS = {
     "grants/user-form": [{"name": "Aino"}],
     "grants/dynamic-options": [{"colour": "blue"}],
     "grants/caller": [],
     "grants/decision": [],
     "grants/shared/totals": [],
+}
+ENDS_WITH = {
+    "grants/user-form": {"greeting": "Hello Aino"},
+    "grants/dynamic-options": {"colour": "blue"},
+    "grants/caller": {"total": 3},
+    "grants/decision": {"size": "big"},
+    "grants/shared/totals": {"total": 3},
 }
 
 
@@ -58,6 +67,8 @@ def test_a_case_of_an_imported_model_runs_to_its_end(
         assert case.call.model_id == model.id
         instance = db.session.get(WorkflowInstance, case.instance_id)
         assert instance.status == "completed"
+        data = load_workflow(instance).data
+        assert {name: data.get(name) for name in ENDS_WITH[model_id]} == ENDS_WITH[model_id]
 
 
 def test_the_called_models_process_runs_inside_the_callers_case(
