@@ -162,7 +162,12 @@ def register_blueprints(app: Flask) -> None:
     from app.exports.views import bp as exports_bp
     from app.incidents.views import bp as incidents_bp
     from app.notifications.views import bp as notifications_bp
-    from app.processes import drafts, editor, model_views  # noqa: F401 - register their pages
+    from app.processes import (  # noqa: F401 - register their pages
+        drafts,
+        editor,
+        model_views,
+        spiffarena_views,
+    )
     from app.processes.views import bp as processes_bp
     from app.replay import views as replay_views  # noqa: F401 - the call page's replay button
     from app.vendor import bp as vendor_bp

@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-from workflows.bpmn_xml import BPMN_NS, CAMUNDA_NS, ZEEBE_NS, parse_xml
+from workflows.bpmn_xml import BPMN_NS, CAMUNDA_NS, SPIFF_NS, ZEEBE_NS, parse_xml
 from workflows.errors import BundleRefused, Problem
 
 _VENDORS = {CAMUNDA_NS: "camunda", ZEEBE_NS: "zeebe"}
@@ -102,12 +102,23 @@ def _is_extension(element: etree._Element) -> bool:
     return parent is not None and parent.tag == f"{{{BPMN_NS}}}extensionElements"
 
 
+def _has_spiff_form(owner: etree._Element | None) -> bool:
+    """The element names a JSON Schema form as SpiffArena does (formJsonSchemaFilename)."""
+    return owner is not None and any(
+        prop.get("name") == "formJsonSchemaFilename" and prop.get("value")
+        for prop in owner.iter(f"{{{SPIFF_NS}}}property")
+    )
+
+
 def _vendor_problem(
     file: str, owner: etree._Element | None, name: etree.QName, kind: str
 ) -> Problem:
     label = f"{_VENDORS[name.namespace or '']}:{name.localname}"
     if name.localname in _HARMLESS:
         return Problem(file, owner_id(owner), f"{kind} {label} is ignored", severity="warning")
+    if name.localname == "formKey" and _has_spiff_form(owner):  # as SpiffArena does
+        message = f"{kind} {label} is ignored: the task's spiffworkflow form is used"
+        return Problem(file, owner_id(owner), message, severity="warning")
     advice = _ADVICE.get(name.localname)
     message = f"{kind} {label} is a Camunda extension the engine does not support"
     return Problem(file, owner_id(owner), message + (f": {advice}" if advice else ""))

@@ -180,7 +180,7 @@ def import_spiffarena(tree: Mapping[str, bytes | str], model_path: str) -> Impor
     builder.resolve_calls()
     result = builder.result()
     result.display_name = model.display_name
-    result.primary_process_id = model.primary_process_id
+    result.primary_process_id = model.primary_process_id or _fallback_primary(model, builder)
     result.description = model.description
     _check_primary(model, builder, result)
     return result
@@ -190,9 +190,8 @@ def _check_primary(model: ModelInfo, builder: _Builder, result: ImportResult) ->
     meta = f"{model.path}/{MODEL_FILE}" if model.path else MODEL_FILE
     if unreadable := _json_problem(builder.tree.get(meta)):
         result.problems.append(Problem(meta, None, unreadable))
-    primary_file = (
-        f"{model.path}/{model.primary_file_name}" if model.path else model.primary_file_name
-    )
+    name = model.primary_file_name
+    primary_file = f"{model.path}/{name}" if model.path and name else name
     if primary_file and primary_file not in builder.tree:
         message = f"primary file '{model.primary_file_name}' is missing"
         result.problems.append(Problem(meta, None, message))
@@ -200,6 +199,17 @@ def _check_primary(model: ModelInfo, builder: _Builder, result: ImportResult) ->
     if process and process not in builder.processes:
         message = f"primary process '{process}' is defined by no BPMN file"
         result.problems.append(Problem(meta, None, message))
+
+
+def _fallback_primary(model: ModelInfo, builder: _Builder) -> str | None:
+    """The primary process of a model whose process_model.json names none: the first process
+    of its primary file, else of its only BPMN file (SpiffArena's own choice when it has one)."""
+    prefix = f"{model.path}/" if model.path else ""
+    own = sorted(p for p in builder.tree if dirname(p) == model.path and p.endswith(".bpmn"))
+    named = prefix + model.primary_file_name if model.primary_file_name else None
+    chosen = named if named in own else (own[0] if len(own) == 1 else None)
+    parsed = builder.parsed(chosen, report=False) if chosen else None
+    return parsed.processes[0] if parsed and parsed.processes else None
 
 
 @dataclass
@@ -389,13 +399,13 @@ class _Builder:
         here = [c for c in candidates if dirname(c) == dirname(path)]
         distinct = {self.text(c) for c in candidates}
         if not candidates:
-            noun = "a BPMN file" if kind == "process" else "a DMN file"
+            noun = "BPMN" if kind == "process" else "DMN"
             self.problems.append(
                 Problem(
                     path,
                     element,
-                    f"calls {kind} '{identifier}', which no {noun} of a process model"
-                    " in the upload defines",
+                    f"calls {kind} '{identifier}', which no {noun} file of a process model"
+                    " in the upload or deployed defines",
                 )
             )
             return

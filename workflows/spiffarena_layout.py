@@ -13,9 +13,11 @@ by re-serializing the XML), so nothing else in the file changes.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from html import escape, unescape
+from typing import Any
 
 from workflows.bundles import FORMS_FOLDER
 from workflows.translations import TRANSLATIONS_FOLDER
@@ -25,6 +27,19 @@ GROUP_FILE = "process_group.json"
 SCHEMA_SUFFIX = "-schema.json"
 UI_SUFFIX = "-uischema.json"
 FORM_PROPERTIES = ("formJsonSchemaFilename", "formUiSchemaFilename")
+# What an import of a SpiffArena tree adds to a bundle (workflows.spiffarena_repo): the files
+# of the model folder the engine does not read, and the import's record of the bundle.
+EXTRA_FOLDER = "spiffarena/"
+MANIFEST = "spiffarena.json"
+
+
+def read_manifest(files: Mapping[str, str]) -> dict[str, Any]:
+    """The import's record of a bundle (``called`` and ``groups``); empty when there is none."""
+    try:
+        found = json.loads(files[MANIFEST]) if MANIFEST in files else None
+    except json.JSONDecodeError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def is_translations_file(path: str) -> bool:
@@ -38,6 +53,12 @@ def form_bundle_name(spiff_name: str) -> str:
     if spiff_name.endswith(UI_SUFFIX) or not spiff_name.endswith(SCHEMA_SUFFIX):
         return FORMS_FOLDER + spiff_name
     return FORMS_FOLDER + spiff_name.removesuffix(SCHEMA_SUFFIX) + ".json"
+
+
+def is_form_path(path: str) -> bool:
+    """A form's path in a bundle: forms/<name>.json."""
+    name = path.removeprefix(FORMS_FOLDER)
+    return path.startswith(FORMS_FOLDER) and name.endswith(".json") and "/" not in name
 
 
 def form_spiff_name(bundle_path: str) -> str:

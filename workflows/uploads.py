@@ -15,7 +15,11 @@ _TEXT_SUFFIXES = (".bpmn", ".dmn", ".json", ".md", ".txt", ".xml", ".py", ".yml"
 
 
 def zip_tree(
-    data: bytes, *, max_files: int = MAX_ZIP_FILES, max_bytes: int = MAX_ZIP_BYTES
+    data: bytes,
+    *,
+    max_files: int = MAX_ZIP_FILES,
+    max_bytes: int = MAX_ZIP_BYTES,
+    strip_folder: bool = True,
 ) -> dict[str, bytes]:
     """The files of an uploaded zip by posix path, read defensively; raise BundleRefused.
 
@@ -23,7 +27,7 @@ def zip_tree(
     than max_files files, more than max_bytes uncompressed (counted while inflating, so a
     lying header does not help a zip bomb) and text files that are not UTF-8. Folders and
     hidden files (``__MACOSX/``, ``.DS_Store``, ``.git/``) are left out; a single folder
-    common to every file is stripped.
+    common to every file is stripped unless ``strip_folder`` is False.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -59,7 +63,7 @@ def zip_tree(
         tree[path] = content
     if problems:
         raise BundleRefused(problems)
-    return _strip_common_folder(tree)
+    return _strip_common_folder(tree) if strip_folder else tree
 
 
 def _zip_path(info: zipfile.ZipInfo) -> tuple[str | None, str | None]:

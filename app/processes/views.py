@@ -18,11 +18,11 @@ from app.extensions import current_session, db
 from app.processes import queries
 from app.processes.models import ProcessDraft
 from app.processes.operations import make_version_current
+from app.processes.spiffarena_operations import spiffarena_version_zip
 from app.responses import process_file
 from app.timefmt import format_helsinki
 from workflows import WorkflowError, wall_now
 from workflows.diff import diff_versions
-from workflows.interop import export_spiffarena
 from workflows.migration import check_migration, migrate_instance
 from workflows.models import ProcessModel, ProcessVersion, WorkflowInstance
 from workflows.queries import waiting_counts
@@ -113,12 +113,7 @@ def version_zip(version_id: int) -> Response:
 @role_required(*OWNERS)
 def version_spiffarena(version_id: int) -> Response:
     found = get_version(version_id)
-    data = export_spiffarena(
-        dict(found.files),
-        model_id=found.model_id,
-        display_name=found.model.name_in("en"),
-        primary_process_id=found.model.case_process,
-    )
+    data = spiffarena_version_zip(found)
     return send_file(
         io.BytesIO(data),
         mimetype="application/zip",
