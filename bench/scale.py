@@ -146,7 +146,7 @@ def copy_case(session: Session, instance_id: int, copies: int) -> None:
         session.commit()
         # What autovacuum soon does after a bulk load (statistics, the visibility map), done
         # now so that it does not run in the middle of the measured requests.
-        with session.get_bind().connect() as connection:
+        with session.connection().engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(
                 text("VACUUM ANALYZE")
             )

@@ -22,6 +22,7 @@ CLEAN = {
     "grants/decision",
     "grants/dynamic-options",
     "grants/embedded",
+    "grants/scripts/due-date",
     "grants/shared/totals",
     "grants/user-form",
 }
