@@ -39,6 +39,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from workflows import bundles
 from workflows.audit import record_event
 from workflows.clock import clock_at, clock_now, running_on, wall_now
+from workflows.element_names import label_of
 from workflows.errors import (
     DeadlinePassed,
     EngineStepFailed,
@@ -221,7 +222,7 @@ def complete_task(
         kind="task_completed",
         instance=instance,
         task_id=task_id,
-        summary=f"Completed “{task.task_spec.bpmn_name}”",
+        summary=f"Completed “{label_of(task.task_spec)}”",
         data=data,
         clock_at=now,
     )

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from workflows import bundles
 from workflows.clock import wall_now
+from workflows.element_names import label_of
 from workflows.models import HumanTask, MessageWait, Timer, WorkflowInstance
 
 _REMEMBERED = "_grantflow_indexed"
@@ -181,7 +182,7 @@ def index_row(instance: WorkflowInstance, task: Task) -> HumanTask:
         instance_id=instance.id,
         task_id=str(task.id),
         spec_name=spec.bpmn_id or spec.name,
-        title=spec.bpmn_name or spec.name,
+        title=label_of(spec),
         lane=spec.lane,
         candidate_group=bundles.lane_role(spec.lane),
         assignee=_assignee(task),

@@ -136,12 +136,19 @@ def test_the_shipped_bundle_has_no_errors_and_no_warnings_but_of_its_translation
 
 
 def test_check_bundle_returns_errors_without_raising_and_parse_bundle_refuses_them():
-    files = bundle(VALID.replace('name="Write a note"', ""))
+    files = {FILE: bundle()[FILE]}  # the user task's form is missing
     problem = only(files)
     assert problem.severity == "error"
     with pytest.raises(BundleRefused) as refused:
         parse_bundle(files)
     assert refused.value.problems == [problem]
+
+
+def test_an_unnamed_element_is_a_warning_and_deploys_as_spiffarena_runs_it():
+    files = bundle(VALID.replace('name="Write a note"', ""))
+    found = problems_of(files)
+    assert [(p.element, p.severity) for p in found] == [("write_note", "warning")]
+    assert sorted(parse_bundle(files).specs) == ["minimal"]
 
 
 def test_warnings_are_returned_but_do_not_refuse_a_deploy():
@@ -555,12 +562,6 @@ SHORT_END = '<bpmn:endEvent id="short_end" name="Short"/>'
             id="no-implicit-split",
         ),
         pytest.param(
-            VALID.replace('name="Write a note"', ""),
-            "write_note",
-            "the user task has no name: name it so that readers know what it does",
-            id="label-required",
-        ),
-        pytest.param(
             f"""{START}{USER_TASK}{GATEWAY}{END}{SHORT_END}
             {flow("f1", "start", "write_note")}{flow("f2", "write_note", "choose")}
             {flow("f_long", "choose", "end")}{flow("f_short", "choose", "short_end")}""",
@@ -568,16 +569,6 @@ SHORT_END = '<bpmn:endEvent id="short_end" name="Short"/>'
             "the sequence flow from the exclusive gateway 'Long note?' to 'end' has no condition "
             "and is not the default flow: give it a condition, or make it the default",
             id="conditional-flows",
-        ),
-        pytest.param(
-            f"""{START}{USER_TASK}{GATEWAY}{END}{SHORT_END}
-            {flow("f1", "start", "write_note")}{flow("f2", "write_note", "choose")}
-            {flow("f_long", "choose", "end", "len(note) &gt; 100")}
-            {flow("f_short", "choose", "short_end")}""",
-            "f_long",
-            "the sequence flow with the condition len(note) > 100 has no name: name the choice "
-            "it stands for",
-            id="label-required-on-a-condition",
         ),
         pytest.param(
             f"""{START}<bpmn:parallelGateway id="fork"/>{USER_TASK}
@@ -645,6 +636,22 @@ def test_a_duplicate_sequence_flow_is_refused():
             "the exclusive gateway has one incoming and one outgoing flow: it does nothing and "
             "can be removed",
             id="superfluous-gateway",
+        ),
+        pytest.param(
+            VALID.replace('name="Write a note"', ""),
+            "write_note",
+            "the user task has no name: name it so that readers know what it does",
+            id="label-required",
+        ),
+        pytest.param(
+            f"""{START}{USER_TASK}{GATEWAY}{END}{SHORT_END}
+            {flow("f1", "start", "write_note")}{flow("f2", "write_note", "choose")}
+            {flow("f_long", "choose", "end", "len(note) &gt; 100")}
+            {flow("f_short", "choose", "short_end")}""",
+            "f_long",
+            "the sequence flow with the condition len(note) > 100 has no name: name the choice "
+            "it stands for",
+            id="label-required-on-a-condition",
         ),
     ],
 )
