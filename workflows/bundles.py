@@ -21,6 +21,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from sqlalchemy import select, update
@@ -331,6 +332,8 @@ def _check_spec(
             problems.append(Problem(filename, element, "user task is not in a lane"))
         elif known_roles is not None and role not in known_roles:
             problems.append(Problem(filename, element, f"lane '{task_spec.lane}' is not a role"))
+        if not needs_form(task_spec):
+            continue  # a manual or plain task: its page shows instructions and a button
         properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
         form = properties.get("formJsonSchemaFilename")
         if not form:
@@ -341,6 +344,12 @@ def _check_spec(
         if ui_form and ui_form not in forms:
             problems.append(Problem(filename, element, f"ui schema '{ui_form}' is missing"))
     return problems
+
+
+def needs_form(task_spec: Any) -> bool:
+    """A user task is completed with a form; a manual task (bpmn:manualTask) or a plain task
+    (bpmn:task) is a human task too, done with a button and no data, as SpiffArena does."""
+    return isinstance(task_spec, UserTask)
 
 
 def _sources_of(task_spec: Any) -> list[tuple[str, Mode]]:

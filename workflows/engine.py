@@ -206,10 +206,13 @@ def complete_task(
         raise DeadlinePassed(deadline)
     if prepare is not None:
         data = prepare(view_of(instance, indexed, task))
-    data = data or {}
+    # A manual or plain task takes no data: it is done with a button (see bundles.needs_form).
+    with_form = bundles.needs_form(task.task_spec)
+    data = (data or {}) if with_form else {}
     with running_on(instance.clock), serving(session, instance, actor, lambda: now):
         try:
-            task.task_spec.add_data_from_form(task, data)
+            if with_form:
+                task.task_spec.add_data_from_form(task, data)
             task.run()
         except SpiffWorkflowException as err:
             raise EngineStepFailed(str(err)) from err

@@ -38,12 +38,16 @@ def process_file(
 ) -> str:
     lane_set = ""
     if lanes:
-        lane_set = f'<bpmn:laneSet id="{process_id}_lanes">' + "".join(
-            f'<bpmn:lane id="{process_id}_lane_{index}" name="{name}">'
-            + "".join(f"<bpmn:flowNodeRef>{ref}</bpmn:flowNodeRef>" for ref in refs)
-            + "</bpmn:lane>"
-            for index, (name, refs) in enumerate(lanes.items())
-        ) + "</bpmn:laneSet>"
+        lane_set = (
+            f'<bpmn:laneSet id="{process_id}_lanes">'
+            + "".join(
+                f'<bpmn:lane id="{process_id}_lane_{index}" name="{name}">'
+                + "".join(f"<bpmn:flowNodeRef>{ref}</bpmn:flowNodeRef>" for ref in refs)
+                + "</bpmn:lane>"
+                for index, (name, refs) in enumerate(lanes.items())
+            )
+            + "</bpmn:laneSet>"
+        )
     drawn = [
         f'<bpmndi:BPMNShape id="{process_id}_lane_{index}_di" '
         f'bpmnElement="{process_id}_lane_{index}" isHorizontal="true">'
