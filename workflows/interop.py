@@ -389,7 +389,7 @@ class _Builder:
         here = [c for c in candidates if dirname(c) == dirname(path)]
         distinct = {self.text(c) for c in candidates}
         if not candidates:
-            noun = "a BPMN file" if kind == "process" else "a DMN file"
+            noun = "BPMN file" if kind == "process" else "DMN file"
             self.problems.append(
                 Problem(
                     path,
