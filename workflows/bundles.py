@@ -160,7 +160,10 @@ def examine_bundle(
     if refused:
         return None, problems
     specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = {}
-    for process_id in parser.get_process_ids():
+    # Taken once, before any get_spec: building a spec registers each embedded sub-process
+    # with the parser as one more process id, which must not count as a process missing here.
+    process_ids = parser.get_process_ids()
+    for process_id in process_ids:
         try:
             specs[process_id] = (
                 parser.get_spec(process_id),
@@ -176,7 +179,7 @@ def examine_bundle(
         problems.extend(_check_spec(spec, forms, files, known_roles))
     if lint and contract is not None:
         problems.extend(check_contract(documents, specs, forms, contract, bound))
-    if len(specs) < len(parser.get_process_ids()):
+    if len(specs) < len(process_ids):
         return None, problems
     for spec, subprocesses in specs.values():
         for process in (spec, *subprocesses.values()):
