@@ -9,7 +9,6 @@ from workflows.bundles import (
     contract_problems,
     current_version,
     deploy_bundle,
-    lane_role,
     read_bundle,
 )
 from workflows.claims import claim_task, may_claim, may_unclaim, unclaim_task
@@ -29,6 +28,7 @@ from workflows.errors import (
     TaskNotFound,
     WorkflowError,
 )
+from workflows.lanes import is_initiators, lane_role
 from workflows.queries import (
     ClosedTask,
     InstanceSummary,
@@ -80,6 +80,7 @@ __all__ = [
     "deploy_bundle",
     "fire_due_timers",
     "form_schema",
+    "is_initiators",
     "lane_role",
     "lock_instance",
     "may_act",

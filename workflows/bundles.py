@@ -32,6 +32,7 @@ from workflows.bundle_layout import FORMS_FOLDER
 from workflows.contract import BoundCall, Contract, check_contract
 from workflows.errors import BundleRefused, Problem
 from workflows.json_limits import load_json
+from workflows.lanes import is_initiators, lane_role
 from workflows.lint import lint_bundle
 from workflows.models import ProcessModel, ProcessVersion, WorkflowInstance
 from workflows.safe_jsonschema import schema_problems
@@ -50,11 +51,6 @@ _PARSE_ERRORS = (
     AttributeError,
     TypeError,
 )
-
-
-def lane_role(lane: str | None) -> str | None:
-    """The role that may act in a lane: 'Decision maker' -> 'decision_maker'."""
-    return lane.strip().lower().replace(" ", "_") if lane else None
 
 
 def read_bundle(folder: Path) -> dict[str, str]:
@@ -94,6 +90,7 @@ def parse_bundle(
     contract: Contract | None = None,
     bound: Sequence[BoundCall] = (),
     lint: bool = True,
+    lane_roles: Mapping[str, str] | None = None,
 ) -> ParsedBundle:
     """Parse and check a bundle; raise BundleRefused listing every error (warnings pass).
 
@@ -101,7 +98,7 @@ def parse_bundle(
     deployed, which keep working even if a later rule would have refused them.
     """
     parsed_bundle, problems = examine_bundle(
-        files, known_roles, contract=contract, bound=bound, lint=lint
+        files, known_roles, contract=contract, bound=bound, lint=lint, lane_roles=lane_roles
     )
     errors = [problem for problem in problems if problem.is_error]
     if errors or parsed_bundle is None:
@@ -116,14 +113,21 @@ def check_bundle(
     contract: Contract | None = None,
     bound: Sequence[BoundCall] = (),
     start_data: Mapping[str, Collection[str]] | None = None,
+    lane_roles: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     """Every problem of a bundle, errors and warnings, without raising: for a validation view.
 
     The engine's checks run first, then the rules of workflows/lint/ on what it read, then the
-    model's contract (workflows/contract.py) when one is given.
+    model's contract (workflows/contract.py) when one is given. ``lane_roles`` is the model's
+    mapping of lane names to roles (see workflows.lanes).
     """
     return examine_bundle(
-        files, known_roles, contract=contract, bound=bound, start_data=start_data
+        files,
+        known_roles,
+        contract=contract,
+        bound=bound,
+        start_data=start_data,
+        lane_roles=lane_roles,
     )[1]
 
 
@@ -135,6 +139,7 @@ def examine_bundle(
     bound: Sequence[BoundCall] = (),
     start_data: Mapping[str, Collection[str]] | None = None,
     lint: bool = True,
+    lane_roles: Mapping[str, str] | None = None,
 ) -> tuple[ParsedBundle | None, list[Problem]]:
     """The parsed bundle (None when the engine refused a file) and every problem found, errors
     and warnings. With a ``contract`` (a model's: see workflows.contract) the bundle must keep
@@ -176,7 +181,7 @@ def examine_bundle(
             if not any(p.is_error and (p.file, p.element) == (file, element) for p in problems):
                 problems.append(Problem(file or "?", element, _readable(err)))
     for spec, _ in specs.values():
-        problems.extend(_check_spec(spec, forms, files, known_roles))
+        problems.extend(_check_spec(spec, forms, known_roles, lane_roles or {}))
     if lint and contract is not None:
         problems.extend(check_contract(documents, specs, forms, contract, bound))
     if len(specs) < len(process_ids):
@@ -316,8 +321,8 @@ def _checkable(schema: Any) -> Any:
 def _check_spec(
     spec: BpmnProcessSpec,
     forms: dict[str, dict[str, Any]],
-    files: dict[str, str],
     known_roles: frozenset[str] | None,
+    lane_roles: Mapping[str, str],
 ) -> list[Problem]:
     problems = []
     filename = spec.file or "?"
@@ -330,11 +335,16 @@ def _check_spec(
                 problems.append(Problem(filename, element, f"script refused: {err}"))
         if not getattr(task_spec, "manual", False):
             continue
-        role = lane_role(task_spec.lane)
-        if role is None:
-            problems.append(Problem(filename, element, "user task is not in a lane"))
-        elif known_roles is not None and role not in known_roles:
-            problems.append(Problem(filename, element, f"lane '{task_spec.lane}' is not a role"))
+        # Outside any lane, or in 'Process Initiator': the case's starter does it.
+        role = None if is_initiators(task_spec.lane) else lane_role(task_spec.lane, lane_roles)
+        if role is not None and known_roles is not None and role not in known_roles:
+            problems.append(
+                Problem(
+                    filename,
+                    element,
+                    f"lane '{task_spec.lane}' is not a role: map it to a role on the model's page",
+                )
+            )
         if not needs_form(task_spec):
             continue  # a manual or plain task: its page shows instructions and a button
         properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
@@ -472,7 +482,13 @@ def deploy_bundle(
                 raise BundleRefused(problems)
             _make_current(session, existing)
         return existing, False
-    parsed_bundle = parse_bundle(files, known_roles=known_roles, contract=contract, bound=bound)
+    parsed_bundle = parse_bundle(
+        files,
+        known_roles=known_roles,
+        contract=contract,
+        bound=bound,
+        lane_roles=model.lane_roles,
+    )
     version = ProcessVersion(
         model_id=model.id,
         content_hash=digest,

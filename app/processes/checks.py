@@ -20,6 +20,7 @@ def check_draft(session: Session, draft: ProcessDraft) -> list[Problem]:
     return check_bundle(
         dict(draft.files),
         known_roles=KNOWN_ROLES,
+        lane_roles=draft.model.lane_roles,
         contract=Contract.of(draft.model),
         bound=bound_calls(session, draft.model_id),
     )
