@@ -28,7 +28,7 @@ from workflows.errors import (
     TaskNotFound,
     WorkflowError,
 )
-from workflows.lanes import is_initiators, lane_role
+from workflows.lanes import is_initiators, lane_names, lane_role
 from workflows.queries import (
     ClosedTask,
     InstanceSummary,
@@ -81,6 +81,7 @@ __all__ = [
     "fire_due_timers",
     "form_schema",
     "is_initiators",
+    "lane_names",
     "lane_role",
     "lock_instance",
     "may_act",

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from workflows.bpmn_xml import parse_xml, xpath
+from workflows.errors import BundleRefused
+
 INITIATOR_LANE = "process initiator"
 
 
@@ -28,3 +31,21 @@ def lane_role(lane: str | None, lane_roles: Mapping[str, Any] | None = None) -> 
     if isinstance(mapped, str) and mapped:
         return mapped
     return lane.strip().lower().replace(" ", "_")
+
+
+def lane_names(files: Mapping[str, str]) -> list[str]:
+    """The names of the lanes of the BPMN files that need a role: every named lane but the
+    initiator's, sorted, each once. A file that does not parse has none (its check says why)."""
+    found: set[str] = set()
+    for name, text in files.items():
+        if not name.endswith(".bpmn"):
+            continue
+        try:
+            root = parse_xml(name, text)
+        except BundleRefused:
+            continue
+        for lane in xpath(root, ".//bpmn:lane"):
+            lane_name = (lane.get("name") or "").strip()
+            if lane_name and not is_initiators(lane_name):
+                found.add(lane_name)
+    return sorted(found)
