@@ -91,6 +91,7 @@ def parse_bundle(
     bound: Sequence[BoundCall] = (),
     lint: bool = True,
     lane_roles: Mapping[str, str] | None = None,
+    deployed: Mapping[str, str] | None = None,
 ) -> ParsedBundle:
     """Parse and check a bundle; raise BundleRefused listing every error (warnings pass).
 
@@ -98,7 +99,13 @@ def parse_bundle(
     deployed, which keep working even if a later rule would have refused them.
     """
     parsed_bundle, problems = examine_bundle(
-        files, known_roles, contract=contract, bound=bound, lint=lint, lane_roles=lane_roles
+        files,
+        known_roles,
+        contract=contract,
+        bound=bound,
+        lint=lint,
+        lane_roles=lane_roles,
+        deployed=deployed,
     )
     errors = [problem for problem in problems if problem.is_error]
     if errors or parsed_bundle is None:
@@ -114,12 +121,14 @@ def check_bundle(
     bound: Sequence[BoundCall] = (),
     start_data: Mapping[str, Collection[str]] | None = None,
     lane_roles: Mapping[str, str] | None = None,
+    deployed: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     """Every problem of a bundle, errors and warnings, without raising: for a validation view.
 
     The engine's checks run first, then the rules of workflows/lint/ on what it read, then the
     model's contract (workflows/contract.py) when one is given. ``lane_roles`` is the model's
-    mapping of lane names to roles (see workflows.lanes).
+    mapping of lane names to roles (see workflows.lanes); ``deployed`` the BPMN files of the
+    other deployed models (see deployed_elsewhere), where messages may be thrown and caught.
     """
     return examine_bundle(
         files,
@@ -128,6 +137,7 @@ def check_bundle(
         bound=bound,
         start_data=start_data,
         lane_roles=lane_roles,
+        deployed=deployed,
     )[1]
 
 
@@ -140,6 +150,7 @@ def examine_bundle(
     start_data: Mapping[str, Collection[str]] | None = None,
     lint: bool = True,
     lane_roles: Mapping[str, str] | None = None,
+    deployed: Mapping[str, str] | None = None,
 ) -> tuple[ParsedBundle | None, list[Problem]]:
     """The parsed bundle (None when the engine refused a file) and every problem found, errors
     and warnings. With a ``contract`` (a model's: see workflows.contract) the bundle must keep
@@ -160,6 +171,7 @@ def examine_bundle(
                 forms=forms,
                 start_data=start_data,
                 translations=translations,
+                deployed={name: _parsed_xml(name, text) for name, text in (deployed or {}).items()},
             )
         )
     if refused:
@@ -190,6 +202,28 @@ def examine_bundle(
         for process in (spec, *subprocesses.values()):
             _connect_loop_children(process)
     return ParsedBundle(specs=specs, forms=forms, translations=translations), problems
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed_xml(name: str, text: str) -> etree._Element:
+    """A deployed BPMN file, parsed once per process: the lint rules only read it."""
+    return parse_xml(name, text)
+
+
+def deployed_elsewhere(session: Session, model_id: str) -> dict[str, str]:
+    """The BPMN files of the current versions of the other process models, by
+    "<model id>/<file>": a message may be thrown in one model and caught in another."""
+    rows = session.execute(
+        select(ProcessVersion.model_id, ProcessVersion.files).where(
+            ProcessVersion.is_current, ProcessVersion.model_id != model_id
+        )
+    ).all()
+    return {
+        f"{other}/{name}": text
+        for other, files in rows
+        for name, text in files.items()
+        if name.endswith(".bpmn")
+    }
 
 
 def _connect_loop_children(process: BpmnProcessSpec) -> None:
@@ -488,6 +522,7 @@ def deploy_bundle(
         contract=contract,
         bound=bound,
         lane_roles=model.lane_roles,
+        deployed=deployed_elsewhere(session, model.id),
     )
     version = ProcessVersion(
         model_id=model.id,

@@ -26,7 +26,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import (
     MessageEventDefinition as SpiffMessageEventDefinition,
 )
@@ -431,7 +431,6 @@ def deliver(session: Session, delivery_id: int) -> bool:
         delivery.status = "skipped"
         session.flush()
         return True
-    delivery.status = "delivered"
     event = BpmnEvent(
         SpiffMessageEventDefinition(message.name), message.payload, message.correlations
     )
@@ -440,7 +439,15 @@ def deliver(session: Session, delivery_id: int) -> bool:
         running_on(instance.clock),
         serving(session, instance, SYSTEM, lambda: clock_now(instance.clock)),
     ):
-        workflow.send_event(event)
+        try:
+            workflow.send_event(event)
+        except WorkflowException:
+            # Waiting for the message, but correlated with other values (an instance of
+            # another model, or another case's): not this instance's message.
+            delivery.status = "skipped"
+            session.flush()
+            return True
+    delivery.status = "delivered"
     received = record_event(
         session,
         actor=SYSTEM.username,

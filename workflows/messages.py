@@ -1,10 +1,14 @@
 """Messages between instances are kept, and delivered one receiving instance at a time.
 
 A thrown message is stored (`messages`) with a planned delivery (`message_deliveries`) to every
-instance of its group that waits for it (the one of its ``case_key``, when it carries one). An
-instance that starts waiting later claims the kept messages it missed, and the worker plans
-what no transaction saw (a receiver that committed its wait while the message was being sent).
-The delivery itself (an engine step on the receiver) is ``engine.deliver``.
+instance that waits for it (the one of its ``case_key``, when it carries one): in its own group
+(the call) for instances of the thrower's own process model, and in any group for instances of
+other deployed models, as SpiffArena routes messages across all its process models. Whether a
+message with correlation properties reaches an instance is then the engine's correlation check,
+at delivery (a message the instance does not correlate with is skipped there). An instance that
+starts waiting later claims the kept messages it missed, and the worker plans what no
+transaction saw (a receiver that committed its wait while the message was being sent). The
+delivery itself (an engine step on the receiver) is ``engine.deliver``.
 """
 
 from __future__ import annotations
@@ -12,12 +16,18 @@ from __future__ import annotations
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnEvent
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from workflows.audit import record_event
 from workflows.clock import clock_now, wall_now
-from workflows.models import MessageDelivery, MessageWait, ThrownMessage, WorkflowInstance
+from workflows.models import (
+    MessageDelivery,
+    MessageWait,
+    ProcessVersion,
+    ThrownMessage,
+    WorkflowInstance,
+)
 from workflows.services import SYSTEM
 from workflows.transaction import notes
 
@@ -49,11 +59,16 @@ def keep_thrown(session: Session, source: WorkflowInstance, event: BpmnEvent) ->
     )
     session.add(message)
     session.flush()
+    thrower_model = select(ProcessVersion.model_id).where(ProcessVersion.id == source.version_id)
     targets = session.execute(
         select(WorkflowInstance.id, WorkflowInstance.correlation_key)
         .join(MessageWait, MessageWait.instance_id == WorkflowInstance.id)
+        .join(ProcessVersion, ProcessVersion.id == WorkflowInstance.version_id)
         .where(
-            WorkflowInstance.group_key == source.group_key,
+            or_(
+                WorkflowInstance.group_key == source.group_key,
+                ProcessVersion.model_id != thrower_model.scalar_subquery(),
+            ),
             WorkflowInstance.id != source.id,
             MessageWait.message == name,
             *_receiver_filter(message),
@@ -78,6 +93,30 @@ def keep_thrown(session: Session, source: WorkflowInstance, event: BpmnEvent) ->
     )
 
 
+def _reaches(receiver: Any, receiver_model: Any) -> ColumnElement[bool]:
+    """A kept message reaches ``receiver`` (a WorkflowInstance entity, its model id column)
+    when it was thrown in the receiver's group, or by an instance of another model. To be used
+    in a query that joins ``_THROWER`` and ``_THROWER_VERSION`` (outer: kept messages thrown by
+    no instance stay in their group)."""
+    return or_(
+        ThrownMessage.group_key == receiver.group_key,
+        and_(
+            _THROWER_VERSION.model_id.is_not(None),
+            _THROWER_VERSION.model_id != receiver_model,
+        ),
+    )
+
+
+_THROWER = aliased(WorkflowInstance, name="thrower")
+_THROWER_VERSION = aliased(ProcessVersion, name="thrower_version")
+
+
+def _with_thrower(query: Any) -> Any:
+    return query.outerjoin(_THROWER, _THROWER.id == ThrownMessage.thrown_by).outerjoin(
+        _THROWER_VERSION, _THROWER_VERSION.id == _THROWER.version_id
+    )
+
+
 def _receiver_filter(message: ThrownMessage) -> list[Any]:
     if message.correlation_key is None:
         return []
@@ -92,8 +131,9 @@ def planned_now(session: Session) -> list[int]:
 
 def claim_kept_messages(session: Session, instance: WorkflowInstance) -> None:
     """An instance that starts waiting after a message of its group was sent gets it too."""
-    kept = select(ThrownMessage.id).where(
-        ThrownMessage.group_key == instance.group_key,
+    own_model = select(ProcessVersion.model_id).where(ProcessVersion.id == instance.version_id)
+    kept = _with_thrower(select(ThrownMessage.id)).where(
+        _reaches(instance, own_model.scalar_subquery()),
         ThrownMessage.thrown_by != instance.id,
         ThrownMessage.name.in_(
             select(MessageWait.message).where(MessageWait.instance_id == instance.id)
@@ -120,14 +160,18 @@ def plan_missed_deliveries(session: Session, limit: int = 1000) -> int:
     """Deliveries no transaction planned: a message sent while its receiver's transaction,
     which made it wait, had not yet committed (each saw nothing of the other). The worker runs
     this on every pass; it finds and plans them."""
+    receiver_version = aliased(ProcessVersion, name="receiver_version")
     missed = session.execute(
-        select(ThrownMessage.id, MessageWait.instance_id)
-        .join(WorkflowInstance, WorkflowInstance.id == MessageWait.instance_id)
-        .join(
-            ThrownMessage,
+        _with_thrower(
+            select(ThrownMessage.id, MessageWait.instance_id)
+            .select_from(MessageWait)
+            .join(WorkflowInstance, WorkflowInstance.id == MessageWait.instance_id)
+            .join(receiver_version, receiver_version.id == WorkflowInstance.version_id)
+            .join(ThrownMessage, ThrownMessage.name == MessageWait.message)
+        )
+        .where(
+            _reaches(WorkflowInstance, receiver_version.model_id),
             and_(
-                ThrownMessage.group_key == WorkflowInstance.group_key,
-                ThrownMessage.name == MessageWait.message,
                 ThrownMessage.thrown_by != WorkflowInstance.id,
                 or_(
                     ThrownMessage.correlation_key.is_(None),

@@ -410,22 +410,45 @@ def test_a_message_thrown_in_one_process_and_caught_in_another_passes(thrower, c
     assert problems_of(files) == []
 
 
-def test_a_message_nobody_catches_is_refused():
+def test_a_message_nobody_catches_is_a_warning():
     problem = only({"call.bpmn": message_file("call", THROW)})
-    assert (problem.file, problem.element) == ("call.bpmn", "ping_event")
+    assert (problem.file, problem.element, problem.severity) == (
+        "call.bpmn",
+        "ping_event",
+        "warning",
+    )
     assert problem.message == (
         "the intermediate throw event 'Ping' sends the message 'ping', but no process of the "
-        "bundle catches it: it would be lost"
+        "bundle or of the deployed models catches it: it would be lost"
     )
 
 
 def test_a_catch_without_a_thrower_is_refused():
     problem = only({"case.bpmn": message_file("case", RECEIVE_TASK)})
-    assert (problem.file, problem.element) == ("case.bpmn", "ping_event")
+    assert (problem.file, problem.element, problem.severity) == (
+        "case.bpmn",
+        "ping_event",
+        "error",
+    )
     assert problem.message == (
         "the receive task 'Wait for a ping' waits for the message 'ping', which no process of "
-        "the bundle sends: the case would wait there for ever"
+        "the bundle or of the deployed models sends: the case would wait there for ever"
     )
+
+
+def test_a_message_thrown_here_and_caught_by_a_deployed_model_passes_and_vice_versa():
+    deployed_catcher = {"other/case.bpmn": message_file("case", CATCH)}
+    deployed_thrower = {"other/call.bpmn": message_file("call", THROW)}
+    assert problems_of({"call.bpmn": message_file("call", THROW)}, deployed=deployed_catcher) == []
+    assert problems_of({"case.bpmn": message_file("case", CATCH)}, deployed=deployed_thrower) == []
+
+
+def test_a_deployed_catcher_correlated_differently_is_refused():
+    deployed = {"other/case.bpmn": message_file("case", CATCH, correlated_on("organisation_key"))}
+    problem = only(
+        {"call.bpmn": message_file("call", THROW, correlated_on("case_key"))}, deployed=deployed
+    )
+    assert "('ping_event' in other/case.bpmn) expects it correlated on key" in problem.message
 
 
 def test_a_message_correlated_differently_on_both_sides_is_refused_naming_both():
