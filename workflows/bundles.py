@@ -347,6 +347,8 @@ def _checkable(schema: Any) -> Any:
             found[key] = [{"const": ""}]
         elif dynamic and key == "enum":
             found[key] = [""]
+        elif dynamic and key == "items":
+            found[key] = {"type": "string"}
         else:
             found[key] = _checkable(value)
     return found

@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-from workflows.bpmn_xml import BPMN_NS, CAMUNDA_NS, ZEEBE_NS, parse_xml
+from workflows.bpmn_xml import BPMN_NS, CAMUNDA_NS, SPIFF_NS, ZEEBE_NS, parse_xml
 from workflows.errors import BundleRefused, Problem
 
 _VENDORS = {CAMUNDA_NS: "camunda", ZEEBE_NS: "zeebe"}
@@ -46,6 +46,8 @@ def camunda_problems(name: str, root: etree._Element) -> list[Problem]:
             continue
         for key in element.attrib:
             attribute = etree.QName(key)
+            if attribute.localname == "formKey" and _has_spiff_form(element):
+                continue  # SpiffArena ignores it beside its own form, and so does the engine
             if attribute.namespace in _VENDORS and attribute.localname not in _SILENT:
                 problems.append(_vendor_problem(name, element, attribute, "attribute"))
         problems.extend(_expression_problems(name, element, tag.localname))
@@ -95,6 +97,17 @@ _ADVICE["script"] = "scripts are Python, written inline in a script task"
 _PYTHON = {"python", "python3", "py"}
 _CAMUNDA_EXPRESSION = re.compile(r"^=|[$#]\{")
 _ISO_LITERAL = re.compile(r"(R\d*/)?(P(\d|T\d)|\d{4}-\d{2}-\d{2})")
+
+
+def _has_spiff_form(element: etree._Element) -> bool:
+    """Whether a task names a JSON Schema form as SpiffArena does (formJsonSchemaFilename)."""
+    return bool(
+        element.xpath(
+            "bpmn:extensionElements/spiff:properties/spiff:property"
+            "[@name='formJsonSchemaFilename' and @value!='']",
+            namespaces={"bpmn": BPMN_NS, "spiff": SPIFF_NS},
+        )
+    )
 
 
 def _is_extension(element: etree._Element) -> bool:

@@ -59,3 +59,25 @@ def test_camunda_8_task_definitions_and_feel_conditions_are_problems():
     assert [element for element, _ in found] == ["Activity_pay", "Flow_large"]
     assert "element zeebe:taskDefinition is a Camunda extension" in found[0][1]
     assert "'=amount > 100000' is FEEL" in found[1][1]
+
+
+SPIFF_FORM_BESIDE_FORM_KEY = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d">
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:userTask id="with_spiff_form" camunda:formKey="old-form">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="formJsonSchemaFilename" value="answer-schema.json"/>
+      </spiffworkflow:properties></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:userTask id="camunda_form_only" camunda:formKey="old-form"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_a_camunda_form_key_beside_a_spiffworkflow_form_is_ignored_as_spiffarena_does():
+    found = check_camunda("answer.bpmn", SPIFF_FORM_BESIDE_FORM_KEY)
+    assert [(p.element, p.message.split(" is ")[0]) for p in found] == [
+        ("camunda_form_only", "attribute camunda:formKey")
+    ]
