@@ -37,6 +37,23 @@ def test_a_task_outside_any_lane_is_the_starters_and_in_their_tasks_only(
     with app.app_context():
         row = db.session.scalar(select(HumanTask))
         assert (row.candidate_group, row.assignee) == (None, "specialist")
+        case_id = db.session.scalar(select(Case.id))
+    assert "Answer the question" in specialist.get(f"/cases/{case_id}").get_data(as_text=True)
+
+
+def test_anyone_of_the_staff_starts_a_case_whose_start_is_in_the_initiators_lane(
+    app, demo, owner, csrf_token, save_file, signed_in
+):
+    laned = process_file(PROCESS, TASKS, lanes={"Process Initiator": ["start", "answer", "done"]})
+    deploy_model(app, owner, csrf_token, save_file, laned)
+    assert "Request for information" in signed_in("decision_maker").get("/start").get_data(
+        as_text=True
+    )
+    assert "Request for information" not in signed_in("applicant").get("/start").get_data(
+        as_text=True
+    )
+    task_url = start(signed_in("decision_maker"), csrf_token)
+    assert signed_in("decision_maker").get(task_url).status_code == 200
 
 
 def draft_problems(owner) -> list[str]:
