@@ -443,12 +443,13 @@ def test_a_message_thrown_here_and_caught_by_a_deployed_model_passes_and_vice_ve
     assert problems_of({"case.bpmn": message_file("case", CATCH)}, deployed=deployed_thrower) == []
 
 
-def test_a_deployed_catcher_correlated_differently_is_refused():
+def test_a_deployed_catcher_correlated_differently_is_a_warning():
     deployed = {"other/case.bpmn": message_file("case", CATCH, correlated_on("organisation_key"))}
     problem = only(
         {"call.bpmn": message_file("call", THROW, correlated_on("case_key"))}, deployed=deployed
     )
     assert "('ping_event' in other/case.bpmn) expects it correlated on key" in problem.message
+    assert problem.severity == "warning"
 
 
 def test_a_message_correlated_differently_on_both_sides_is_refused_naming_both():

@@ -89,7 +89,10 @@ def check_messages(bundle: Bundle) -> Iterator[Problem]:
                     "the bundle or of the deployed models catches it: it would be lost",
                     "warning",
                 )
-            for catcher in [*catchers.get(message, []), *elsewhere.catchers.get(message, [])]:
+            # Another model may reuse a message name for a talk of its own: a catch there that
+            # correlates otherwise is worth a warning, not a refusal.
+            deployed = elsewhere.catchers.get(message, [])
+            for catcher in [*catchers.get(message, []), *deployed]:
                 if not correlates_alike(end, catcher):
                     yield problem_at(
                         end.file,
@@ -97,6 +100,7 @@ def check_messages(bundle: Bundle) -> Iterator[Problem]:
                         f"{describe(end.element)} sends the message '{message}' correlated on "
                         f"{correlation_text(end)}, but {catcher.describe()} expects it "
                         f"correlated on {correlation_text(catcher)}: it would never be delivered",
+                        "warning" if catcher in deployed else "error",
                     )
     for message, ends in catchers.items():
         sent = message in throwers or message in elsewhere.throwers
