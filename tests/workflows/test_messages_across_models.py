@@ -1,7 +1,8 @@
 """Messages across deployed process models, as SpiffArena routes them: a message thrown by an
-instance of one model reaches the instances of another model that wait for it, in any group
-(call), only the one of its case_key when it carries one; within one model it stays in its
-group. The check accepts a catch whose thrower is another deployed model."""
+instance of one model that its own model does not catch reaches the instances of other models
+that wait for it, in any group (call), only the one of its case_key when it carries one; a
+message its own model catches stays in its group (a copy of the model deployed beside it gets
+nothing). The check accepts a catch whose thrower is another deployed model."""
 
 from __future__ import annotations
 
@@ -105,6 +106,26 @@ def test_within_one_model_a_message_stays_in_its_group(session, rehearsal_clock)
     start(session, version, "pinger", rehearsal_clock, "ping-1", "call-1", target="case-a")
     assert deliver_pending(session) == 0
     assert elsewhere.status == "running"
+
+
+def test_a_message_its_own_model_catches_stays_in_its_call_beside_a_copy_of_the_model(
+    session, rehearsal_clock
+):
+    files = {"pinger.bpmn": SENDER, "ponger.bpmn": RECEIVER}
+    versions = []
+    for model_id in ("original", "copy"):
+        model = process_model(session, model_id, case_process="pinger", case_start_data=["target"])
+        version, _ = deploy_bundle(
+            session, files, model=model, deployed_by="t", now=datetime.now(UTC)
+        )
+        versions.append(version)
+    original, copy = versions
+    waiting = start(session, copy, "ponger", rehearsal_clock, "case-a", "call-2")
+    start(session, original, "pinger", rehearsal_clock, "ping-1", "call-1", target="case-a")
+    late = start(session, copy, "ponger", rehearsal_clock, "case-b", "call-2")
+    assert plan_missed_deliveries(session) == 0
+    assert deliver_pending(session) == 0
+    assert (waiting.status, late.status) == ("running", "running")
 
 
 def test_a_receiver_that_starts_waiting_later_claims_the_message_of_another_model(
