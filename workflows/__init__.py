@@ -10,7 +10,6 @@ from workflows.bundles import (
     contract_problems,
     current_version,
     deploy_bundle,
-    lane_role,
     read_bundle,
 )
 from workflows.claims import claim_task, may_claim, may_unclaim, unclaim_task
@@ -30,6 +29,7 @@ from workflows.errors import (
     TaskNotFound,
     WorkflowError,
 )
+from workflows.lanes import is_initiators, lane_names, lane_role
 from workflows.queries import (
     ClosedTask,
     InstanceSummary,
@@ -81,6 +81,8 @@ __all__ = [
     "deploy_bundle",
     "fire_due_timers",
     "form_schema",
+    "is_initiators",
+    "lane_names",
     "lane_role",
     "lock_instance",
     "may_act",

@@ -21,6 +21,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from sqlalchemy import select, update
@@ -31,6 +32,7 @@ from workflows.bundle_layout import FORMS_FOLDER
 from workflows.contract import BoundCall, Contract, check_contract
 from workflows.errors import BundleRefused, Problem
 from workflows.json_limits import load_json
+from workflows.lanes import is_initiators, lane_role
 from workflows.lint import lint_bundle
 from workflows.models import ProcessModel, ProcessVersion, WorkflowInstance
 from workflows.safe_jsonschema import schema_problems
@@ -49,11 +51,6 @@ _PARSE_ERRORS = (
     AttributeError,
     TypeError,
 )
-
-
-def lane_role(lane: str | None) -> str | None:
-    """The role that may act in a lane: 'Decision maker' -> 'decision_maker'."""
-    return lane.strip().lower().replace(" ", "_") if lane else None
 
 
 def read_bundle(folder: Path) -> dict[str, str]:
@@ -93,6 +90,8 @@ def parse_bundle(
     contract: Contract | None = None,
     bound: Sequence[BoundCall] = (),
     lint: bool = True,
+    lane_roles: Mapping[str, str] | None = None,
+    deployed: Mapping[str, str] | None = None,
 ) -> ParsedBundle:
     """Parse and check a bundle; raise BundleRefused listing every error (warnings pass).
 
@@ -100,7 +99,13 @@ def parse_bundle(
     deployed, which keep working even if a later rule would have refused them.
     """
     parsed_bundle, problems = examine_bundle(
-        files, known_roles, contract=contract, bound=bound, lint=lint
+        files,
+        known_roles,
+        contract=contract,
+        bound=bound,
+        lint=lint,
+        lane_roles=lane_roles,
+        deployed=deployed,
     )
     errors = [problem for problem in problems if problem.is_error]
     if errors or parsed_bundle is None:
@@ -115,14 +120,24 @@ def check_bundle(
     contract: Contract | None = None,
     bound: Sequence[BoundCall] = (),
     start_data: Mapping[str, Collection[str]] | None = None,
+    lane_roles: Mapping[str, str] | None = None,
+    deployed: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     """Every problem of a bundle, errors and warnings, without raising: for a validation view.
 
     The engine's checks run first, then the rules of workflows/lint/ on what it read, then the
-    model's contract (workflows/contract.py) when one is given.
+    model's contract (workflows/contract.py) when one is given. ``lane_roles`` is the model's
+    mapping of lane names to roles (see workflows.lanes); ``deployed`` the BPMN files of the
+    other deployed models (see deployed_elsewhere), where messages may be thrown and caught.
     """
     return examine_bundle(
-        files, known_roles, contract=contract, bound=bound, start_data=start_data
+        files,
+        known_roles,
+        contract=contract,
+        bound=bound,
+        start_data=start_data,
+        lane_roles=lane_roles,
+        deployed=deployed,
     )[1]
 
 
@@ -134,6 +149,8 @@ def examine_bundle(
     bound: Sequence[BoundCall] = (),
     start_data: Mapping[str, Collection[str]] | None = None,
     lint: bool = True,
+    lane_roles: Mapping[str, str] | None = None,
+    deployed: Mapping[str, str] | None = None,
 ) -> tuple[ParsedBundle | None, list[Problem]]:
     """The parsed bundle (None when the engine refused a file) and every problem found, errors
     and warnings. With a ``contract`` (a model's: see workflows.contract) the bundle must keep
@@ -154,12 +171,16 @@ def examine_bundle(
                 forms=forms,
                 start_data=start_data,
                 translations=translations,
+                deployed={name: _parsed_xml(name, text) for name, text in (deployed or {}).items()},
             )
         )
     if refused:
         return None, problems
     specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = {}
-    for process_id in parser.get_process_ids():
+    # Taken once, before any get_spec: building a spec registers each embedded sub-process
+    # with the parser as one more process id, which must not count as a process missing here.
+    process_ids = parser.get_process_ids()
+    for process_id in process_ids:
         try:
             specs[process_id] = (
                 parser.get_spec(process_id),
@@ -172,15 +193,37 @@ def examine_bundle(
             if not any(p.is_error and (p.file, p.element) == (file, element) for p in problems):
                 problems.append(Problem(file or "?", element, _readable(err)))
     for spec, _ in specs.values():
-        problems.extend(_check_spec(spec, forms, files, known_roles))
+        problems.extend(_check_spec(spec, forms, known_roles, lane_roles or {}))
     if lint and contract is not None:
         problems.extend(check_contract(documents, specs, forms, contract, bound))
-    if len(specs) < len(parser.get_process_ids()):
+    if len(specs) < len(process_ids):
         return None, problems
     for spec, subprocesses in specs.values():
         for process in (spec, *subprocesses.values()):
             _connect_loop_children(process)
     return ParsedBundle(specs=specs, forms=forms, translations=translations), problems
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed_xml(name: str, text: str) -> etree._Element:
+    """A deployed BPMN file, parsed once per process: the lint rules only read it."""
+    return parse_xml(name, text)
+
+
+def deployed_elsewhere(session: Session, model_id: str) -> dict[str, str]:
+    """The BPMN files of the current versions of the other process models, by
+    "<model id>/<file>": a message may be thrown in one model and caught in another."""
+    rows = session.execute(
+        select(ProcessVersion.model_id, ProcessVersion.files).where(
+            ProcessVersion.is_current, ProcessVersion.model_id != model_id
+        )
+    ).all()
+    return {
+        f"{other}/{name}": text
+        for other, files in rows
+        for name, text in files.items()
+        if name.endswith(".bpmn")
+    }
 
 
 def _connect_loop_children(process: BpmnProcessSpec) -> None:
@@ -304,6 +347,8 @@ def _checkable(schema: Any) -> Any:
             found[key] = [{"const": ""}]
         elif dynamic and key == "enum":
             found[key] = [""]
+        elif dynamic and key == "items":
+            found[key] = {"type": "string"}
         else:
             found[key] = _checkable(value)
     return found
@@ -312,8 +357,8 @@ def _checkable(schema: Any) -> Any:
 def _check_spec(
     spec: BpmnProcessSpec,
     forms: dict[str, dict[str, Any]],
-    files: dict[str, str],
     known_roles: frozenset[str] | None,
+    lane_roles: Mapping[str, str],
 ) -> list[Problem]:
     problems = []
     filename = spec.file or "?"
@@ -326,11 +371,18 @@ def _check_spec(
                 problems.append(Problem(filename, element, f"script refused: {err}"))
         if not getattr(task_spec, "manual", False):
             continue
-        role = lane_role(task_spec.lane)
-        if role is None:
-            problems.append(Problem(filename, element, "user task is not in a lane"))
-        elif known_roles is not None and role not in known_roles:
-            problems.append(Problem(filename, element, f"lane '{task_spec.lane}' is not a role"))
+        # Outside any lane, or in 'Process Initiator': the case's starter does it.
+        role = None if is_initiators(task_spec.lane) else lane_role(task_spec.lane, lane_roles)
+        if role is not None and known_roles is not None and role not in known_roles:
+            problems.append(
+                Problem(
+                    filename,
+                    element,
+                    f"lane '{task_spec.lane}' is not a role: map it to a role on the model's page",
+                )
+            )
+        if not needs_form(task_spec):
+            continue  # a manual or plain task: its page shows instructions and a button
         properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
         form = properties.get("formJsonSchemaFilename")
         if not form:
@@ -341,6 +393,12 @@ def _check_spec(
         if ui_form and ui_form not in forms:
             problems.append(Problem(filename, element, f"ui schema '{ui_form}' is missing"))
     return problems
+
+
+def needs_form(task_spec: Any) -> bool:
+    """A user task is completed with a form; a manual task (bpmn:manualTask) or a plain task
+    (bpmn:task) is a human task too, done with a button and no data, as SpiffArena does."""
+    return isinstance(task_spec, UserTask)
 
 
 def _sources_of(task_spec: Any) -> list[tuple[str, Mode]]:
@@ -460,7 +518,14 @@ def deploy_bundle(
                 raise BundleRefused(problems)
             _make_current(session, existing)
         return existing, False
-    parsed_bundle = parse_bundle(files, known_roles=known_roles, contract=contract, bound=bound)
+    parsed_bundle = parse_bundle(
+        files,
+        known_roles=known_roles,
+        contract=contract,
+        bound=bound,
+        lane_roles=model.lane_roles,
+        deployed=deployed_elsewhere(session, model.id),
+    )
     version = ProcessVersion(
         model_id=model.id,
         content_hash=digest,

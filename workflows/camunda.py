@@ -46,6 +46,8 @@ def camunda_problems(name: str, root: etree._Element) -> list[Problem]:
             continue
         for key in element.attrib:
             attribute = etree.QName(key)
+            if attribute.localname == "formKey" and _has_spiff_form(element):
+                continue  # SpiffArena ignores it beside its own form, and so does the engine
             if attribute.namespace in _VENDORS and attribute.localname not in _SILENT:
                 problems.append(_vendor_problem(name, element, attribute, "attribute"))
         problems.extend(_expression_problems(name, element, tag.localname))
@@ -97,6 +99,17 @@ _CAMUNDA_EXPRESSION = re.compile(r"^=|[$#]\{")
 _ISO_LITERAL = re.compile(r"(R\d*/)?(P(\d|T\d)|\d{4}-\d{2}-\d{2})")
 
 
+def _has_spiff_form(element: etree._Element) -> bool:
+    """Whether a task names a JSON Schema form as SpiffArena does (formJsonSchemaFilename)."""
+    return bool(
+        element.xpath(
+            "bpmn:extensionElements/spiff:properties/spiff:property"
+            "[@name='formJsonSchemaFilename' and @value!='']",
+            namespaces={"bpmn": BPMN_NS, "spiff": SPIFF_NS},
+        )
+    )
+
+
 def _is_extension(element: etree._Element) -> bool:
     parent = element.getparent()
     return parent is not None and parent.tag == f"{{{BPMN_NS}}}extensionElements"
@@ -116,9 +129,6 @@ def _vendor_problem(
     label = f"{_VENDORS[name.namespace or '']}:{name.localname}"
     if name.localname in _HARMLESS:
         return Problem(file, owner_id(owner), f"{kind} {label} is ignored", severity="warning")
-    if name.localname == "formKey" and _has_spiff_form(owner):  # as SpiffArena does
-        message = f"{kind} {label} is ignored: the task's spiffworkflow form is used"
-        return Problem(file, owner_id(owner), message, severity="warning")
     advice = _ADVICE.get(name.localname)
     message = f"{kind} {label} is a Camunda extension the engine does not support"
     return Problem(file, owner_id(owner), message + (f": {advice}" if advice else ""))

@@ -26,7 +26,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import (
     MessageEventDefinition as SpiffMessageEventDefinition,
 )
@@ -39,6 +39,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from workflows import bundles
 from workflows.audit import record_event
 from workflows.clock import clock_at, clock_now, running_on, wall_now
+from workflows.element_names import label_of
 from workflows.errors import (
     DeadlinePassed,
     EngineStepFailed,
@@ -205,10 +206,13 @@ def complete_task(
         raise DeadlinePassed(deadline)
     if prepare is not None:
         data = prepare(view_of(instance, indexed, task))
-    data = data or {}
+    # A manual or plain task takes no data: it is done with a button (see bundles.needs_form).
+    with_form = bundles.needs_form(task.task_spec)
+    data = (data or {}) if with_form else {}
     with running_on(instance.clock), serving(session, instance, actor, lambda: now):
         try:
-            task.task_spec.add_data_from_form(task, data)
+            if with_form:
+                task.task_spec.add_data_from_form(task, data)
             task.run()
         except SpiffWorkflowException as err:
             raise EngineStepFailed(str(err)) from err
@@ -221,7 +225,7 @@ def complete_task(
         kind="task_completed",
         instance=instance,
         task_id=task_id,
-        summary=f"Completed “{task.task_spec.bpmn_name}”",
+        summary=f"Completed “{label_of(task.task_spec)}”",
         data=data,
         clock_at=now,
     )
@@ -427,7 +431,6 @@ def deliver(session: Session, delivery_id: int) -> bool:
         delivery.status = "skipped"
         session.flush()
         return True
-    delivery.status = "delivered"
     event = BpmnEvent(
         SpiffMessageEventDefinition(message.name), message.payload, message.correlations
     )
@@ -436,7 +439,15 @@ def deliver(session: Session, delivery_id: int) -> bool:
         running_on(instance.clock),
         serving(session, instance, SYSTEM, lambda: clock_now(instance.clock)),
     ):
-        workflow.send_event(event)
+        try:
+            workflow.send_event(event)
+        except WorkflowException:
+            # Waiting for the message, but correlated with other values (an instance of
+            # another model, or another case's): not this instance's message.
+            delivery.status = "skipped"
+            session.flush()
+            return True
+    delivery.status = "delivered"
     received = record_event(
         session,
         actor=SYSTEM.username,

@@ -34,7 +34,7 @@ def open_incident(
         instance_id=instance.id,
         task_id=str(task.id) if task is not None else None,
         element=getattr(spec, "bpmn_id", None) or (spec.name if spec else None),
-        element_name=getattr(spec, "bpmn_name", None),
+        element_name=getattr(spec, "bpmn_name", None) or None,
         error=str(error).strip()[:4000] or type(error).__name__,
         opened_at=wall_now(),
         clock_at=clock_now(instance.clock),

@@ -21,11 +21,13 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEv
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from workflows import bundles
 from workflows.clock import wall_now
-from workflows.models import HumanTask, MessageWait, Timer, WorkflowInstance
+from workflows.element_names import label_of
+from workflows.lanes import is_initiators, lane_role
+from workflows.models import AuditEvent, HumanTask, MessageWait, Timer, WorkflowInstance
+from workflows.services import SYSTEM
 
 _REMEMBERED = "_grantflow_indexed"
 
@@ -177,19 +179,45 @@ def index_row(instance: WorkflowInstance, task: Task) -> HumanTask:
     """The human-task row of ``task`` as the index stores it (not added to any session)."""
     spec = task.task_spec
     properties = (spec.extensions or {}).get("properties", {})
+    group, assignee = lane_role(spec.lane, instance.version.model.lane_roles), _assignee(task)
+    if is_initiators(spec.lane) and assignee is None:
+        group, assignee = _initiators_task(instance)
     return HumanTask(
         instance_id=instance.id,
         task_id=str(task.id),
         spec_name=spec.bpmn_id or spec.name,
-        title=spec.bpmn_name or spec.name,
+        title=label_of(spec),
         lane=spec.lane,
-        candidate_group=bundles.lane_role(spec.lane),
-        assignee=_assignee(task),
+        candidate_group=group,
+        assignee=assignee,
         form=properties.get("formJsonSchemaFilename"),
         ui_form=properties.get("formUiSchemaFilename"),
         due_at=deadline_of(task),
         created_at=wall_now(),
     )
+
+
+# Who acts in the initiator's lane when no person started the instance (a call process, an
+# instance a message started): the process owners, who can see the case and hand it on.
+NO_INITIATOR_GROUP = "process_owner"
+
+
+def _initiators_task(instance: WorkflowInstance) -> tuple[str | None, str | None]:
+    """(candidate group, assignee) of a task outside any lane or in 'Process Initiator': the
+    person who started the instance (the actor of its 'started' event), as in SpiffArena."""
+    session = object_session(instance)
+    starter = (
+        session.scalar(
+            select(AuditEvent.actor)
+            .where(AuditEvent.instance_id == instance.id, AuditEvent.kind == "started")
+            .limit(1)
+        )
+        if session is not None
+        else None
+    )
+    if starter is None or starter == SYSTEM.username:
+        return NO_INITIATOR_GROUP, None
+    return None, starter
 
 
 def _assignee(task: Task) -> str | None:

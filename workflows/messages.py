@@ -1,10 +1,16 @@
 """Messages between instances are kept, and delivered one receiving instance at a time.
 
 A thrown message is stored (`messages`) with a planned delivery (`message_deliveries`) to every
-instance of its group that waits for it (the one of its ``case_key``, when it carries one). An
-instance that starts waiting later claims the kept messages it missed, and the worker plans
-what no transaction saw (a receiver that committed its wait while the message was being sent).
-The delivery itself (an engine step on the receiver) is ``engine.deliver``.
+instance that waits for it (the one of its ``case_key``, when it carries one) in its own group
+(the call). A message the thrower's own model catches nowhere also goes to the instances of
+other deployed models that wait for it, in any group, as SpiffArena routes messages across all
+its process models; a model's own talk (a call's decisions to its cases) stays in its call,
+even beside a copy of the model. Whether a
+message with correlation properties reaches an instance is then the engine's correlation check,
+at delivery (a message the instance does not correlate with is skipped there). An instance that
+starts waiting later claims the kept messages it missed, and the worker plans what no
+transaction saw (a receiver that committed its wait while the message was being sent). The
+delivery itself (an engine step on the receiver) is ``engine.deliver``.
 """
 
 from __future__ import annotations
@@ -12,12 +18,21 @@ from __future__ import annotations
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnEvent
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased
 
+from workflows import bundles
 from workflows.audit import record_event
 from workflows.clock import clock_now, wall_now
-from workflows.models import MessageDelivery, MessageWait, ThrownMessage, WorkflowInstance
+from workflows.models import (
+    MessageDelivery,
+    MessageWait,
+    ProcessVersion,
+    ThrownMessage,
+    WorkflowInstance,
+)
 from workflows.services import SYSTEM
 from workflows.transaction import notes
 
@@ -49,11 +64,16 @@ def keep_thrown(session: Session, source: WorkflowInstance, event: BpmnEvent) ->
     )
     session.add(message)
     session.flush()
+    thrower_model = select(ProcessVersion.model_id).where(ProcessVersion.id == source.version_id)
+    in_reach = WorkflowInstance.group_key == source.group_key
+    if leaves_its_model(session, source.version_id, name):
+        in_reach = or_(in_reach, ProcessVersion.model_id != thrower_model.scalar_subquery())
     targets = session.execute(
         select(WorkflowInstance.id, WorkflowInstance.correlation_key)
         .join(MessageWait, MessageWait.instance_id == WorkflowInstance.id)
+        .join(ProcessVersion, ProcessVersion.id == WorkflowInstance.version_id)
         .where(
-            WorkflowInstance.group_key == source.group_key,
+            in_reach,
             WorkflowInstance.id != source.id,
             MessageWait.message == name,
             *_receiver_filter(message),
@@ -78,6 +98,54 @@ def keep_thrown(session: Session, source: WorkflowInstance, event: BpmnEvent) ->
     )
 
 
+def leaves_its_model(session: Session, version_id: int | None, name: str) -> bool:
+    """Whether a message thrown by an instance of ``version_id`` goes to other models too:
+    when no process of that version catches it (see the module's docstring)."""
+    if version_id is None:
+        return False
+    bundle = bundles.parsed_version(session, version_id)
+    for spec, subprocesses in bundle.specs.values():
+        for process in (spec, *subprocesses.values()):
+            for task_spec in process.task_specs.values():
+                definition = getattr(task_spec, "event_definition", None)
+                if (
+                    isinstance(task_spec, CatchingEvent)
+                    and isinstance(definition, MessageEventDefinition)
+                    and definition.name == name
+                ):
+                    return False
+    return True
+
+
+def _reaches(receiver: Any, receiver_model: Any) -> ColumnElement[bool]:
+    """A kept message may reach ``receiver`` (a WorkflowInstance entity, its model id column)
+    when it was thrown in the receiver's group, or by an instance of another model (which
+    ``_in_reach`` then narrows to the messages that leave their model). To be used in a query
+    that joins ``_THROWER`` and ``_THROWER_VERSION`` (outer: kept messages thrown by no
+    instance stay in their group)."""
+    return or_(
+        ThrownMessage.group_key == receiver.group_key,
+        and_(
+            _THROWER_VERSION.model_id.is_not(None),
+            _THROWER_VERSION.model_id != receiver_model,
+        ),
+    )
+
+
+def _in_reach(session: Session, same_group: bool, version_id: int | None, name: str) -> bool:
+    return same_group or leaves_its_model(session, version_id, name)
+
+
+_THROWER = aliased(WorkflowInstance, name="thrower")
+_THROWER_VERSION = aliased(ProcessVersion, name="thrower_version")
+
+
+def _with_thrower(query: Any) -> Any:
+    return query.outerjoin(_THROWER, _THROWER.id == ThrownMessage.thrown_by).outerjoin(
+        _THROWER_VERSION, _THROWER_VERSION.id == _THROWER.version_id
+    )
+
+
 def _receiver_filter(message: ThrownMessage) -> list[Any]:
     if message.correlation_key is None:
         return []
@@ -92,8 +160,16 @@ def planned_now(session: Session) -> list[int]:
 
 def claim_kept_messages(session: Session, instance: WorkflowInstance) -> None:
     """An instance that starts waiting after a message of its group was sent gets it too."""
-    kept = select(ThrownMessage.id).where(
-        ThrownMessage.group_key == instance.group_key,
+    own_model = select(ProcessVersion.model_id).where(ProcessVersion.id == instance.version_id)
+    kept = _with_thrower(
+        select(
+            ThrownMessage.id,
+            ThrownMessage.group_key == instance.group_key,
+            _THROWER.version_id,
+            ThrownMessage.name,
+        )
+    ).where(
+        _reaches(instance, own_model.scalar_subquery()),
         ThrownMessage.thrown_by != instance.id,
         ThrownMessage.name.in_(
             select(MessageWait.message).where(MessageWait.instance_id == instance.id)
@@ -110,7 +186,8 @@ def claim_kept_messages(session: Session, instance: WorkflowInstance) -> None:
     now = wall_now()
     claimed = [
         MessageDelivery(message_id=message_id, instance_id=instance.id, created_at=now)
-        for message_id in session.scalars(kept)
+        for message_id, same_group, version_id, name in session.execute(kept)
+        if _in_reach(session, bool(same_group), version_id, name)
     ]
     session.add_all(claimed)
     notes(session).setdefault("deliveries", []).extend(claimed)
@@ -120,14 +197,24 @@ def plan_missed_deliveries(session: Session, limit: int = 1000) -> int:
     """Deliveries no transaction planned: a message sent while its receiver's transaction,
     which made it wait, had not yet committed (each saw nothing of the other). The worker runs
     this on every pass; it finds and plans them."""
+    receiver_version = aliased(ProcessVersion, name="receiver_version")
     missed = session.execute(
-        select(ThrownMessage.id, MessageWait.instance_id)
-        .join(WorkflowInstance, WorkflowInstance.id == MessageWait.instance_id)
-        .join(
-            ThrownMessage,
-            and_(
+        _with_thrower(
+            select(
+                ThrownMessage.id,
+                MessageWait.instance_id,
                 ThrownMessage.group_key == WorkflowInstance.group_key,
-                ThrownMessage.name == MessageWait.message,
+                _THROWER.version_id,
+                ThrownMessage.name,
+            )
+            .select_from(MessageWait)
+            .join(WorkflowInstance, WorkflowInstance.id == MessageWait.instance_id)
+            .join(receiver_version, receiver_version.id == WorkflowInstance.version_id)
+            .join(ThrownMessage, ThrownMessage.name == MessageWait.message)
+        )
+        .where(
+            _reaches(WorkflowInstance, receiver_version.model_id),
+            and_(
                 ThrownMessage.thrown_by != WorkflowInstance.id,
                 or_(
                     ThrownMessage.correlation_key.is_(None),
@@ -141,15 +228,21 @@ def plan_missed_deliveries(session: Session, limit: int = 1000) -> int:
                 MessageDelivery.instance_id == MessageWait.instance_id,
             )
         )
-        .limit(limit)
     ).all()
     now = wall_now()
-    session.add_all(
-        MessageDelivery(message_id=message_id, instance_id=instance_id, created_at=now)
-        for message_id, instance_id in missed
-    )
+    planned: list[MessageDelivery] = []
+    # Not limited in SQL: a message of another model that stays in its model (see
+    # leaves_its_model) matches the query for ever, and must not crowd out the missed ones.
+    for message_id, instance_id, same_group, version_id, name in missed:
+        if len(planned) >= limit:
+            break
+        if _in_reach(session, bool(same_group), version_id, name):
+            planned.append(
+                MessageDelivery(message_id=message_id, instance_id=instance_id, created_at=now)
+            )
+    session.add_all(planned)
     session.flush()
-    return len(missed)
+    return len(planned)
 
 
 def pending_deliveries(session: Session, limit: int) -> list[int]:

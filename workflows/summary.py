@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.util.task import TaskState
 
+from workflows.element_names import label_of
 from workflows.models import AuditEvent, HumanTask
 
 
@@ -79,13 +80,13 @@ def summary_of(workflow: BpmnWorkflow, status: str, next_timer: datetime | None)
         if t.state == TaskState.COMPLETED and isinstance(t.task_spec, EndEvent) and t.id not in side
     ]
     waiting = [
-        t.task_spec.bpmn_name or t.task_spec.name
+        label_of(t.task_spec)
         for t in tasks
         if t.state == TaskState.WAITING
         and isinstance(t.task_spec, CatchingEvent)
-        and t.task_spec.bpmn_name
+        and t.task_spec.bpmn_id
     ]
-    ready = [t.task_spec.bpmn_name or t.task_spec.name for t in tasks if t.state == TaskState.READY]
+    ready = [label_of(t.task_spec) for t in tasks if t.state == TaskState.READY]
     active = [t for t in tasks if t.state in (TaskState.READY, TaskState.STARTED)]
     events = [_waiting_event(t) for t in tasks if t.state == TaskState.WAITING]
     finished = [t for t in tasks if t.state == TaskState.COMPLETED]
@@ -95,7 +96,7 @@ def summary_of(workflow: BpmnWorkflow, status: str, next_timer: datetime | None)
     data = dict(latest.data) if latest is not None else dict(workflow.task_tree.data)
     return InstanceSummary(
         status=status,
-        end_event=end[-1].task_spec.bpmn_name if end else None,
+        end_event=label_of(end[-1].task_spec) if end else None,
         waiting_for=waiting,
         ready_tasks=ready,
         data=data,
@@ -122,7 +123,7 @@ def _waiting_event(task: Any) -> WaitingEvent | None:
     )
     return WaitingEvent(
         element_id=spec.bpmn_id,
-        name=spec.bpmn_name or spec.bpmn_id,
+        name=label_of(spec),
         kind=kind,
         boundary=isinstance(spec, BoundaryEvent),
     )

@@ -20,6 +20,8 @@ class TaskView:
     instructions: str
     schema: dict[str, Any] | None
     ui_schema: dict[str, Any] | None
+    # False for a manual or plain task: no form, its page has one button that completes it.
+    needs_form: bool = True
 
 
 def view_of(instance: WorkflowInstance, row: HumanTask, task: Task) -> TaskView:
@@ -32,4 +34,5 @@ def view_of(instance: WorkflowInstance, row: HumanTask, task: Task) -> TaskView:
         instructions=instructions,
         schema=parsed.form(row.form),
         ui_schema=parsed.form(row.ui_form),
+        needs_form=bundles.needs_form(spec),
     )

@@ -236,12 +236,13 @@ def case_version(session: Session, call: Call) -> ProcessVersion | None:
 
 
 def starting_roles(version: ProcessVersion, model: ProcessModel) -> frozenset[str]:
-    """Who may start a case: the role of the start event's lane; staff when it has no lane;
-    nobody when a person cannot start the process (a timer or message start)."""
+    """Who may start a case: the role of the start event's lane (or the role the model maps
+    it to); staff when it has no lane or is SpiffArena's 'Process Initiator'; nobody when a
+    person cannot start the process (a timer or message start)."""
     start = start_event(version, model.case_process)
     if not start.by_person:
         return frozenset()
-    role = lane_role(start.lane)
+    role = lane_role(start.lane, model.lane_roles)
     return frozenset({role}) if role else STAFF_ROLES
 
 

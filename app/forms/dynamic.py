@@ -6,7 +6,8 @@ the task data fills a form in, before it is rendered and validated:
 
 - SpiffArena's ``"anyOf": ["options_from_task_data_var:<name>"]`` (also ``oneOf``/``enum``):
   the options are the list ``<name>`` of the task data, each ``{"value", "label"}`` (or
-  ``{"key", "title"}``);
+  ``{"key", "title"}``); on an array, ``"items": ["options_from_task_data_var:<name>"]`` (as
+  SpiffArena's backend also reads it) is a multiple choice among them;
 - ``"x-properties-from-task-data-var": "<name>"`` on an object: one required field per item of
   the list ``<name>`` (``key``, ``title``, optional ``description``, ``type`` (default integer),
   ``minimum``, ``maximum``). Its ui schema's ``"ui:properties"`` is the ui of each such field.
@@ -39,7 +40,8 @@ def text_in(value: Any, language: str) -> str:
 def is_dynamic(schema: Any) -> bool:
     """Whether the schema has a part that the task data fills in."""
     if isinstance(schema, dict):
-        if PROPERTIES_KEY in schema or any(_options_var(schema.get(k)) for k in _CHOICE_KEYWORDS):
+        keywords = (*_CHOICE_KEYWORDS, "items")
+        if PROPERTIES_KEY in schema or any(_options_var(schema.get(k)) for k in keywords):
             return True
         return any(is_dynamic(value) for value in schema.values())
     if isinstance(schema, list):
@@ -87,13 +89,11 @@ def _expand(node: Any, ui: Any, data: dict[str, Any], language: str) -> None:
         name = _options_var(node.get(keyword))
         if name is not None:
             del node[keyword]
-            node["anyOf"] = [
-                {
-                    "const": item.get("value", item.get("key")),
-                    "title": text_in(item.get("label", item.get("title")), language),
-                }
-                for item in _items(data, name)
-            ] or [{"const": "", "title": "–"}]
+            node["anyOf"] = _options(data, name, language)
+    name = _options_var(node.get("items"))
+    if name is not None:
+        node["items"] = {"type": "string", "anyOf": _options(data, name, language)}
+        node.setdefault("uniqueItems", True)
     name = node.pop(PROPERTIES_KEY, None)
     if isinstance(name, str):
         _fill_properties(node, ui, _items(data, name), language)
@@ -106,6 +106,17 @@ def _expand(node: Any, ui: Any, data: dict[str, Any], language: str) -> None:
             _expand(value, ui.get("items", {}), data, language)
         elif isinstance(value, dict | list):
             _expand(value, {}, data, language)
+
+
+def _options(data: dict[str, Any], name: str, language: str) -> list[Schema]:
+    """The choices the task data's list ``name`` offers, as ``const``/``title`` pairs."""
+    return [
+        {
+            "const": item.get("value", item.get("key")),
+            "title": text_in(item.get("label", item.get("title")), language),
+        }
+        for item in _items(data, name)
+    ] or [{"const": "", "title": "–"}]
 
 
 def _fill_properties(node: Schema, ui: Schema, items: list[dict[str, Any]], language: str) -> None:

@@ -74,7 +74,8 @@ class _Parser:
             return MISSING
         raw = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
         if raw == "":
-            return MISSING
+            # SpiffArena's (react-jsonschema-form's) ui:emptyValue: what an empty field sends.
+            return ui.get("ui:emptyValue", MISSING)
         options = choices(node)
         if options is not None:
             return next((v for v, _ in options if value_text(v) == raw), raw)

@@ -172,6 +172,10 @@ def _title(node: Schema, ui: Schema, key: str, texts: Texts) -> str:
     return key.replace("_", " ").strip().capitalize() or key
 
 
+# SpiffArena's (react-jsonschema-form's) date widgets on a string: the browser's date field.
+DATE_WIDGETS = ("date", "alt-date")
+
+
 def _tag(name: str, attrs: dict[str, Any], content: Any = None) -> Markup:
     parts = [name]
     for key, value in attrs.items():
@@ -368,6 +372,9 @@ class _Renderer:
             "aria-describedby": described,
             "aria-invalid": "true" if path in self.errors else None,
             "aria-required": "true" if required else None,
+            # SpiffArena's ui schemas write it both ways; only where nothing is wrong yet (a
+            # form sent back with errors focuses its error summary instead).
+            "autofocus": bool(ui.get("ui:autofocus") or ui.get("ui:autoFocus")) and not self.errors,
         }
 
     def field(
@@ -411,6 +418,8 @@ class _Renderer:
             }
         elif node.get("format") in ("date", "email"):
             extra = {"type": node["format"]}
+        elif ui.get("ui:widget") in DATE_WIDGETS:
+            extra = {"type": "date"}
         elif node.get("format") == "uri":
             extra = {"type": "url"}
         elif node.get("maxLength"):

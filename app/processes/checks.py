@@ -10,7 +10,7 @@ from app.auth.models import ROLES
 from app.calls.queries import bound_calls
 from app.processes.models import ProcessDraft
 from workflows import Contract, Problem
-from workflows.bundles import check_bundle
+from workflows.bundles import check_bundle, deployed_elsewhere
 
 KNOWN_ROLES = frozenset(ROLES)
 
@@ -20,6 +20,8 @@ def check_draft(session: Session, draft: ProcessDraft) -> list[Problem]:
     return check_bundle(
         dict(draft.files),
         known_roles=KNOWN_ROLES,
+        lane_roles=draft.model.lane_roles,
+        deployed=deployed_elsewhere(session, draft.model_id),
         contract=Contract.of(draft.model),
         bound=bound_calls(session, draft.model_id),
     )

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.auth.models import User
+from app.auth.models import ROLES, User
 from app.calls.models import Call
 from app.calls.start_data import CASE_DATA, PHASE_DEADLINE, call_values, is_known, missing
 from app.forms.validate import validate_form
@@ -249,5 +249,36 @@ def _sync_model(
         kind="process_model_changed",
         summary=f"Loaded the process model {model.id} from its model.json",
         data={"model": model.id},
+    )
+    session.flush()
+
+
+def set_lane_roles(
+    session: Session, model: ProcessModel, lanes: list[str], chosen: dict[str, str], user: User
+) -> None:
+    """Map each of ``lanes`` to the role ``chosen`` for it; a lane chosen no role is the role
+    its name says ('Decision maker' -> decision_maker). Mappings of lanes not on the page are
+    kept. Raises ModelRefused naming a lane given something that is no role."""
+    errors = {
+        lane: _("Choose one of the roles.")
+        for lane in lanes
+        if chosen.get(lane, "") not in ("", *ROLES)
+    }
+    if errors:
+        raise ModelRefused(errors)
+    before = dict(model.lane_roles or {})
+    after = {lane: role for lane, role in before.items() if lane not in lanes}
+    after.update({lane: chosen[lane] for lane in lanes if chosen.get(lane)})
+    if after == before:
+        return
+    model.lane_roles = after
+    model.updated_by = user.username
+    model.updated_at = wall_now()
+    record_event(
+        session,
+        actor=user.username,
+        kind="process_model_lanes_changed",
+        summary=f"Changed the roles of the lanes of {model.id}",
+        data={"model": model.id, "from": before, "to": after},
     )
     session.flush()

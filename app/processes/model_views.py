@@ -16,13 +16,19 @@ from app.extensions import current_session
 from app.forms.interface import adds_a_row, render_interface_form
 from app.forms.parse import parse_form
 from app.processes import queries
-from app.processes.model_operations import ModelRefused, create_model, update_model
-from app.processes.model_schema import model_data, model_schema, model_ui_schema
+from app.processes.model_operations import (
+    ModelRefused,
+    create_model,
+    set_lane_roles,
+    update_model,
+)
+from app.processes.model_schema import ROLE_NAMES, model_data, model_schema, model_ui_schema
 from app.processes.models import ProcessDraft
 from app.processes.starter import starter_files
 from app.processes.views import OWNERS, bp, get_model
 from app.timefmt import format_helsinki
 from workflows import wall_now
+from workflows.models import ProcessModel
 
 
 def _form_page(
@@ -58,10 +64,17 @@ def new_model() -> Response | tuple[str, int]:
 @bp.get("/models/<path:model_id>", endpoint="model")
 @role_required(*OWNERS)
 def model(model_id: str) -> str:
-    found = get_model(model_id)
+    return _model_page(get_model(model_id))[0]
+
+
+def _model_page(
+    found: ProcessModel,
+    lane_errors: dict[str, str] | None = None,
+    chosen: dict[str, str] | None = None,
+) -> tuple[str, int]:
     session = current_session()
     entry = queries.process_library(session, found.id)[0]
-    return render_template(
+    page = render_template(
         "processes/model.html",
         model=found,
         entry=entry,
@@ -69,8 +82,29 @@ def model(model_id: str) -> str:
         calls=calls_of_model(session, found.id),
         rehearsals=queries.rehearsal_calls(session, found.id),
         descriptions={**CALL_DATA, **CASE_DATA},
+        lanes=queries.model_lanes(session, found),
+        lane_roles=chosen if chosen is not None else dict(found.lane_roles or {}),
+        lane_errors=lane_errors or {},
+        roles=ROLES,
+        lane_role_names=ROLE_NAMES,
         format_helsinki=format_helsinki,
     )
+    return page, 422 if lane_errors else 200
+
+
+@bp.post("/models/<path:model_id>/lanes", endpoint="model_lanes")
+@role_required(*OWNERS)
+def model_lanes(model_id: str) -> Response | tuple[str, int]:
+    """Map the lanes of the model's files that are no role to roles (SpiffArena's 'hr')."""
+    found = get_model(model_id)
+    lanes = queries.model_lanes(current_session(), found)
+    chosen = {lane: request.form.get(f"lane:{lane}", "").strip() for lane in lanes}
+    try:
+        set_lane_roles(current_session(), found, lanes, chosen, current_user)
+    except ModelRefused as refused:
+        return _model_page(found, refused.errors, chosen)
+    flash(_("The roles of the lanes were saved."), "success")
+    return redirect(url_for("processes.model", model_id=found.id) + "#lanes-heading")
 
 
 @bp.route("/models/<path:model_id>/edit", methods=["GET", "POST"], endpoint="edit_model")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.calls.models import Call
 from app.cases.models import Case
 from app.processes.models import ProcessDraft
+from workflows import current_version, lane_names
 from workflows.models import ProcessModel, ProcessVersion, WorkflowInstance
 
 
@@ -136,3 +137,15 @@ def real_calls(session: Session, model_id: str | None = None) -> list[Call]:
         select(Call).where(Call.kind == "call").order_by(Call.created_at, Call.id)
     ).all()
     return sorted(calls, key=lambda call: call.model_id != model_id)
+
+
+def model_lanes(session: Session, model: ProcessModel) -> list[str]:
+    """The lanes of the model's current version and of its drafts that need a role: each
+    (but 'Process Initiator', whose tasks go to the case's starter) may be mapped to one."""
+    found: set[str] = set()
+    version = current_version(session, model.id)
+    if version is not None:
+        found.update(lane_names(version.files))
+    for draft in drafts(session, model.id):
+        found.update(lane_names(draft.files))
+    return sorted(found)

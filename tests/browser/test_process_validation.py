@@ -43,10 +43,17 @@ BROKEN = {
         "not valid BPMN",
     ),
     "lane is a role": (
-        broken("        <bpmn:flowNodeRef>screen_idea</bpmn:flowNodeRef>\n", ""),
+        broken(
+            '      <bpmn:lane id="lane_specialist" name="Specialist">\n'
+            "        <bpmn:flowNodeRef>screen_idea</bpmn:flowNodeRef>\n",
+            '      <bpmn:lane id="lane_hr" name="hr">\n'
+            "        <bpmn:flowNodeRef>screen_idea</bpmn:flowNodeRef>\n"
+            "      </bpmn:lane>\n"
+            '      <bpmn:lane id="lane_specialist" name="Specialist">\n',
+        ),
         APPLICATION,
         "screen_idea",
-        "user task is not in a lane",
+        "lane 'hr' is not a role: map it to a role on the model's page",
     ),
     "form exists": (
         broken('value="screening.json"', 'value="screening_v2.json"'),
@@ -88,7 +95,7 @@ BROKEN = {
         broken('name="webinar_invitation"/>', 'name="webinar_invite"/>'),
         APPLICATION,
         "webinar_invitation_received",
-        "which no process of the bundle sends",
+        "which no process of the bundle or of the deployed models sends",
     ),
     "diagram covers every element": (
         broken('bpmnElement="screen_idea">', 'bpmnElement="screen_idea_old">'),

@@ -80,9 +80,14 @@ def test_an_invalid_json_schema_form_is_refused(files):
     assert "forms/screening.json" in refusal(bad)
 
 
-def test_a_user_task_outside_the_lanes_is_refused(files):
-    bad = changed(files, APPLICATION, "<bpmn:flowNodeRef>send_idea_proposal</bpmn:flowNodeRef>", "")
-    assert "element 'send_idea_proposal': user task is not in a lane" in refusal(bad)
+def test_a_user_task_outside_the_lanes_passes_it_belongs_to_the_cases_starter(files):
+    # As in SpiffArena (see workflows.lanes and tests/workflows/test_lanes.py).
+    unlaned = changed(
+        files, APPLICATION, "<bpmn:flowNodeRef>send_idea_proposal</bpmn:flowNodeRef>", ""
+    )
+    assert sorted(parse_bundle(unlaned, known_roles=ROLES).specs) == sorted(
+        parse_bundle(files, known_roles=ROLES).specs
+    )
 
 
 def test_external_entities_are_refused(files):

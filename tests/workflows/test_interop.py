@@ -221,7 +221,10 @@ def test_a_called_element_nobody_defines_is_named_with_its_file_and_element(tree
     result = import_spiffarena(tree, "grants/apply")
     assert not result.ok
     assert [(p.file, p.element) for p in result.problems] == [("grants/apply/apply.bpmn", "review")]
-    assert "calls process 'review_process'" in result.problems[0].message
+    assert result.problems[0].message == (
+        "calls process 'review_process', which no BPMN file of a process model in the upload "
+        "defines"
+    )
 
 
 def test_a_form_name_clash_renames_the_called_models_form_and_its_reference(tree):

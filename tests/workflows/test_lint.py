@@ -136,12 +136,19 @@ def test_the_shipped_bundle_has_no_errors_and_no_warnings_but_of_its_translation
 
 
 def test_check_bundle_returns_errors_without_raising_and_parse_bundle_refuses_them():
-    files = bundle(VALID.replace('name="Write a note"', ""))
+    files = {FILE: bundle()[FILE]}  # the user task's form is missing
     problem = only(files)
     assert problem.severity == "error"
     with pytest.raises(BundleRefused) as refused:
         parse_bundle(files)
     assert refused.value.problems == [problem]
+
+
+def test_an_unnamed_element_is_a_warning_and_deploys_as_spiffarena_runs_it():
+    files = bundle(VALID.replace('name="Write a note"', ""))
+    found = problems_of(files)
+    assert [(p.element, p.severity) for p in found] == [("write_note", "warning")]
+    assert sorted(parse_bundle(files).specs) == ["minimal"]
 
 
 def test_warnings_are_returned_but_do_not_refuse_a_deploy():
@@ -403,22 +410,46 @@ def test_a_message_thrown_in_one_process_and_caught_in_another_passes(thrower, c
     assert problems_of(files) == []
 
 
-def test_a_message_nobody_catches_is_refused():
+def test_a_message_nobody_catches_is_a_warning():
     problem = only({"call.bpmn": message_file("call", THROW)})
-    assert (problem.file, problem.element) == ("call.bpmn", "ping_event")
+    assert (problem.file, problem.element, problem.severity) == (
+        "call.bpmn",
+        "ping_event",
+        "warning",
+    )
     assert problem.message == (
         "the intermediate throw event 'Ping' sends the message 'ping', but no process of the "
-        "bundle catches it: it would be lost"
+        "bundle or of the deployed models catches it: it would be lost"
     )
 
 
 def test_a_catch_without_a_thrower_is_refused():
     problem = only({"case.bpmn": message_file("case", RECEIVE_TASK)})
-    assert (problem.file, problem.element) == ("case.bpmn", "ping_event")
+    assert (problem.file, problem.element, problem.severity) == (
+        "case.bpmn",
+        "ping_event",
+        "error",
+    )
     assert problem.message == (
         "the receive task 'Wait for a ping' waits for the message 'ping', which no process of "
-        "the bundle sends: the case would wait there for ever"
+        "the bundle or of the deployed models sends: the case would wait there for ever"
     )
+
+
+def test_a_message_thrown_here_and_caught_by_a_deployed_model_passes_and_vice_versa():
+    deployed_catcher = {"other/case.bpmn": message_file("case", CATCH)}
+    deployed_thrower = {"other/call.bpmn": message_file("call", THROW)}
+    assert problems_of({"call.bpmn": message_file("call", THROW)}, deployed=deployed_catcher) == []
+    assert problems_of({"case.bpmn": message_file("case", CATCH)}, deployed=deployed_thrower) == []
+
+
+def test_a_deployed_catcher_correlated_differently_is_a_warning():
+    deployed = {"other/case.bpmn": message_file("case", CATCH, correlated_on("organisation_key"))}
+    problem = only(
+        {"call.bpmn": message_file("call", THROW, correlated_on("case_key"))}, deployed=deployed
+    )
+    assert "('ping_event' in other/case.bpmn) expects it correlated on key" in problem.message
+    assert problem.severity == "warning"
 
 
 def test_a_message_correlated_differently_on_both_sides_is_refused_naming_both():
@@ -555,12 +586,6 @@ SHORT_END = '<bpmn:endEvent id="short_end" name="Short"/>'
             id="no-implicit-split",
         ),
         pytest.param(
-            VALID.replace('name="Write a note"', ""),
-            "write_note",
-            "the user task has no name: name it so that readers know what it does",
-            id="label-required",
-        ),
-        pytest.param(
             f"""{START}{USER_TASK}{GATEWAY}{END}{SHORT_END}
             {flow("f1", "start", "write_note")}{flow("f2", "write_note", "choose")}
             {flow("f_long", "choose", "end")}{flow("f_short", "choose", "short_end")}""",
@@ -568,16 +593,6 @@ SHORT_END = '<bpmn:endEvent id="short_end" name="Short"/>'
             "the sequence flow from the exclusive gateway 'Long note?' to 'end' has no condition "
             "and is not the default flow: give it a condition, or make it the default",
             id="conditional-flows",
-        ),
-        pytest.param(
-            f"""{START}{USER_TASK}{GATEWAY}{END}{SHORT_END}
-            {flow("f1", "start", "write_note")}{flow("f2", "write_note", "choose")}
-            {flow("f_long", "choose", "end", "len(note) &gt; 100")}
-            {flow("f_short", "choose", "short_end")}""",
-            "f_long",
-            "the sequence flow with the condition len(note) > 100 has no name: name the choice "
-            "it stands for",
-            id="label-required-on-a-condition",
         ),
         pytest.param(
             f"""{START}<bpmn:parallelGateway id="fork"/>{USER_TASK}
@@ -645,6 +660,22 @@ def test_a_duplicate_sequence_flow_is_refused():
             "the exclusive gateway has one incoming and one outgoing flow: it does nothing and "
             "can be removed",
             id="superfluous-gateway",
+        ),
+        pytest.param(
+            VALID.replace('name="Write a note"', ""),
+            "write_note",
+            "the user task has no name: name it so that readers know what it does",
+            id="label-required",
+        ),
+        pytest.param(
+            f"""{START}{USER_TASK}{GATEWAY}{END}{SHORT_END}
+            {flow("f1", "start", "write_note")}{flow("f2", "write_note", "choose")}
+            {flow("f_long", "choose", "end", "len(note) &gt; 100")}
+            {flow("f_short", "choose", "short_end")}""",
+            "f_long",
+            "the sequence flow with the condition len(note) > 100 has no name: name the choice "
+            "it stands for",
+            id="label-required-on-a-condition",
         ),
     ],
 )

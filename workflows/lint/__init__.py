@@ -44,13 +44,16 @@ def lint_bundle(
     forms: Mapping[str, Any] | None = None,
     start_data: Mapping[str, Collection[str]] | None = None,
     translations: Mapping[str, Mapping[str, str]] | None = None,
+    deployed: Mapping[str, Element] | None = None,
 ) -> list[Problem]:
     """Every lint problem of the bundle, errors and warnings.
 
     ``start_data`` (process id -> the names the application puts in its start data) turns on
     the check that a timer reads only data the process has; without it that check is skipped.
+    ``deployed`` (the BPMN files of the other deployed models) is where a message thrown or
+    caught here may also be caught or thrown.
     """
-    bundle = Bundle(documents, refused, forms or {}, start_data, translations or {})
+    bundle = Bundle(documents, refused, forms or {}, start_data, translations or {}, deployed or {})
     rules: tuple[Rule, ...] = (
         check_decisions,
         check_decision_cells,

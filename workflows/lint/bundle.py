@@ -20,6 +20,9 @@ class Bundle:
     forms: Mapping[str, Any]
     start_data: Mapping[str, Collection[str]] | None
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # The BPMN files of the other deployed process models (their current versions), by
+    # "<model id>/<file>": messages are routed across models, as in SpiffArena.
+    deployed: Mapping[str, Element] = field(default_factory=dict)
 
     def bpmn(self) -> Iterator[tuple[str, Element]]:
         """BPMN files the engine accepted: a refused file is reported by the engine's own error."""

@@ -69,23 +69,30 @@ def correlates_alike(thrower: MessageEnd, catcher: MessageEnd) -> bool:
 
 
 def check_messages(bundle: Bundle) -> Iterator[Problem]:
-    """Every message thrown is caught somewhere in the bundle and every catch has a thrower;
-    when the catching side correlates the message, the throwing side sends the same keys."""
+    """Every catch has a thrower, in the bundle or in another deployed model; a message thrown
+    that nothing catches, here or in another deployed model, is a warning (a model deployed
+    later may catch it). When the catching side correlates the message, the throwing side
+    sends the same keys."""
     found = message_ends(bundle.bpmn())
     yield from found.problems
+    elsewhere = message_ends(sorted(bundle.deployed.items()))
     throwers, catchers = found.throwers, found.catchers
     # With a BPMN file refused, its messages are unknown: only correlations can be compared.
     complete = not any(name.endswith(".bpmn") for name in bundle.refused)
     for message, ends in throwers.items():
         for end in ends:
-            if complete and message not in catchers:
+            if complete and message not in catchers and message not in elsewhere.catchers:
                 yield problem_at(
                     end.file,
                     end.element,
                     f"{describe(end.element)} sends the message '{message}', but no process of "
-                    "the bundle catches it: it would be lost",
+                    "the bundle or of the deployed models catches it: it would be lost",
+                    "warning",
                 )
-            for catcher in catchers.get(message, []):
+            # Another model may reuse a message name for a talk of its own: a catch there that
+            # correlates otherwise is worth a warning, not a refusal.
+            deployed = elsewhere.catchers.get(message, [])
+            for catcher in [*catchers.get(message, []), *deployed]:
                 if not correlates_alike(end, catcher):
                     yield problem_at(
                         end.file,
@@ -93,14 +100,17 @@ def check_messages(bundle: Bundle) -> Iterator[Problem]:
                         f"{describe(end.element)} sends the message '{message}' correlated on "
                         f"{correlation_text(end)}, but {catcher.describe()} expects it "
                         f"correlated on {correlation_text(catcher)}: it would never be delivered",
+                        "warning" if catcher in deployed else "error",
                     )
     for message, ends in catchers.items():
-        for end in [] if message in throwers or not complete else ends:
+        sent = message in throwers or message in elsewhere.throwers
+        for end in [] if sent or not complete else ends:
             yield problem_at(
                 end.file,
                 end.element,
                 f"{describe(end.element)} waits for the message '{message}', which no process "
-                "of the bundle sends: the case would wait there for ever",
+                "of the bundle or of the deployed models sends: the case would wait there for "
+                "ever",
             )
 
 

@@ -22,7 +22,8 @@ from workflows.lint.graph import (
 
 
 def check_structure(bundle: Bundle) -> Iterator[Problem]:
-    """Every graph rule on each process and sub-process; participants and lanes have a name."""
+    """Every graph rule on each process and sub-process; participants and lanes should have a
+    name (a warning: SpiffArena runs them without)."""
     for name, root in bundle.bpmn():
         for process in xpath(root, "bpmn:process"):
             sub_processes = [e for e in xpath(process, ".//bpmn:*") if bpmn_tag(e) in SUB_PROCESSES]
@@ -36,6 +37,7 @@ def check_structure(bundle: Bundle) -> Iterator[Problem]:
                     name,
                     element,
                     f"{describe(element)} has no name: name it after who works there",
+                    "warning",
                 )
 
 
@@ -144,8 +146,10 @@ def superfluous_gateway(graph: Graph) -> Iterator[Problem]:
 
 
 def label_required(graph: Graph) -> Iterator[Problem]:
-    """Tasks, events and splitting gateways have a name, and so do conditional flows (as in
-    bpmnlint: parallel and event-based gateways, merging gateways and sub-processes need none)."""
+    """Tasks, events and splitting gateways should have a name, and so should conditional flows
+    (as in bpmnlint: parallel and event-based gateways, merging gateways and sub-processes need
+    none). A warning, not an error: SpiffArena runs unnamed elements, and the pages show the
+    element's id where its name is missing."""
     for node in graph.nodes:
         kind = bpmn_tag(node)
         if kind in {"parallelGateway", "eventBasedGateway"} | SUB_PROCESSES:
@@ -156,6 +160,7 @@ def label_required(graph: Graph) -> Iterator[Problem]:
             yield graph.problem(
                 node,
                 f"the {kind_in_words(node)} has no name: name it so that readers know what it does",
+                warning=True,
             )
     for flow in graph.flows:
         if condition(flow) and not (flow.get("name") or "").strip():
@@ -163,6 +168,7 @@ def label_required(graph: Graph) -> Iterator[Problem]:
                 flow,
                 f"the sequence flow with the condition {condition(flow)} has no name: name the "
                 "choice it stands for",
+                warning=True,
             )
 
 
