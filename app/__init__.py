@@ -60,8 +60,10 @@ def configure_engine_limits(app: Flask) -> None:
     """Hand the sandbox and task-data limits to the engine layer (it does not read Flask's
     config). Changing a limit replaces the sandbox's worker processes; the same values keep
     them."""
+    from app.auth.models import ROLES
     from app.auth.queries import describe_user_for_scripts
     from workflows.http_connector import configure_http_connector
+    from workflows.lanes import set_role_names
     from workflows.sandbox import configure_sandbox
     from workflows.script_context import configure_scripts
     from workflows.task_data import set_task_data_limit
@@ -73,6 +75,7 @@ def configure_engine_limits(app: Flask) -> None:
         workers=int(app.config["SANDBOX_WORKERS"]),
     )
     set_task_data_limit(int(app.config["TASK_DATA_MAX_BYTES"]))
+    set_role_names(ROLES)  # lanes named after a role need no mapping
     configure_scripts(
         frontend_url=str(app.config["FRONTEND_URL"] or ""),
         env_identifier=str(app.config["SCRIPT_ENV_IDENTIFIER"] or ""),

@@ -115,14 +115,6 @@ def _is_extension(element: etree._Element) -> bool:
     return parent is not None and parent.tag == f"{{{BPMN_NS}}}extensionElements"
 
 
-def _has_spiff_form(owner: etree._Element | None) -> bool:
-    """The element names a JSON Schema form as SpiffArena does (formJsonSchemaFilename)."""
-    return owner is not None and any(
-        prop.get("name") == "formJsonSchemaFilename" and prop.get("value")
-        for prop in owner.iter(f"{{{SPIFF_NS}}}property")
-    )
-
-
 def _vendor_problem(
     file: str, owner: etree._Element | None, name: etree.QName, kind: str
 ) -> Problem:

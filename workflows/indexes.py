@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, object_session
 
 from workflows.clock import wall_now
 from workflows.element_names import label_of
-from workflows.lanes import is_initiators, lane_role
+from workflows.lanes import is_initiators, lane_role, needs_mapping
 from workflows.models import AuditEvent, HumanTask, MessageWait, Timer, WorkflowInstance
 from workflows.services import SYSTEM
 
@@ -179,7 +179,9 @@ def index_row(instance: WorkflowInstance, task: Task) -> HumanTask:
     """The human-task row of ``task`` as the index stores it (not added to any session)."""
     spec = task.task_spec
     properties = (spec.extensions or {}).get("properties", {})
-    group, assignee = lane_role(spec.lane, instance.version.model.lane_roles), _assignee(task)
+    # Only a lane that is no role reads the model's mapping (a send stays a few statements).
+    lane_roles = instance.version.model.lane_roles if needs_mapping(spec.lane) else None
+    group, assignee = lane_role(spec.lane, lane_roles), _assignee(task)
     if is_initiators(spec.lane) and assignee is None:
         group, assignee = _initiators_task(instance)
     return HumanTask(

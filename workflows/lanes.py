@@ -8,13 +8,30 @@ model's 'hr' or 'group1'). As in SpiffArena, a task outside any lane, or in the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from workflows.bpmn_xml import parse_xml, xpath
 from workflows.errors import BundleRefused
 
 INITIATOR_LANE = "process initiator"
+# The application's roles (configured by it, set_role_names): a lane named after one is that
+# role's, and only the other lanes are looked up in the model's mapping.
+_role_names: set[str] = set()
+
+
+def set_role_names(roles: Iterable[str]) -> None:
+    _role_names.clear()
+    _role_names.update(roles)
+
+
+def _named_role(lane: str) -> str:
+    return lane.strip().lower().replace(" ", "_")
+
+
+def needs_mapping(lane: str | None) -> bool:
+    """True for a named lane that is neither the initiator's nor named after a role ('hr')."""
+    return not is_initiators(lane) and _named_role(lane or "") not in _role_names
 
 
 def is_initiators(lane: str | None) -> bool:
@@ -27,15 +44,16 @@ def lane_role(lane: str | None, lane_roles: Mapping[str, Any] | None = None) -> 
     role ('Decision maker' -> 'decision_maker'); None where the case's starter acts."""
     if lane is None or is_initiators(lane):
         return None
-    mapped = (lane_roles or {}).get(lane.strip())
+    mapped = (lane_roles or {}).get(lane.strip()) if needs_mapping(lane) else None
     if isinstance(mapped, str) and mapped:
         return mapped
-    return lane.strip().lower().replace(" ", "_")
+    return _named_role(lane)
 
 
 def lane_names(files: Mapping[str, str]) -> list[str]:
-    """The names of the lanes of the BPMN files that need a role: every named lane but the
-    initiator's, sorted, each once. A file that does not parse has none (its check says why)."""
+    """The names of the lanes of the BPMN files that need a role: every named lane that is
+    neither the initiator's nor named after a role, sorted, each once. A file that does not
+    parse has none (its check says why)."""
     found: set[str] = set()
     for name, text in files.items():
         if not name.endswith(".bpmn"):
@@ -46,6 +64,6 @@ def lane_names(files: Mapping[str, str]) -> list[str]:
             continue
         for lane in xpath(root, ".//bpmn:lane"):
             lane_name = (lane.get("name") or "").strip()
-            if lane_name and not is_initiators(lane_name):
+            if lane_name and needs_mapping(lane_name):
                 found.add(lane_name)
     return sorted(found)

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -120,7 +121,8 @@ class ScriptEngine(PythonScriptEngine):
         names only the expression), such as the sandbox limit an expression hit."""
         try:
             with running_task(task):
-                return self.environment.evaluate(expression, task.data, external_context)
+                value = self.environment.evaluate(expression, task.data, external_context)
+            return timer_text(task, value)
         except SpiffWorkflowException as err:
             err.add_note(f"Error evaluating expression '{expression}'")
             raise
@@ -157,6 +159,20 @@ class ScriptEngine(PythonScriptEngine):
             raise WorkflowTaskException(
                 f"service '{operation_name}' failed: {err}", task=task, exception=err
             ) from err
+
+
+def timer_text(task: Any, value: Any) -> Any:
+    """A timer's expression may give a timedelta or a datetime, as SpiffArena's models write
+    them (``timedelta(seconds=30)``); the engine reads a timer as ISO 8601 text, so they are
+    given to it as such ("PT30S", "2021-06-02T16:15:00+03:00"). Other values stay as they are."""
+    if not isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+        return value
+    if isinstance(value, timedelta):
+        seconds = max(value, timedelta(0))
+        return f"P{seconds.days}DT{seconds.seconds + seconds.microseconds / 1_000_000:g}S"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 SCRIPT_ENGINE = ScriptEngine()

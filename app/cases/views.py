@@ -8,6 +8,7 @@ import io
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -59,6 +60,7 @@ from app.loaders import get_call, get_case
 from app.requests import refuse
 from app.responses import process_file
 from app.timefmt import format_helsinki
+from app.worker import deliver_after_commit
 from workflows import clock_now, may_act, summarize, timeline
 from workflows.incidents import open_incidents
 from workflows.models import HumanTask, ProcessModel
@@ -121,7 +123,9 @@ def start_page() -> str:
 
 
 def _opened(case: Case) -> BaseResponse:
-    """After starting a case: its first task when it is the starter's, else the case page."""
+    """After starting a case: its first task when it is the starter's, else the case page. The
+    messages its first steps sent go to their receivers right after the commit."""
+    deliver_after_commit(current_app._get_current_object(), current_session())  # type: ignore[attr-defined]
     task = db.session.scalar(
         select(HumanTask).where(HumanTask.instance_id == case.instance_id).order_by(HumanTask.id)
     )

@@ -4,6 +4,8 @@ its calls send), for every call that starts its cases on the model's current ver
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy.orm import Session
 
 from app.auth.models import ROLES
@@ -15,13 +17,17 @@ from workflows.bundles import check_bundle, deployed_elsewhere
 KNOWN_ROLES = frozenset(ROLES)
 
 
-def check_draft(session: Session, draft: ProcessDraft) -> list[Problem]:
-    """Every problem of the draft's files, errors and warnings, as a deploy would check them."""
+def check_draft(
+    session: Session, draft: ProcessDraft, alongside: Mapping[str, str] | None = None
+) -> list[Problem]:
+    """Every problem of the draft's files, errors and warnings, as a deploy would check them.
+    ``alongside``: BPMN files of models deployed together with it ("<model id>/<file>"), whose
+    messages count as the deployed models' do."""
     return check_bundle(
         dict(draft.files),
         known_roles=KNOWN_ROLES,
         lane_roles=draft.model.lane_roles,
-        deployed=deployed_elsewhere(session, draft.model_id),
+        deployed={**deployed_elsewhere(session, draft.model_id), **(alongside or {})},
         contract=Contract.of(draft.model),
         bound=bound_calls(session, draft.model_id),
     )

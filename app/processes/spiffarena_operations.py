@@ -88,9 +88,20 @@ def import_repository_tree(
     session: Session, tree: dict[str, bytes], user: User
 ) -> list[ImportedModel]:
     """Every model of the tree into a model and its import draft, each checked."""
-    rows = []
-    for found in import_repository(tree, deployed=deployed_tree(session)):
-        rows.append(_import_model(session, found, user))
+    rows = [
+        _import_model(session, found, user)
+        for found in import_repository(tree, deployed=deployed_tree(session))
+    ]
+    drafts = {
+        row.draft_id: session.get_one(ProcessDraft, row.draft_id) for row in rows if row.draft_id
+    }
+    for row in rows:
+        if row.draft_id is not None and not row.errors:
+            # Checked as if the other models of the upload were deployed beside it: a message
+            # between two of them is not missing.
+            row.checked = check_draft(
+                session, drafts[row.draft_id], _alongside(drafts, row.draft_id)
+            )
     record_event(
         session,
         actor=user.username,
@@ -170,8 +181,18 @@ def _import_model(session: Session, found: ModelImport, user: User) -> ImportedM
         draft_id=draft.id,
         created=created,
         found=problems,
-        checked=[] if found.errors else check_draft(session, draft),
     )
+
+
+def _alongside(drafts: dict[int, ProcessDraft], draft_id: int) -> dict[str, str]:
+    """The BPMN files of the other drafts, as deployed_elsewhere names deployed ones."""
+    return {
+        f"{draft.model_id}/{name}": text
+        for other, draft in drafts.items()
+        if other != draft_id
+        for name, text in draft.files.items()
+        if name.endswith(".bpmn")
+    }
 
 
 def _imported(session: Session, model: ProcessModel) -> bool:
@@ -196,24 +217,43 @@ def deploy_checked_drafts(
     """Deploy every listed draft the check finds no error in, each in a savepoint of its own;
     draft id -> the errors that kept it back (empty: deployed). Called models go first (a
     caller's bundle holds every file its callees' bundles take from other models, and theirs),
-    so that each caller finds the versions deployed with it."""
+    so that each caller finds the versions deployed with it; a draft refused because another
+    of the batch was not deployed yet (the thrower of a message it waits for) is tried again
+    after the others, as long as a round deploys something."""
     outcome: dict[int, list[Problem]] = {}
-    found = [d for d in (session.get(ProcessDraft, i) for i in draft_ids) if d is not None]
-    found.sort(key=lambda d: len(read_manifest(d.files).get("called") or {}))
-    for draft in found:
-        draft_id = draft.id
-        refresh_called(session, draft)
-        errors = [problem for problem in check_draft(session, draft) if problem.is_error]
-        if not errors:
-            try:
-                with session.begin_nested():
-                    deploy_draft(session, draft, user)
-            except BundleRefused as refused:
-                errors = refused.problems or [
-                    Problem(draft.model_id, None, "the deploy refused it without a reason")
-                ]
-        outcome[draft_id] = errors
+    waiting = [d for d in (session.get(ProcessDraft, i) for i in draft_ids) if d is not None]
+    waiting.sort(key=lambda d: len(read_manifest(d.files).get("called") or {}))
+    batch = {draft.id: draft for draft in waiting}
+    while waiting:
+        refused = [
+            draft for draft in waiting if not _deploy_one(session, draft, batch, user, outcome)
+        ]
+        if len(refused) == len(waiting):
+            break
+        waiting = refused
     return outcome
+
+
+def _deploy_one(
+    session: Session,
+    draft: ProcessDraft,
+    batch: dict[int, ProcessDraft],
+    user: User,
+    outcome: dict[int, list[Problem]],
+) -> bool:
+    refresh_called(session, draft)
+    checked = check_draft(session, draft, _alongside(batch, draft.id))
+    errors = [problem for problem in checked if problem.is_error]
+    if not errors:
+        try:
+            with session.begin_nested():
+                deploy_draft(session, draft, user)
+        except BundleRefused as refused:
+            errors = refused.problems or [
+                Problem(draft.model_id, None, "the deploy refused it without a reason")
+            ]
+    outcome[draft.id] = errors
+    return not errors
 
 
 def refresh_called(session: Session, draft: ProcessDraft) -> bool:

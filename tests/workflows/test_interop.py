@@ -223,7 +223,7 @@ def test_a_called_element_nobody_defines_is_named_with_its_file_and_element(tree
     assert [(p.file, p.element) for p in result.problems] == [("grants/apply/apply.bpmn", "review")]
     assert result.problems[0].message == (
         "calls process 'review_process', which no BPMN file of a process model in the upload "
-        "defines"
+        "or deployed defines"
     )
 
 

@@ -1,6 +1,8 @@
 """SpiffArena models from import to the end of a case, through the pages a person uses: the
 fixture repository is imported, what passes the check is deployed, and a specialist starts a
-case of each model that runs today and sends its tasks until the case ends."""
+case of each model and sends its tasks until the case ends: forms, a manual task's button,
+scripts with SpiffArena's datetime, an embedded sub-process, a decision table, a call into
+another model, a message between two models, and lanes mapped to roles on the model's page."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app.calls.models import Call
 from app.cases.models import Case
 from app.extensions import db
+from app.processes.models import ProcessDraft
 from workflows.engine import load_workflow
-from workflows.models import ProcessModel, WorkflowInstance
+from workflows.models import HumanTask, ProcessModel, WorkflowInstance
 
 from .test_spiffarena_import import repository_zip, upload
 
@@ -20,6 +24,9 @@ from .test_spiffarena_import import repository_zip, upload
 # and data the case ends with.
 RUNS = {
     "grants/user-form": [{"name": "Aino"}],
+    "grants/manual-task": [{}],
+    "grants/scripts/due-date": [],
+    "grants/embedded": [],
     "grants/dynamic-options": [{"colour": "blue"}],
     "grants/caller": [],
     "grants/decision": [],
@@ -27,6 +34,9 @@ RUNS = {
 }
 ENDS_WITH = {
     "grants/user-form": {"greeting": "Hello Aino"},
+    "grants/manual-task": {},
+    "grants/scripts/due-date": {},
+    "grants/embedded": {"inside": True},
     "grants/dynamic-options": {"colour": "blue"},
     "grants/caller": {"total": 3},
     "grants/decision": {"size": "big"},
@@ -84,3 +94,90 @@ def test_the_called_models_process_runs_inside_the_callers_case(
         instance = db.session.get(WorkflowInstance, case.instance_id)
         assert instance.status == "completed"
         assert "compute_totals" in instance.version.process_ids
+
+
+def start(client, csrf_token, model_id: str) -> str:
+    started = client.post(
+        f"/start/models/{model_id}", data={"csrf_token": csrf_token(client, "/start")}
+    )
+    assert started.status_code == 302
+    assert "/start" not in started.headers["Location"]  # refused: back to the start page
+    return started.headers["Location"]
+
+
+def instance_of(model_id: str) -> WorkflowInstance:
+    case = db.session.scalars(
+        select(Case).join(Call, Call.id == Case.call_id).where(Call.model_id == model_id)
+    ).one()
+    return db.session.get_one(WorkflowInstance, case.instance_id)
+
+
+def test_a_message_thrown_by_one_imported_model_ends_a_case_of_another(
+    app, deployed, signed_in, csrf_token
+):
+    specialist = signed_in("specialist")
+    start(specialist, csrf_token, "grants/messages/receiver")
+    with app.app_context():
+        assert instance_of("grants/messages/receiver").status == "running"
+
+    start(specialist, csrf_token, "grants/messages/sender")
+
+    with app.app_context():
+        assert instance_of("grants/messages/sender").status == "completed"
+        assert instance_of("grants/messages/receiver").status == "completed"
+
+
+def test_a_lane_mapped_on_the_models_page_runs_after_the_initiators_lane(
+    app, deployed, owner, signed_in, csrf_token
+):
+    page = "/processes/models/grants/lanes"
+    mapped = owner.post(
+        f"{page}/lanes",
+        data={"lane:Finance": "decision_maker", "csrf_token": csrf_token(owner, page)},
+    )
+    assert mapped.status_code == 302
+    imported = upload(owner, csrf_token, repository_zip()).get_data(as_text=True)
+    with app.app_context():
+        draft = db.session.scalar(
+            select(ProcessDraft.id).where(ProcessDraft.model_id == "grants/lanes")
+        )
+    assert f'name="draft" value="{draft}"' in imported  # the check passes now
+    token = csrf_token(owner, "/processes/spiffarena/import")
+    owner.post("/processes/spiffarena/deploy", data={"draft": [draft], "csrf_token": token})
+
+    specialist = signed_in("specialist")
+    url = start(specialist, csrf_token, "grants/lanes")  # the initiator's lane: the starter's
+    sent = specialist.post(
+        url,
+        data={"destination": "Oulu", "action": "send", "csrf_token": csrf_token(specialist, url)},
+    )
+    assert sent.status_code == 302
+    with app.app_context():
+        row = db.session.scalar(
+            select(HumanTask).where(HumanTask.instance_id == instance_of("grants/lanes").id)
+        )
+        assert (row.spec_name, row.candidate_group, row.assignee) == (
+            "approve",
+            "decision_maker",
+            None,
+        )
+        approve = f"/tasks/{row.instance_id}/{row.task_id}"
+    assert (
+        specialist.post(
+            approve,
+            data={
+                "approved": "true",
+                "action": "send",
+                "csrf_token": csrf_token(specialist, "/tasks"),
+            },
+        ).status_code
+        == 403
+    )
+    decider = signed_in("decision_maker")
+    done = decider.post(
+        approve,
+        data={"approved": "true", "action": "send", "csrf_token": csrf_token(decider, approve)},
+    )
+    assert done.status_code == 302
+    with app.app_context():
+        assert instance_of("grants/lanes").status == "completed"
