@@ -171,7 +171,7 @@ def examine_bundle(
                 forms=forms,
                 start_data=start_data,
                 translations=translations,
-                deployed={name: _parsed_xml(name, text) for name, text in (deployed or {}).items()},
+                deployed=_parseable(deployed or {}),
             )
         )
     if refused:
@@ -208,6 +208,18 @@ def examine_bundle(
 def _parsed_xml(name: str, text: str) -> etree._Element:
     """A deployed BPMN file, parsed once per process: the lint rules only read it."""
     return parse_xml(name, text)
+
+
+def _parseable(files: Mapping[str, str]) -> dict[str, etree._Element]:
+    """The other models' BPMN files that parse (one of a batch deployed with this one may not:
+    its own check says why)."""
+    found = {}
+    for name, text in files.items():
+        try:
+            found[name] = _parsed_xml(name, text)
+        except BundleRefused:
+            continue
+    return found
 
 
 def deployed_elsewhere(session: Session, model_id: str) -> dict[str, str]:

@@ -191,7 +191,7 @@ def _alongside(drafts: dict[int, ProcessDraft], draft_id: int) -> dict[str, str]
         for other, draft in drafts.items()
         if other != draft_id
         for name, text in draft.files.items()
-        if name.endswith(".bpmn")
+        if name.endswith(".bpmn") and "/" not in name  # not the files kept under spiffarena/
     }
 
 
