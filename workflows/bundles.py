@@ -507,6 +507,7 @@ def deploy_bundle(
     known_roles: frozenset[str] | None = None,
     bound: Sequence[BoundCall] = (),
     make_current: bool = True,
+    alongside: Mapping[str, str] | None = None,
 ) -> tuple[ProcessVersion, bool]:
     """Validate and store a bundle as a version of ``model``; (version, created). With
     `make_current` (the default) it becomes the version new cases get; without, it is stored
@@ -514,7 +515,9 @@ def deploy_bundle(
     too): see workflows.contract.
 
     Files stored before are not stored again: deploying them returns that version, and makes it
-    current again if it was not (going back to an earlier version).
+    current again if it was not (going back to an earlier version). ``alongside``: the BPMN
+    files ("<model id>/<file>") of models deployed in the same batch, whose messages count as
+    deployed ones (two models that answer each other's messages deploy together).
     """
     contract = Contract.of(model)
     digest = content_hash(files)
@@ -536,7 +539,7 @@ def deploy_bundle(
         contract=contract,
         bound=bound,
         lane_roles=model.lane_roles,
-        deployed=deployed_elsewhere(session, model.id),
+        deployed={**deployed_elsewhere(session, model.id), **(alongside or {})},
     )
     version = ProcessVersion(
         model_id=model.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -146,9 +147,11 @@ def deploy_files(
     deployed_by: str,
     *,
     make_current: bool = True,
+    alongside: Mapping[str, str] | None = None,
 ) -> tuple[ProcessVersion, bool]:
     """Check and store files as a version of ``model``: they must keep its contract, for the
-    calls that start their cases on its current version too."""
+    calls that start their cases on its current version too. ``alongside``: BPMN files of
+    models deployed together with it (see workflows.bundles.deploy_bundle)."""
     return deploy_bundle(
         session,
         dict(files),
@@ -158,13 +161,18 @@ def deploy_files(
         known_roles=KNOWN_ROLES,
         bound=bound_calls(session, model.id) if make_current else (),
         make_current=make_current,
+        alongside=alongside,
     )
 
 
-def deploy_draft(session: Session, draft: ProcessDraft, user: User) -> tuple[ProcessVersion, bool]:
+def deploy_draft(
+    session: Session, draft: ProcessDraft, user: User, alongside: Mapping[str, str] | None = None
+) -> tuple[ProcessVersion, bool]:
     """Deploy the draft as the version new cases get; running cases stay on theirs. The draft
     is used up. Raises BundleRefused with every problem when the files are not valid."""
-    version, created = deploy_files(session, draft.files, draft.model, user.username)
+    version, created = deploy_files(
+        session, draft.files, draft.model, user.username, alongside=alongside
+    )
     record_event(
         session,
         actor=user.username,

@@ -11,6 +11,7 @@ Operations flush; the view commits once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from posixpath import dirname
 
@@ -95,12 +96,13 @@ def import_repository_tree(
     drafts = {
         row.draft_id: session.get_one(ProcessDraft, row.draft_id) for row in rows if row.draft_id
     }
+    files = {draft_id: (draft.model_id, dict(draft.files)) for draft_id, draft in drafts.items()}
     for row in rows:
         if row.draft_id is not None and not row.errors:
             # Checked as if the other models of the upload were deployed beside it: a message
             # between two of them is not missing.
             row.checked = check_draft(
-                session, drafts[row.draft_id], _alongside(drafts, row.draft_id)
+                session, drafts[row.draft_id], _alongside(files, row.draft_id)
             )
     record_event(
         session,
@@ -184,14 +186,15 @@ def _import_model(session: Session, found: ModelImport, user: User) -> ImportedM
     )
 
 
-def _alongside(drafts: dict[int, ProcessDraft], draft_id: int) -> dict[str, str]:
-    """The BPMN files of the other drafts, as deployed_elsewhere names deployed ones."""
+def _alongside(files: Mapping[int, tuple[str, Mapping[str, str]]], draft_id: int) -> dict[str, str]:
+    """The BPMN files of the other drafts (draft id -> (model id, files)), as
+    deployed_elsewhere names deployed ones; not the files kept under spiffarena/."""
     return {
-        f"{draft.model_id}/{name}": text
-        for other, draft in drafts.items()
+        f"{model_id}/{name}": text
+        for other, (model_id, bundle) in files.items()
         if other != draft_id
-        for name, text in draft.files.items()
-        if name.endswith(".bpmn") and "/" not in name  # not the files kept under spiffarena/
+        for name, text in bundle.items()
+        if name.endswith(".bpmn") and "/" not in name
     }
 
 
@@ -223,7 +226,7 @@ def deploy_checked_drafts(
     outcome: dict[int, list[Problem]] = {}
     waiting = [d for d in (session.get(ProcessDraft, i) for i in draft_ids) if d is not None]
     waiting.sort(key=lambda d: len(read_manifest(d.files).get("called") or {}))
-    batch = {draft.id: draft for draft in waiting}
+    batch = {draft.id: (draft.model_id, dict(draft.files)) for draft in waiting}
     while waiting:
         refused = [
             draft for draft in waiting if not _deploy_one(session, draft, batch, user, outcome)
@@ -237,17 +240,17 @@ def deploy_checked_drafts(
 def _deploy_one(
     session: Session,
     draft: ProcessDraft,
-    batch: dict[int, ProcessDraft],
+    batch: Mapping[int, tuple[str, Mapping[str, str]]],
     user: User,
     outcome: dict[int, list[Problem]],
 ) -> bool:
     refresh_called(session, draft)
-    checked = check_draft(session, draft, _alongside(batch, draft.id))
-    errors = [problem for problem in checked if problem.is_error]
+    alongside = _alongside(batch, draft.id)
+    errors = [problem for problem in check_draft(session, draft, alongside) if problem.is_error]
     if not errors:
         try:
             with session.begin_nested():
-                deploy_draft(session, draft, user)
+                deploy_draft(session, draft, user, alongside)
         except BundleRefused as refused:
             errors = refused.problems or [
                 Problem(draft.model_id, None, "the deploy refused it without a reason")
