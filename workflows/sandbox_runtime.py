@@ -277,11 +277,15 @@ def run(
     code = compile_source(source, mode)
     namespace = dict(external)
     namespace.update(context)
-    namespace["__builtins__"] = {**BUILTINS, **spiffarena.names(env or {})}
+    offered = spiffarena.names(env or {})
+    namespace["__builtins__"] = {**BUILTINS, **offered}
+    if mode == "exec":
+        # As in SpiffArena, where they are the script's globals: ``del time`` after use works.
+        for name, thing in offered.items():
+            namespace.setdefault(name, thing)
     value = eval(code, namespace)  # noqa: S307 - restricted code, guarded namespace
     if mode == "eval":
         return value
-    offered = namespace["__builtins__"]
     return {
         key: value
         for key, value in namespace.items()
@@ -290,7 +294,7 @@ def run(
             or key.startswith("_")
             or callable(value)
             or key in external
-            or value is offered.get(key)  # ``import time`` left without ``del time``
+            or value is offered.get(key)  # SpiffArena's names (``time``) are no task data
         )
     }
 

@@ -87,6 +87,12 @@ def test_importing_an_offered_name_works_as_in_spiffarena():
     assert run("import time\nnow = round(time.time()) > 0") == {"now": True}  # time stays out
 
 
+def test_a_script_may_delete_an_offered_name_it_used_as_in_spiffarena():
+    data = run("timestamp = time.time()\ntopic = f'topic_{timestamp}'\ndel time")
+    assert data == {"timestamp": data["timestamp"], "topic": f"topic_{data['timestamp']}"}
+    assert run("when = timedelta(days=1).days") == {"when": 1}  # offered names are no data
+
+
 @pytest.mark.parametrize(
     ("source", "reason"),
     [
