@@ -28,7 +28,7 @@ from app.replay import (
 )
 from app.requests import after_commit
 from workflows import SYSTEM, Actor, worker
-from workflows.messages import planned_now
+from workflows.messages import planned_now, planned_starts
 
 
 def settings_of(app: Flask, **changes: Any) -> worker.Settings:
@@ -64,12 +64,17 @@ def run_once(app: Flask, **changes: Any) -> dict[str, Any]:
 
 def deliver_after_commit(app: Flask, session: Session) -> None:
     """The messages this request's steps sent, delivered right after its commit (each in its
-    own transaction), so that people see them at once; more than the inline limit
-    (INLINE_DELIVERY_LIMIT) wait for the worker."""
-    planned = planned_now(session)[: int(app.config["INLINE_DELIVERY_LIMIT"])]
+    own transaction), and the cases they start opened, so that people see them at once; more
+    than the inline limit (INLINE_DELIVERY_LIMIT) wait for the worker."""
+    limit = int(app.config["INLINE_DELIVERY_LIMIT"])
+    planned, starts = planned_now(session)[:limit], planned_starts(session)[:limit]
+    if not (planned or starts):
+        return
+    session_factory, _send = _parts(app)
     if planned:
-        session_factory, _send = _parts(app)
         after_commit(partial(worker.deliver_planned, session_factory, planned))
+    if starts:
+        after_commit(partial(worker.started_now, session_factory, starts))
 
 
 def run_due_work(app: Flask) -> int:

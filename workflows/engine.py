@@ -21,6 +21,7 @@ waiting after the message was sent still gets it, once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -55,8 +56,10 @@ from workflows.models import (
     Clock,
     HumanTask,
     MessageDelivery,
+    MessageStart,
     MessageWait,
     ProcessVersion,
+    ThrownMessage,
     Timer,
     WorkflowInstance,
 )
@@ -85,9 +88,11 @@ def start_instance(
     correlation_key: str,
     actor: Actor,
     on_created: Callable[[WorkflowInstance], None] | None = None,
+    message: ThrownMessage | None = None,
 ) -> WorkflowInstance:
     """Start ``process_id`` of ``version``. ``on_created`` is called with the new instance
-    (stored, not yet run), so that what owns it can link itself before the first save."""
+    (stored, not yet run), so that what owns it can link itself before the first save.
+    ``message``: the kept message its message start event catches (start_by_message)."""
     spec, subprocess_specs = bundles.parsed(version).specs[process_id]
     workflow = fresh(BpmnWorkflow(spec, subprocess_specs, script_engine=SCRIPT_ENGINE))
     workflow.task_tree.data.update(data)
@@ -115,8 +120,76 @@ def start_instance(
         summary=f"Started {spec.description or process_id}",
         clock_at=clock_now(clock),
     )
+    if message is not None:  # its start event catches it before the first save
+        event = BpmnEvent(
+            SpiffMessageEventDefinition(message.name), message.payload, message.correlations
+        )
+        with running_on(clock), serving(session, instance, actor, lambda: clock_now(clock)):
+            workflow.do_engine_steps()
+            workflow.send_event(event)
     _advance(session, instance, workflow, actor)
     return instance
+
+
+@dataclass(frozen=True)
+class Opening:
+    """Where a new case's instance runs, as the application that owns the case says: what
+    start_instance needs. ``on_created`` links the instance to the case before its first save."""
+
+    version: ProcessVersion
+    process_id: str
+    data: dict[str, Any]
+    clock: Clock
+    group_key: str
+    correlation_key: str
+    on_created: Callable[[WorkflowInstance], None]
+
+
+def open_case(
+    session: Session, opening: Opening, actor: Actor, message: ThrownMessage | None = None
+) -> WorkflowInstance:
+    return start_instance(
+        session,
+        opening.version,
+        opening.process_id,
+        data=opening.data,
+        clock=opening.clock,
+        group_key=opening.group_key,
+        correlation_key=opening.correlation_key,
+        actor=actor,
+        on_created=opening.on_created,
+        message=message,
+    )
+
+
+# The application's way to open a case of a model for a message its case process starts on:
+# given the model's id, the case opened (its Opening), or None when the model takes no new cases.
+message_case_opener: list[Callable[[Session, str], Opening | None]] = []
+
+
+def start_by_message(session: Session, start_id: int) -> bool:
+    """Start the case a thrown message starts (MessageStart), once; True when it is done with
+    (started, or the model takes no new cases)."""
+    if not message_case_opener:
+        return False
+    # Claimed by one conditional UPDATE: of two jobs on the same start (two workers, or the
+    # request's inline pass and the worker), one opens the case and the other finds it taken.
+    claimed = session.execute(
+        update(MessageStart)
+        .where(MessageStart.id == start_id, MessageStart.status == "pending")
+        .values(status="starting")
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(claimed, "rowcount", 0) != 1:
+        return False
+    start = session.get_one(MessageStart, start_id, populate_existing=True)
+    opening = message_case_opener[0](session, start.model_id)
+    instance = open_case(session, opening, SYSTEM, start.message) if opening else None
+    start.status = "started" if instance is not None else "skipped"
+    start.instance_id = instance.id if instance is not None else None
+    start.done_at = wall_now()
+    session.flush()
+    return True
 
 
 def load_workflow(instance: WorkflowInstance) -> BpmnWorkflow:

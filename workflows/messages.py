@@ -10,7 +10,9 @@ message with correlation properties reaches an instance is then the engine's cor
 at delivery (a message the instance does not correlate with is skipped there). An instance that
 starts waiting later claims the kept messages it missed, and the worker plans what no
 transaction saw (a receiver that committed its wait while the message was being sent). The
-delivery itself (an engine step on the receiver) is ``engine.deliver``.
+delivery itself (an engine step on the receiver) is ``engine.deliver``. Such a message also
+starts a case of each deployed model whose case process begins with a message start event for
+it (`message_starts`, opened once by ``engine.start_by_message``), as SpiffArena's receivers.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -28,7 +31,9 @@ from workflows.audit import record_event
 from workflows.clock import clock_now, wall_now
 from workflows.models import (
     MessageDelivery,
+    MessageStart,
     MessageWait,
+    ProcessModel,
     ProcessVersion,
     ThrownMessage,
     WorkflowInstance,
@@ -87,6 +92,13 @@ def keep_thrown(session: Session, source: WorkflowInstance, event: BpmnEvent) ->
     ]
     session.add_all(planned)
     notes(session).setdefault("deliveries", []).extend(planned)
+    if leaves_its_model(session, source.version_id, name):
+        starts = [
+            MessageStart(message_id=message.id, model_id=model_id, created_at=now)
+            for model_id in models_started_by(session, name)
+        ]
+        session.add_all(starts)
+        notes(session).setdefault("starts", []).extend(starts)
     record_event(
         session,
         actor=SYSTEM.username,
@@ -95,6 +107,56 @@ def keep_thrown(session: Session, source: WorkflowInstance, event: BpmnEvent) ->
         summary=f"Sent the {name.replace('_', ' ')} to {len(targets)} instance(s)",
         data={"message": name, "to": [key for _id, key in targets]},
         clock_at=clock_now(source.clock),
+    )
+
+
+def models_started_by(session: Session, name: str) -> list[str]:
+    """The process models whose current version's case process begins with a message start
+    event for ``name``: a message that leaves its model starts a case of each (SpiffArena's
+    message receivers)."""
+    current = session.execute(
+        select(ProcessVersion.id, ProcessVersion.model_id, ProcessModel.case_process)
+        .join(ProcessModel, ProcessModel.id == ProcessVersion.model_id)
+        .where(ProcessVersion.is_current)
+        .order_by(ProcessVersion.model_id)
+    ).all()
+    found = []
+    for version_id, model_id, case_process in current:
+        specs = bundles.parsed_version(session, version_id).specs
+        if case_process in specs and message_start(specs[case_process][0], name) is not None:
+            found.append(model_id)
+    return found
+
+
+def message_start(process: Any, name: str) -> Any | None:
+    """The start event of ``process`` that waits for the message ``name``, if it has one."""
+    for task_spec in process.task_specs.values():
+        definition = getattr(task_spec, "event_definition", None)
+        if (
+            isinstance(task_spec, StartEvent)
+            and isinstance(definition, MessageEventDefinition)
+            and definition.name == name
+        ):
+            return task_spec
+    return None
+
+
+def planned_starts(session: Session) -> list[int]:
+    """The message starts this transaction planned, to make right after its commit."""
+    starts = notes(session).get("starts", [])
+    if starts:
+        session.flush()
+    return [start.id for start in starts]
+
+
+def pending_starts(session: Session, limit: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(MessageStart.id)
+            .where(MessageStart.status == "pending")
+            .order_by(MessageStart.id)
+            .limit(limit)
+        )
     )
 
 

@@ -343,6 +343,28 @@ class MessageDelivery(Base):
     message: Mapped[ThrownMessage] = relationship()
 
 
+class MessageStart(Base):
+    """A thrown message that starts a case of another model (its case process begins with a
+    message start event for it, as SpiffArena's receivers do): pending until a job starts the
+    case with the message (workflows.engine.start_by_message)."""
+
+    __tablename__ = "message_starts"
+    __table_args__ = (
+        UniqueConstraint("message_id", "model_id", name="uq_message_starts_message_model"),
+        Index("ix_message_starts_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
+    model_id: Mapped[str] = mapped_column(ForeignKey("process_models.id"))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_instances.id"))
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+
+    message: Mapped[ThrownMessage] = relationship()
+
+
 class MessageWait(Base):
     """A message an instance is waiting for: the router's index."""
 

@@ -7,6 +7,8 @@
 - Messages: each planned delivery in its own transaction (the invitation to 1,000 cases is
   1,000 short transactions, not one that locks them all); every pass first plans the
   deliveries a race left unplanned (workflows.messages.plan_missed_deliveries).
+- Message starts: a message that starts a case of another model (its message start event)
+  opens that case in a transaction of its own, claimed once (workflows.engine.start_by_message).
 - Outbox: at most once. The attempt is committed before the message goes out and the result
   after; a message found still "sending" after ``send_timeout`` (the worker died in between)
   is put in doubt, for a person to resend or mark sent, never sent again by itself.
@@ -32,9 +34,9 @@ from sqlalchemy.orm import Session
 
 from workflows.audit import retry_delay
 from workflows.clock import wall_now
-from workflows.engine import deliver, due_instances, fire_timers_of
+from workflows.engine import deliver, due_instances, fire_timers_of, start_by_message
 from workflows.errors import WorkflowError
-from workflows.messages import pending_deliveries, plan_missed_deliveries
+from workflows.messages import pending_deliveries, pending_starts, plan_missed_deliveries
 from workflows.models import Clock, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,18 @@ def _fire(session: Session, *, instance_id: int, grace: timedelta) -> bool:
 
 def _deliver(session: Session, *, delivery_id: int) -> bool:
     return deliver(session, delivery_id)
+
+
+def start_by_messages(session_factory: SessionFactory, settings: Settings = Settings()) -> int:
+    """Open the cases thrown messages start (message start events of other models), each in
+    its own transaction."""
+    with session_factory() as session:
+        planned = pending_starts(session, settings.delivery_batch)
+    return started_now(session_factory, planned)
+
+
+def started_now(session_factory: SessionFactory, start_ids: list[int]) -> int:
+    return sum(_job(session_factory, partial(start_by_message, start_id=s)) for s in start_ids)
 
 
 def deliver_messages(session_factory: SessionFactory, settings: Settings = Settings()) -> int:
@@ -198,6 +212,7 @@ def run_once(
 ) -> dict[str, Any]:
     result = {
         "timers": fire_timers(session_factory, settings),
+        "started": start_by_messages(session_factory, settings),
         "messages": deliver_messages(session_factory, settings),
         "in_doubt": reconcile_outbox(session_factory, settings),
         "sent": send_outbox(session_factory, send, settings),

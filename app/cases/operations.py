@@ -13,15 +13,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.models import User
+from app.auth.models import Organisation, User
 from app.calls.models import Call
 from app.calls.queries import accepts_new_cases
 from app.calls.start_data import call_values, missing, pick
 from app.cases.models import Case
 from app.cases.queries import case_version, starting_roles
 from app.reference.places import finland
-from workflows import Actor, start_instance, wall_now
-from workflows.models import Clock, ProcessModel, WorkflowInstance
+from workflows import SYSTEM, Actor, wall_now
+from workflows.engine import Opening, open_case
+from workflows.models import Clock, ProcessModel, ProcessVersion, WorkflowInstance
 
 
 class CaseRefused(Exception):
@@ -59,18 +60,56 @@ def start_case(session: Session, call: Call, user: User, language: str | None = 
         raise CaseRefused(_("Only a member of an applicant organisation can start an application."))
     if language is not None and language not in CASE_LANGUAGES:
         raise CaseRefused(_("Choose Finnish or Swedish as the language of the case."))
+    case = _new_case(
+        session, call, user.username, user.organisation, language or case_language_for(user)
+    )
+    values = call_values(call.key, call.config) | case_values(case, user)
+    open_case(session, _opening(session, case, version, values), actor_of(user))
+    return case
+
+
+def start_case_by_message(session: Session, model_id: str) -> Opening | None:
+    """Open a case of the model for a message its case process starts on (a message start
+    event, as SpiffArena's receivers have), in the model's standing call, opened by the system;
+    None when the model takes no new cases. The engine starts it with the message caught."""
+    model = session.get(ProcessModel, model_id)
+    if model is None or model.call_process is not None:
+        return None
+    call = standing_call(session, model)
+    version = case_version(session, call)
+    if version is None or not accepts_new_cases(call):
+        return None
+    case = _new_case(session, call, SYSTEM.username, None, "fi")
+    values = call_values(call.key, call.config) | {"case_key": case.key, "started_by": None}
+    return _opening(session, case, version, values)
+
+
+def _new_case(
+    session: Session,
+    call: Call,
+    created_by: str,
+    organisation: Organisation | None,
+    language: str,
+) -> Case:
     now = wall_now()
     case = Case(
         call=call,
-        organisation=user.organisation,
-        language=language or case_language_for(user),
-        created_by=user.username,
+        organisation=organisation,
+        language=language,
+        created_by=created_by,
         created_at=now,
         updated_at=now,
     )
     session.add(case)
     session.flush()
-    values = call_values(call.key, call.config) | case_values(case, user)
+    return case
+
+
+def _opening(
+    session: Session, case: Case, version: ProcessVersion, values: dict[str, object]
+) -> Opening:
+    """Where the case's process runs, with the start data its model's contract asks for."""
+    model = case.call.model
     lacking = missing(model.case_start_data, values)
     if lacking:  # the call editor refuses such settings: a model changed since
         raise CaseRefused(
@@ -81,18 +120,15 @@ def start_case(session: Session, call: Call, user: User, language: str | None = 
         case.instance = instance
         session.flush()
 
-    start_instance(
-        session,
+    return Opening(
         version,
         model.case_process,
-        data=pick(model.case_start_data, values),
-        clock=call.clock,
-        group_key=call.key,
-        correlation_key=case.key,
-        actor=actor_of(user),
-        on_created=link,
+        pick(model.case_start_data, values),
+        case.call.clock,
+        case.call.key,
+        case.key,
+        link,
     )
-    return case
 
 
 def case_values(case: Case, user: User) -> dict[str, object]:

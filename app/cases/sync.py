@@ -16,7 +16,7 @@ from app.cases.models import Case
 from app.notifications.operations import create_notices
 from app.owners import owner_of
 from workflows import SYSTEM, InstanceSummary, wall_now
-from workflows.engine import after_save
+from workflows.engine import after_save, message_case_opener
 from workflows.models import WorkflowInstance
 from workflows.summary import Change
 
@@ -73,3 +73,7 @@ def instance_saved(session: Session, instance: WorkflowInstance, change: Change)
 def init_app() -> None:
     if instance_saved not in after_save:
         after_save.append(instance_saved)
+    if not message_case_opener:  # a message that starts a case of a model opens one
+        from app.cases.operations import start_case_by_message
+
+        message_case_opener.append(start_case_by_message)
