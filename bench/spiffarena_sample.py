@@ -34,7 +34,9 @@ from sqlalchemy.orm import Session
 from app import create_app
 from app.auth.models import ROLES, User
 from app.auth.operations import create_user
-from app.cases.operations import standing_call, start_case
+from app.calls.models import Call
+from app.cases.models import Case
+from app.cases.operations import CaseRefused, standing_call, start_case
 from app.extensions import db
 from app.forms.dynamic import expand
 from app.processes.spiffarena_operations import (
@@ -59,6 +61,7 @@ class Tally:
 
     reached: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in STAGES})
     waiting: dict[str, int] = field(default_factory=dict)  # model -> its case's waiting instance
+    refused_start: dict[str, str] = field(default_factory=dict)  # model -> why no person may
     refusals: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def refuse(self, stage: str, model: str, reason: str) -> None:
@@ -194,13 +197,23 @@ def drive(session: Session, model: ProcessModel, user: User, tally: Tally) -> No
     try:
         with session.begin_nested():
             case = start_case(session, standing_call(session, model), user)
+    except CaseRefused as refused:
+        # A case that begins with a message start event is opened by a message, not a person:
+        # judged after every other model's case had the chance to send it.
+        tally.refused_start[model.id] = str(refused)
+        return
     except Exception as err:  # noqa: BLE001 - every refusal is a finding to count
         tally.refuse("started", model.id, f"{type(err).__name__}: {err}")
         return
     tally.reached["started"].add(model.id)
+    work(session, case, model.id, user, tally)
+
+
+def work(session: Session, case: Case, model_id: str, user: User, tally: Tally) -> None:
+    """Send the case's tasks with minimal valid data until it ends or stops."""
     instance_id = case.instance_id
     if instance_id is None:
-        tally.refuse("ended", model.id, "the case has no process instance")
+        tally.refuse("ended", model_id, "the case has no process instance")
         return
     for _ in range(MAX_STEPS):
         instance = session.get(WorkflowInstance, instance_id)
@@ -213,7 +226,7 @@ def drive(session: Session, model: ProcessModel, user: User, tally: Tally) -> No
             if run_messages(session):
                 continue
             # It may wait for a message another model's case sends: judged after them all.
-            tally.waiting[model.id] = instance_id
+            tally.waiting[model_id] = instance_id
             return
         try:
             with session.begin_nested():
@@ -222,16 +235,33 @@ def drive(session: Session, model: ProcessModel, user: User, tally: Tally) -> No
                 data = minimal_value(schema) or {}
                 send_task(session, case.call, instance_id, row.task_id, data, user)
         except FormRefused as refused:
-            tally.refuse("ended", model.id, f"form refused the data: {refused.errors}")
+            tally.refuse("ended", model_id, f"form refused the data: {refused.errors}")
             return
         except Exception as err:  # noqa: BLE001
-            tally.refuse("ended", model.id, f"{type(err).__name__}: {err}")
+            tally.refuse("ended", model_id, f"{type(err).__name__}: {err}")
             return
     instance = session.get(WorkflowInstance, instance_id)
     if instance is not None and instance.status == "completed":
-        tally.reached["ended"].add(model.id)
+        tally.reached["ended"].add(model_id)
     else:
-        tally.refuse("ended", model.id, f"not ended after {MAX_STEPS} sends")
+        tally.refuse("ended", model_id, f"not ended after {MAX_STEPS} sends")
+
+
+def started_by_messages(session: Session, user: User, tally: Tally) -> None:
+    """The models a person may not start: started when a message opened a case of theirs."""
+    for model_id, reason in sorted(tally.refused_start.items()):
+        case = session.scalar(
+            select(Case)
+            .join(Call, Call.id == Case.call_id)
+            .where(Call.model_id == model_id, Case.created_by == "system")
+            .order_by(Case.id)
+        )
+        if case is None:
+            tally.refuse("started", model_id, f"CaseRefused: {reason}")
+            continue
+        tally.reached["started"].add(model_id)
+        work(session, case, model_id, user, tally)
+        session.commit()
 
 
 def run_messages(session: Session) -> int:
@@ -280,6 +310,8 @@ def measure(tree: dict[str, bytes]) -> Tally:
             for model_id in sorted(tally.reached["deployed"]):
                 drive(session, session.get_one(ProcessModel, model_id), user, tally)
                 session.commit()
+            run_messages(session)
+            started_by_messages(session, user, tally)
             run_messages(session)
             for model_id, instance_id in tally.waiting.items():
                 if session.get_one(WorkflowInstance, instance_id).status == "completed":
