@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workflows.bpmn_xml import Element, xpath
-from workflows.errors import Problem
+from workflows.errors import Problem, Severity
 from workflows.lint.elements import describe
 from workflows.lint.messages import MessageEnd, correlates_alike, correlation_text, message_ends
 from workflows.migration_data import describe_element, unset_reads
@@ -128,6 +128,10 @@ def _unset_reads(
         if process not in specs:
             continue
         spec = specs[process][0]
+        # A process the application gives start data must not read past it: an error. One it
+        # gives nothing (a SpiffArena model, a process other models call with their data) may
+        # get the name from a caller: a warning, and an incident if it is missing when reached.
+        severity: Severity = "error" if given else "warning"
         for name, readers in unset_reads(spec, dict(forms), given).items():
             for reader in readers:
                 yield Problem(
@@ -136,6 +140,7 @@ def _unset_reads(
                     f"{describe_element(reader)} reads '{name}', which the process never sets "
                     f"and its start data does not give{_calls_text(bound)}: it would fail when "
                     f"reached. The contract gives: {', '.join(sorted(given)) or 'nothing'}",
+                    severity=severity,
                 )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from tests.workflows.bundle_edits import edited
 from tests.workflows.factories import SHIPPED_MODEL, process_model
+from tests.workflows.spiffarena_models import chain, process_file
 from workflows.bundles import (
     bpmn_documents,
     check_bundle,
@@ -163,3 +164,26 @@ def test_a_version_made_current_again_must_keep_todays_contract(session, files):
 
 def test_without_a_contract_the_engine_checks_alone_apply(files):
     assert parse_bundle(files).specs.keys() == {"funding_application", "funding_call"}
+
+
+def test_a_read_name_is_only_a_warning_where_the_application_gives_the_process_nothing():
+    # A SpiffArena model (or a process other models call with their data) gets nothing from
+    # the application: a name it reads may come from a caller, so the read is a warning.
+    files = {
+        "lookup.bpmn": process_file(
+            "lookup",
+            '<bpmn:startEvent id="start" name="Start"/>'
+            '<bpmn:scriptTask id="format" name="Format"><bpmn:script>shown = f"{amount} EUR"'
+            "</bpmn:script></bpmn:scriptTask>"
+            '<bpmn:endEvent id="end" name="End"/>' + chain("start", "format", "end"),
+        )
+    }
+    given_nothing = Contract(case_process="lookup")
+    given_some = Contract(case_process="lookup", case_start_data=frozenset({"case_key"}))
+
+    [warning] = [p for p in check_bundle(files, contract=given_nothing) if "reads" in p.message]
+    [error] = errors(files, given_some)
+
+    assert (warning.element, warning.is_error) == ("format", False)
+    assert "reads 'amount', which the process never sets" in warning.message
+    assert (error.element, error.is_error) == ("format", True)
