@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -300,9 +301,14 @@ def _element_at_line(root: etree._Element, err: Exception) -> str | None:
     return None
 
 
+_ELEMENT_REPR = re.compile(r"<Element (?:\{[^}]*\})?([\w:.-]+) at 0x[0-9a-f]+>")
+
+
 def _readable(err: Exception, name: str = "") -> str:
     """The engine's message with namespaces as prefixes; XSD errors say so, with the line."""
     message = with_prefixes(str(err).strip().rstrip(".").strip())
+    # lxml's repr of an element ("<Element {ns}targetRef at 0x7f…>") says nothing to a reader.
+    message = _ELEMENT_REPR.sub(lambda m: f"<{m.group(1)}>", message)
     if isinstance(err, ValidationException) and not err.tag and err.line_number:
         language = "DMN" if name.endswith(".dmn") else "BPMN"
         return f"not valid {language} (line {err.line_number}): {message}"

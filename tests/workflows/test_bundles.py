@@ -5,8 +5,15 @@ import pytest
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from tests.workflows.factories import process_model
+from tests.workflows.spiffarena_models import chain, process_file
 from workflows.bpmn_xml import parse_xml
-from workflows.bundles import content_hash, deploy_bundle, parse_bundle, read_bundle
+from workflows.bundles import (
+    check_bundle,
+    content_hash,
+    deploy_bundle,
+    parse_bundle,
+    read_bundle,
+)
 from workflows.errors import BundleRefused
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
@@ -124,3 +131,17 @@ def test_a_deployed_version_loads_even_if_a_later_lint_rule_would_refuse_it(file
     assert "element 'compute_requested_amount'" in refusal(undrawn)
     parsed = parse_bundle(undrawn, known_roles=ROLES, lint=False)
     assert sorted(parsed.specs) == ["funding_application", "funding_call"]
+
+
+def test_an_engine_refusal_names_elements_without_memory_addresses():
+    body = (
+        '<bpmn:startEvent id="start" name="Start"/>'
+        '<bpmn:scriptTask id="work" name="Work"><bpmn:dataOutputAssociation id="out">'
+        "<bpmn:targetRef>missing_object</bpmn:targetRef></bpmn:dataOutputAssociation>"
+        "<bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>"
+        '<bpmn:endEvent id="end" name="End"/>' + chain("start", "work", "end")
+    )
+    problems = [p for p in check_bundle({"data.bpmn": process_file("data", body)}) if p.is_error]
+
+    assert any("dataOutputAssociation" in p.message for p in problems), problems
+    assert not any(" at 0x" in p.message for p in problems)
