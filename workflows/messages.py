@@ -216,8 +216,10 @@ def _receiver_filter(message: ThrownMessage) -> list[Any]:
 
 def planned_now(session: Session) -> list[int]:
     """The deliveries this transaction planned, to make right after its commit."""
-    session.flush()
-    return [delivery.id for delivery in notes(session).get("deliveries", [])]
+    planned = notes(session).get("deliveries", [])
+    if planned:  # their ids; a send that planned none leaves the flush to the commit
+        session.flush()
+    return [delivery.id for delivery in planned]
 
 
 def claim_kept_messages(session: Session, instance: WorkflowInstance) -> None:
