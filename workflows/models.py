@@ -67,6 +67,10 @@ class Clock(Base):
     set_at: Mapped[datetime | None]
 
 
+# A BPMN process id as long as SpiffArena's models write them (some run past 100 characters).
+PROCESS_ID_LENGTH = 255
+
+
 class ProcessModel(Base):
     """A process model: its names, and its contract with the application.
 
@@ -81,8 +85,8 @@ class ProcessModel(Base):
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     names: Mapped[dict[str, Any]]  # language -> name
     descriptions: Mapped[dict[str, Any]]  # language -> description
-    case_process: Mapped[str] = mapped_column(String(100))
-    call_process: Mapped[str | None] = mapped_column(String(100))
+    case_process: Mapped[str] = mapped_column(String(PROCESS_ID_LENGTH))
+    call_process: Mapped[str | None] = mapped_column(String(PROCESS_ID_LENGTH))
     case_start_data: Mapped[list[Any]]
     call_start_data: Mapped[list[Any]]
     messages: Mapped[list[Any]]  # names of the messages the call process sends to the cases
@@ -144,7 +148,7 @@ class WorkflowInstance(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
-    process_id: Mapped[str] = mapped_column(String(100))
+    process_id: Mapped[str] = mapped_column(String(PROCESS_ID_LENGTH))
     clock_id: Mapped[int] = mapped_column(ForeignKey("clocks.id"))
     group_key: Mapped[str] = mapped_column(String(100), index=True)
     correlation_key: Mapped[str] = mapped_column(String(100), unique=True)

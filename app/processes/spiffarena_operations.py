@@ -26,14 +26,14 @@ from app.processes.models import ProcessDraft
 from app.processes.operations import deploy_draft
 from workflows import BundleRefused, Problem, wall_now
 from workflows.audit import record_event
-from workflows.models import ProcessModel, ProcessVersion
+from workflows.models import PROCESS_ID_LENGTH, ProcessModel, ProcessVersion
 from workflows.spiffarena_export import ExportedModel, export_tree, zip_entries
 from workflows.spiffarena_layout import MODEL_FILE, read_manifest
 from workflows.spiffarena_repo import ModelImport, import_repository
 from workflows.uploads import zip_tree
 
 IMPORT_TITLE = "SpiffArena import"
-MAX_PROCESS_ID = 100
+MAX_PROCESS_ID = PROCESS_ID_LENGTH
 
 
 @dataclass
