@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from app.auth.decorators import role_required
 from app.extensions import current_session
 from app.processes.files import FileRefused
+from app.processes.models import ProcessDraft
 from app.processes.spiffarena_operations import (
     deploy_checked_drafts,
     export_group_zip,
@@ -47,8 +48,16 @@ def spiffarena_upload() -> tuple[str, int] | str:
 @role_required(*OWNERS)
 def spiffarena_deploy() -> str:
     draft_ids = request.form.getlist("draft", type=int)
-    outcome = deploy_checked_drafts(current_session(), draft_ids, current_user)
-    return render_template("processes/spiffarena_import.html", rows=None, deployed=outcome)
+    session = current_session()
+    models = {  # read before the deploy uses the drafts up
+        draft_id: draft.model_id
+        for draft_id in draft_ids
+        if (draft := session.get(ProcessDraft, draft_id)) is not None
+    }
+    outcome = deploy_checked_drafts(session, draft_ids, current_user)
+    return render_template(
+        "processes/spiffarena_import.html", rows=None, deployed=outcome, models=models
+    )
 
 
 @bp.get("/spiffarena/export.zip", endpoint="spiffarena_export")
