@@ -78,13 +78,15 @@ def deliver_after_commit(app: Flask, session: Session) -> None:
 
 
 def run_due_work(app: Flask) -> int:
-    """What a clock move makes due, now: timers (no grace: the move was asked for) and the
-    messages they send, each instance in its own transaction; returns how many advanced."""
+    """What a clock move makes due, now: timers (no grace: the move was asked for), the
+    messages they send and the cases those start, each instance in its own transaction;
+    returns how many advanced."""
     session_factory, _send = _parts(app)
     settings = settings_of(app, timer_grace=timedelta(0))
     advanced = 0
     while True:
         step = worker.fire_timers(session_factory, settings)
+        step += worker.start_by_messages(session_factory, settings)
         step += worker.deliver_messages(session_factory, settings)
         advanced += step
         if step == 0:
