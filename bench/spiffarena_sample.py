@@ -50,6 +50,9 @@ from workflows.engine import deliver_pending, start_by_message
 from workflows.messages import pending_starts
 from workflows.models import HumanTask, ProcessModel, WorkflowInstance
 from workflows.queries import task_view
+from workflows.spiffarena_export import ExportedModel, export_tree
+from workflows.spiffarena_layout import GROUP_FILE, MODEL_FILE
+from workflows.spiffarena_repo import import_repository
 
 MAX_STEPS = 50
 STAGES = ("imported", "check_clean", "deployed", "started", "ended")
@@ -338,6 +341,36 @@ def _count_import(rows: list[ImportedModel], tally: Tally) -> None:
             tally.reached["check_clean"].add(row.model_id)
 
 
+def round_trip(tree: dict[str, bytes]) -> dict[str, int]:
+    """Every model that imports without an error, exported again: how many of its files come
+    back byte for byte (BPMN, DMN, forms and every other file kept), how many differ, and how
+    many process_model.json are equal as JSON."""
+    models = [m for m in import_repository(tree) if not m.errors and m.metadata is not None]
+    exported = export_tree(
+        [
+            ExportedModel(
+                m.files,
+                m.path,
+                m.display_name,
+                m.primary_process_id or "",
+                m.description,
+                metadata=m.metadata,
+            )
+            for m in models
+        ]
+    )
+    counts = {"models": len(models), "identical": 0, "different": 0, "model_json_equal": 0}
+    for name, text in exported.items():
+        if name.rsplit("/", 1)[-1] == GROUP_FILE:
+            continue  # written from the group's own fields, not its list of members
+        original = tree.get(name, b"").decode("utf-8", "replace")
+        if name.rsplit("/", 1)[-1] == MODEL_FILE:
+            counts["model_json_equal"] += json.loads(original or "null") == json.loads(text)
+        else:
+            counts["identical" if original == text else "different"] += 1
+    return counts
+
+
 def report(tally: Tally, models: int) -> dict[str, Any]:
     return {"models": models, "counts": tally.counts(), "refusals": tally.classes()}
 
@@ -359,8 +392,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tree = read_repo(args.repo)
     models = sum(1 for path in tree if path.rsplit("/", 1)[-1] == "process_model.json")
-    result = report(measure(tree), models)
+    result = report(measure(tree), models) | {"round_trip": round_trip(tree)}
     print_table(result)
+    trip = result["round_trip"]
+    print(
+        f"\nExported again ({trip['models']} models): {trip['identical']} files byte for byte,"
+        f" {trip['different']} different, {trip['model_json_equal']} process_model.json equal"
+    )
     print()
     print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.json:

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.spiffarena_sample import main, measure, minimal_value, read_repo, reason_class
+from bench.spiffarena_sample import (
+    main,
+    measure,
+    minimal_value,
+    read_repo,
+    reason_class,
+    round_trip,
+)
 
 FIXTURES = Path(__file__).parents[1] / "workflows" / "spiffarena_models"
 
@@ -20,6 +27,15 @@ def test_the_fixture_repository_is_counted_stage_by_stage():
     assert counts["ended"] == counts["started"]
     reasons = {row["reason"]: row["models"] for row in tally.classes()}
     assert reasons.get("user task names no form", 0) <= 1
+
+
+def test_the_fixture_repository_comes_back_from_export_as_it_was():
+    trip = round_trip(read_repo(FIXTURES))
+
+    assert trip["models"] == 11
+    assert trip["different"] == 0
+    assert trip["identical"] >= 20  # every BPMN, DMN, form, README and example file
+    assert trip["model_json_equal"] == 11
 
 
 def test_a_refusal_class_leaves_out_files_elements_names_and_numbers():
