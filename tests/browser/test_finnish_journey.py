@@ -1,6 +1,7 @@
-"""An applicant and a specialist in Finnish pages, in a real Chromium: the idea's eligibility
-is checked before Send, and the specialist who invites an ineligible idea must give a reason,
-which the case's timeline keeps; every label as the Finnish catalogs give it."""
+"""An applicant, a specialist and evaluators in Finnish pages, in a real Chromium: the idea's
+eligibility is checked before Send, the specialist who invites an ineligible idea must give a
+reason, which the case's timeline keeps, and an evaluator with a conflict of interest passes the
+evaluation to a reserve evaluator; every label as the Finnish catalogs give it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import pytest
 from babel.support import Translations
 from playwright.sync_api import Page, expect
 
+from app.extensions import db
+from tests.bpmn.conftest import Rehearsal
 from tests.browser.axe import violations
 from tests.browser.test_journeys import IDEA_DEADLINE_PASSED, PARTNERS, case_url_of, fill_idea
 
@@ -78,3 +81,47 @@ def test_a_finnish_specialist_invites_an_ineligible_idea_only_with_a_reason(as_u
         "Kaksi kuntaa lisää on sitoutunut määräajan jälkeen."
     )
     assert violations(specialist) == []
+
+
+@pytest.fixture
+def evaluating(app, live_server, make_user, make_organisation):
+    """The 2021 call at evaluation: an application screened, sent and found complete."""
+    with app.app_context():
+        walk = Rehearsal(db.session, make_user, make_organisation)
+        case = walk.start("applicant")
+        walk.move_clock("2021-04-01 10:00:00")
+        walk.send("send_idea_proposal", walk.idea("Järviseudun verkosto"), "applicant", case)
+        walk.move_clock("2021-04-15 16:15:01")
+        screened = {"akke_compatible": True, "screening_result": "proceed"}
+        walk.send("screen_idea", screened, "specialist", case)
+        walk.move_clock("2021-05-10 10:00:00")
+        walk.send("send_application", walk.application(), "applicant", case)
+        walk.move_clock("2021-06-02 16:15:01")
+        walk.send("check_application", {"complete": True}, "specialist", case)
+
+
+def test_a_finnish_evaluator_passes_an_evaluation_on_for_a_conflict_of_interest(
+    as_user, evaluating
+):
+    evaluator = in_finnish(as_user("evaluator"))
+    evaluator.goto("/tasks")
+    evaluation = finnish("Evaluate the application")
+    evaluator.get_by_role("link", name=evaluation).first.click()
+    expect(evaluator.get_by_role("heading", level=1)).to_have_text(evaluation)
+    conflict = finnish("I have a conflict of interest with this application")
+    evaluator.locator("summary", has_text=conflict).click()
+    evaluator.get_by_label(finnish("What is the conflict of interest?")).fill(
+        "Olen hakijaorganisaation hallituksen puheenjohtaja."
+    )
+    assert violations(evaluator) == []
+    evaluator.get_by_role("button", name=finnish("Pass the evaluation on")).click()
+    expect(evaluator.locator(".flash-success")).to_contain_text(
+        "Esteellisyys on kirjattu, ja arviointi siirtyi käyttäjälle evaluator2"
+    )
+    expect(evaluator.get_by_role("link", name=evaluation)).to_have_count(0)
+
+    reserve = in_finnish(as_user("evaluator2"))
+    reserve.goto("/tasks")
+    reserve.get_by_role("link", name=evaluation).first.click()
+    expect(reserve.get_by_role("heading", level=1)).to_have_text(evaluation)
+    assert violations(reserve) == []
