@@ -17,6 +17,7 @@ it (`message_starts`, opened once by ``engine.start_by_message``), as SpiffArena
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnEvent
@@ -130,15 +131,20 @@ def models_started_by(session: Session, name: str) -> list[str]:
 
 def message_start(process: Any, name: str) -> Any | None:
     """The start event of ``process`` that waits for the message ``name``, if it has one."""
+    return next(_message_events(process, name, StartEvent), None)
+
+
+def _message_events(process: Any, name: str, kind: type) -> Iterator[Any]:
+    """The task specs of ``process`` of ``kind`` (a start event, a catching event) whose event
+    is the message ``name``."""
     for task_spec in process.task_specs.values():
         definition = getattr(task_spec, "event_definition", None)
         if (
-            isinstance(task_spec, StartEvent)
+            isinstance(task_spec, kind)
             and isinstance(definition, MessageEventDefinition)
             and definition.name == name
         ):
-            return task_spec
-    return None
+            yield task_spec
 
 
 def planned_starts(session: Session) -> list[int]:
@@ -166,17 +172,11 @@ def leaves_its_model(session: Session, version_id: int | None, name: str) -> boo
     if version_id is None:
         return False
     bundle = bundles.parsed_version(session, version_id)
-    for spec, subprocesses in bundle.specs.values():
-        for process in (spec, *subprocesses.values()):
-            for task_spec in process.task_specs.values():
-                definition = getattr(task_spec, "event_definition", None)
-                if (
-                    isinstance(task_spec, CatchingEvent)
-                    and isinstance(definition, MessageEventDefinition)
-                    and definition.name == name
-                ):
-                    return False
-    return True
+    return not any(
+        next(_message_events(process, name, CatchingEvent), None) is not None
+        for spec, subprocesses in bundle.specs.values()
+        for process in (spec, *subprocesses.values())
+    )
 
 
 def _reaches(receiver: Any, receiver_model: Any) -> ColumnElement[bool]:

@@ -33,7 +33,6 @@ from workflows.spiffarena_repo import ModelImport, import_repository
 from workflows.uploads import zip_tree
 
 IMPORT_TITLE = "SpiffArena import"
-MAX_PROCESS_ID = PROCESS_ID_LENGTH
 
 
 @dataclass
@@ -120,7 +119,7 @@ def _import_model(session: Session, found: ModelImport, user: User) -> ImportedM
     problems = list(found.problems)
     if not primary:
         problems.append(Problem(found.path or "process_model.json", None, "names no process"))
-    elif len(primary) > MAX_PROCESS_ID:
+    elif len(primary) > PROCESS_ID_LENGTH:
         problems.append(Problem(found.path, primary, "the primary process id is too long"))
         primary = ""
     now = wall_now()
