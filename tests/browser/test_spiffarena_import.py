@@ -44,3 +44,21 @@ def test_a_repository_is_imported_deployed_and_a_case_of_it_done(
     expect(specialist.get_by_role("heading", level=1)).to_have_text("Sign the paper")
     specialist.get_by_role("button", name="Mark as done").click()
     expect(specialist.get_by_role("heading", name="Sign the paper")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "label"),
+    [
+        ("Suomi", "Tuo SpiffArenasta", "Zip-tiedosto"),
+        ("Svenska", "Importera från SpiffArena", "Zip-fil"),
+    ],
+)
+def test_the_import_page_in_finnish_and_swedish(
+    as_user: Callable[..., Page], language: str, heading: str, label: str
+) -> None:
+    owner = as_user("process_owner")
+    owner.goto("/processes/spiffarena/import")
+    owner.get_by_role("button", name=language).click()
+    expect(owner.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(owner.get_by_label(label)).to_be_visible()
+    assert violations(owner) == []
