@@ -20,6 +20,10 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
+# The longest request line (method, path and query) gunicorn reads; a longer one is answered
+# 414 before the app sees it (nginx's own limit, 8 KB, is above it). Queries are short: every
+# form that sends much text is a POST.
+limit_request_line = 4094
 # Requests wait in the kernel's queue during a rush at a deadline (their arrival is nginx's
 # stamp, so the wait does not make them late).
 backlog = 4096

@@ -23,6 +23,8 @@ from typing import Any
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import scoped_session
 from werkzeug.test import TestResponse
 
@@ -44,9 +46,38 @@ _CSRF_INPUT = re.compile(
 )
 
 
+# PostgreSQL databases whose schema the `app` fixture created and left for the next test, which
+# only empties it: creating the tables costs ~200 ms a test there, emptying them ~20 ms.
+_REUSABLE_SCHEMA: set[str] = set()
+
+
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return os.environ.get("GRANTFLOW_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+def database_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    url = os.environ.get("GRANTFLOW_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+    yield url
+    if "app" not in request.fixturenames:  # the test may have changed the schema itself
+        _REUSABLE_SCHEMA.discard(url)
+
+
+def _fresh_schema(url: str) -> None:
+    """Every table of the models, empty, its ids starting from 1 (in the app's context)."""
+    if url in _REUSABLE_SCHEMA:
+        try:
+            with db.engine.begin() as connection:
+                for table in reversed(db.metadata.sorted_tables):
+                    connection.execute(table.delete())
+                sequences = connection.scalars(
+                    text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+                ).all()
+                for sequence in sequences:
+                    connection.exec_driver_sql(f'ALTER SEQUENCE "{sequence}" RESTART')
+            return
+        except DBAPIError:  # a table is gone: another fixture dropped it
+            pass
+    db.drop_all()
+    db.create_all()
+    if url.startswith("postgresql"):
+        _REUSABLE_SCHEMA.add(url)
 
 
 @pytest.fixture
@@ -71,12 +102,12 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         }
     )
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        _fresh_schema(database_url)
     yield app
     with app.app_context():
         db.session.remove()
-        db.drop_all()
+        if database_url not in _REUSABLE_SCHEMA:
+            db.drop_all()
         db.engine.dispose()
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from tests.deploy.processes import PYTHON, ROOT, environment, free_port
+from tests.gunicorn_limits import LIMIT_REQUEST_LINE
 
 
 @pytest.fixture
@@ -49,7 +51,9 @@ def get(url: str, **headers: str):
     return urllib.request.urlopen(request, timeout=30)
 
 
-def test_gunicorn_serves_the_login_page_and_static_files(gunicorn):
+def test_gunicorn_serves_the_login_page_and_static_files_and_refuses_an_overlong_request_line(
+    gunicorn,
+):
     with get(f"{gunicorn}/login", **{"Accept-Language": "en"}) as page:
         assert page.status == 200
         html = page.read().decode()
@@ -59,3 +63,9 @@ def test_gunicorn_serves_the_login_page_and_static_files(gunicorn):
         assert style.status == 200
         assert style.headers["Content-Type"].startswith("text/css")
         assert len(style.read()) > 0
+    # A request line past limit_request_line never reaches the app: tests/app/test_fuzz.py
+    # sends hostile queries only up to that length.
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        get(f"{gunicorn}/login?q={'x' * LIMIT_REQUEST_LINE}")
+    refused.value.close()
+    assert refused.value.code == 414
