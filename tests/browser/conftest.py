@@ -61,6 +61,21 @@ DEMO_CALL = "regional-networks-2021"
 START_2021 = re.compile(r"^Start an application\W+Network cooperation.*2021–2023$")
 
 
+# `make test` sets this in its PostgreSQL pass: the pages and the browser are the same on both
+# databases, and the SQLite pass (the database of `make run`) has driven them already.
+ONCE_ENV = "GRANTFLOW_BROWSER_TESTS_RAN"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    ran = os.environ.get(ONCE_ENV)
+    if not ran:
+        return
+    skip = pytest.mark.skip(reason=f"the browser tests ran in {ran} (make test)")
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(skip)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Keep each phase's report on the test item, so fixtures can tell that a test failed."""
