@@ -7,6 +7,8 @@ import pytest
 from tests.browser.axe import violations
 from tests.browser.conftest import START_2021
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.mark.parametrize(
     ("user", "path"),
