@@ -35,7 +35,12 @@ def process_file(
     *,
     lanes: dict[str, list[str]] | None = None,
     definitions: str = "",
+    name: str | None = None,
+    undrawn: tuple[str, ...] = (),
 ) -> str:
+    """A BPMN file with one executable process holding ``body`` (named ``name``, if given),
+    ``definitions`` before it (messages etc.), and a diagram: a shape for every lane and flow
+    node and an edge for every sequence flow, except the ids in ``undrawn``."""
     lane_set = ""
     if lanes:
         lane_set = (
@@ -55,6 +60,8 @@ def process_file(
         for index in range(len(lanes or {}))
     ]
     for index, (kind, id_) in enumerate(re.findall(r'<bpmn:(\w+) id="([^"]+)"', body)):
+        if id_ in undrawn:
+            continue
         if kind == "sequenceFlow":
             drawn.append(
                 f'<bpmndi:BPMNEdge id="{id_}_di" bpmnElement="{id_}">'
@@ -74,7 +81,7 @@ def process_file(
     xmlns:spiffworkflow="{SPIFF_NS}"
     id="{process_id}_definitions" targetNamespace="http://bpmn.io/schema/bpmn">
   {definitions}
-  <bpmn:process id="{process_id}" isExecutable="true">
+  <bpmn:process id="{process_id}"{f' name="{name}"' if name else ""} isExecutable="true">
     {lane_set}
     {body}
   </bpmn:process>

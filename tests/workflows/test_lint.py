@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.workflows.factories import SHIPPED_MODEL
-from workflows.bpmn_xml import FLOW_NODES
+from tests.workflows.spiffarena_models import process_file
 from workflows.bundles import check_bundle, parse_bundle, read_bundle
 from workflows.contract import Contract
 from workflows.errors import BundleRefused, Problem
@@ -50,52 +50,19 @@ def bpmn_file(
     undrawn: tuple[str, ...] = (),
     definitions: str = "",
 ) -> str:
-    """A BPMN file with one executable process holding `body`, its user tasks in the lane
-    'Applicant', and a diagram: a shape for every flow node and an edge for every sequence flow
-    except the ids in `undrawn`. `definitions` goes before the process (messages etc.)."""
+    """A BPMN file with one executable process 'Minimal' holding `body`, its user tasks in the
+    lane 'Applicant', and a diagram: a shape for every flow node and an edge for every sequence
+    flow except the ids in `undrawn`. `definitions` goes before the process (messages etc.)."""
     elements = re.findall(r'<bpmn:(\w+) id="([^"]+)"', body)
-    users = "".join(
-        f"<bpmn:flowNodeRef>{id_}</bpmn:flowNodeRef>"
-        for kind, id_ in elements
-        if kind == "userTask"
+    users = [id_ for kind, id_ in elements if kind == "userTask"]
+    return process_file(
+        process_id,
+        body,
+        lanes={"Applicant": users},
+        definitions=definitions,
+        name="Minimal",
+        undrawn=undrawn,
     )
-    drawn = [
-        f'<bpmndi:BPMNShape id="lane_di" bpmnElement="{process_id}_lane" isHorizontal="true">'
-        '<dc:Bounds x="0" y="0" width="1000" height="200"/></bpmndi:BPMNShape>'
-    ]
-    for index, (kind, id_) in enumerate(elements):
-        if id_ in undrawn:
-            continue
-        if kind == "sequenceFlow":
-            drawn.append(
-                f'<bpmndi:BPMNEdge id="{id_}_di" bpmnElement="{id_}">'
-                '<di:waypoint x="0" y="0"/><di:waypoint x="10" y="0"/></bpmndi:BPMNEdge>'
-            )
-        elif kind in FLOW_NODES:
-            drawn.append(
-                f'<bpmndi:BPMNShape id="{id_}_di" bpmnElement="{id_}">'
-                f'<dc:Bounds x="{index * 150}" y="0" width="100" height="80"/></bpmndi:BPMNShape>'
-            )
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
-    xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
-    xmlns:di="http://www.omg.org/spec/DD/20100524/DI"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
-    id="{process_id}_definitions" targetNamespace="http://bpmn.io/schema/bpmn">
-  {definitions}
-  <bpmn:process id="{process_id}" name="Minimal" isExecutable="true">
-    <bpmn:laneSet id="{process_id}_lanes">
-      <bpmn:lane id="{process_id}_lane" name="Applicant">{users}</bpmn:lane>
-    </bpmn:laneSet>
-    {body}
-  </bpmn:process>
-  <bpmndi:BPMNDiagram id="{process_id}_diagram">
-    <bpmndi:BPMNPlane id="{process_id}_plane" bpmnElement="{process_id}">{"".join(drawn)}
-    </bpmndi:BPMNPlane>
-  </bpmndi:BPMNDiagram>
-</bpmn:definitions>"""
 
 
 def bundle(body: str = VALID, **options: Any) -> dict[str, str]:
@@ -499,8 +466,8 @@ def test_an_element_missing_from_the_diagram_is_refused(undrawn, message):
 
 
 def test_a_lane_missing_from_the_diagram_is_a_warning():
-    problem = only(bundle() | {FILE: bpmn_file().replace('bpmnElement="minimal_lane"', "")})
-    assert (problem.file, problem.element, problem.severity) == (FILE, "minimal_lane", "warning")
+    problem = only(bundle() | {FILE: bpmn_file().replace('bpmnElement="minimal_lane_0"', "")})
+    assert (problem.file, problem.element, problem.severity) == (FILE, "minimal_lane_0", "warning")
     assert problem.message == (
         "the lane 'Applicant' is missing from the diagram, so nobody reading the process sees "
         "it: give it a shape in the diagram"
