@@ -223,19 +223,31 @@ def _parseable(files: Mapping[str, str]) -> dict[str, etree._Element]:
     return found
 
 
-def deployed_elsewhere(session: Session, model_id: str) -> dict[str, str]:
-    """The BPMN files of the current versions of the other process models, by
-    "<model id>/<file>": a message may be thrown in one model and caught in another."""
+def deployed_bpmn(session: Session) -> dict[str, dict[str, str]]:
+    """Model id -> the BPMN files of its current version, by "<model id>/<file>"."""
     rows = session.execute(
-        select(ProcessVersion.model_id, ProcessVersion.files).where(
-            ProcessVersion.is_current, ProcessVersion.model_id != model_id
-        )
+        select(ProcessVersion.model_id, ProcessVersion.files).where(ProcessVersion.is_current)
     ).all()
     return {
-        f"{other}/{name}": text
-        for other, files in rows
-        for name, text in files.items()
-        if name.endswith(".bpmn")
+        model_id: {
+            f"{model_id}/{name}": text for name, text in files.items() if name.endswith(".bpmn")
+        }
+        for model_id, files in rows
+    }
+
+
+def deployed_elsewhere(
+    session: Session, model_id: str, deployed: Mapping[str, Mapping[str, str]] | None = None
+) -> dict[str, str]:
+    """The BPMN files of the current versions of the other process models, by
+    "<model id>/<file>": a message may be thrown in one model and caught in another.
+    ``deployed``: deployed_bpmn's answer, read once for many checks."""
+    by_model = deployed_bpmn(session) if deployed is None else deployed
+    return {
+        path: text
+        for other, files in by_model.items()
+        if other != model_id
+        for path, text in files.items()
     }
 
 

@@ -26,6 +26,7 @@ from app.processes.models import ProcessDraft
 from app.processes.operations import deploy_draft
 from workflows import BundleRefused, Problem, wall_now
 from workflows.audit import record_event
+from workflows.bundles import deployed_bpmn
 from workflows.models import PROCESS_ID_LENGTH, ProcessModel, ProcessVersion
 from workflows.spiffarena_export import ExportedModel, export_tree, zip_entries
 from workflows.spiffarena_layout import MODEL_FILE, read_manifest
@@ -96,12 +97,13 @@ def import_repository_tree(
         row.draft_id: session.get_one(ProcessDraft, row.draft_id) for row in rows if row.draft_id
     }
     files = {draft_id: (draft.model_id, dict(draft.files)) for draft_id, draft in drafts.items()}
+    deployed = deployed_bpmn(session)
     for row in rows:
         if row.draft_id is not None and not row.errors:
             # Checked as if the other models of the upload were deployed beside it: a message
             # between two of them is not missing.
             row.checked = check_draft(
-                session, drafts[row.draft_id], _alongside(files, row.draft_id)
+                session, drafts[row.draft_id], _alongside(files, row.draft_id), deployed
             )
     record_event(
         session,
