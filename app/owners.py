@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.calls.models import Call
 from app.cases.models import Case
@@ -47,7 +47,7 @@ def remember_owners(session: Session, instance_ids: list[int]) -> None:
     for case in session.scalars(
         select(Case)
         .where(Case.instance_id.in_(missing))
-        .options(joinedload(Case.call).joinedload(Call.clock))
+        .options(selectinload(Case.call).joinedload(Call.clock))  # the few calls read once
     ):
         assert case.instance_id is not None
         known[case.instance_id] = Owner(case.call, case)

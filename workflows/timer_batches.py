@@ -2,19 +2,21 @@
 
 A batch takes its instances with one statement (an UPDATE that claims those no other
 transaction holds, SKIP LOCKED, and bumps their version as lock_instance does) and their
-timers with one query, then fires the instances one after another, each in a savepoint of its
-own. An instance whose firing raises (a database error, a broken operator) is rolled back to
-its savepoint, logged, and tried again on the worker's next pass; the others still commit. A
-step that fails inside the engine opens its incident there, as after any action
-(workflows/engine.py), and that instance commits with it.
+timers with one query, then fires them all in one savepoint, without a savepoint per instance
+or per service task, so that the statements of many instances go together. When anything in
+it fails, the savepoint is rolled back and the batch fired again one instance at a time, each
+in a savepoint of its own (and its service tasks in theirs): a step that fails opens its
+incident there, as after any action (workflows/engine.py), and that instance commits with it;
+an instance whose firing raises (a database error, a broken operator) is rolled back alone,
+logged, and tried again on the worker's next pass. The others commit either way.
 
 What is the same for every instance is read once per batch: the session's identity map keeps
 the clock and what the application loads per call, the bundle cache the parsed spec; what the
 application reads for each instance it reads for the batch at once (``before_batch``).
 
 The batch holds its instances until it commits, so a request for one of them waits for the
-batch: a batch stops after ``seconds`` of work, and the instances it did not reach are left
-unfired (``left``) for the next one.
+batch: a batch stops after ``seconds`` of work (twice that, at worst, when it is fired again
+one by one), and the instances it did not reach are left unfired (``left``) for the next.
 """
 
 from __future__ import annotations
@@ -73,8 +75,8 @@ def fire_batch(
     try:
         with savepoint(session), steps_in_one_savepoint():
             return _fire_each(session, instances, claimed, grace, seconds, one_by_one=False)
-    except Exception:  # noqa: BLE001 - whatever failed is found and logged one by one below
-        log.info("a batch of timers failed; firing it again one instance at a time")
+    except Exception as err:  # noqa: BLE001 - what failed is found and logged one by one below
+        log.info("a batch of timers failed (%s); firing it one instance at a time", err)
     return _fire_each(session, instances, claimed, grace, seconds, one_by_one=True)
 
 

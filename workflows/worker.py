@@ -92,7 +92,8 @@ def fire_timers(session_factory: SessionFactory, settings: Settings = Settings()
     waiting = deque(i for turn in zip_longest(*batches) for i in turn if i is not None)
     fired = 0
     while waiting:
-        taken = [waiting.popleft() for _ in range(min(settings.timer_transaction, len(waiting)))]
+        size = min(max(1, settings.timer_transaction), len(waiting))
+        taken = [waiting.popleft() for _ in range(size)]
         batch = _fire_batch(session_factory, taken, settings)
         fired += len(batch.fired)
         waiting.extendleft(reversed(batch.left))
