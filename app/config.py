@@ -88,6 +88,10 @@ WORKER_INTERVAL_SECONDS = 2.0
 # run: the proxy's read timeout (deploy/nginx.conf: 90 s) and gunicorn's timeout (60 s).
 TIMER_GRACE_SECONDS = 120.0
 WORKER_TIMER_BATCH = 200  # instances per clock per pass
+# Timers are fired this many instances (at most, or about this long) to a transaction, which
+# holds them until it commits: a request for one of them waits that long at most.
+WORKER_TIMER_TRANSACTION = 50
+WORKER_TIMER_TRANSACTION_SECONDS = 0.5
 WORKER_DELIVERY_BATCH = 500  # message deliveries per pass
 WORKER_OUTBOX_BATCH = 50  # emails per pass
 # Messages a request sent (a decision to each case) delivered right after it, one transaction

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.calls.models import Call
 from app.cases.models import Case
@@ -35,6 +35,29 @@ def owner_of(session: Session, instance: WorkflowInstance | int) -> Owner | None
         if found is not None:
             known[instance_id] = found
     return found
+
+
+def remember_owners(session: Session, instance_ids: list[int]) -> None:
+    """Look up the owners of many instances at once (a batch of timers), for owner_of to find
+    in this transaction's notes."""
+    known: dict[int, Owner] = notes(session).setdefault("owners", {})
+    missing = [instance_id for instance_id in instance_ids if instance_id not in known]
+    if not missing:
+        return
+    for case in session.scalars(
+        select(Case)
+        .where(Case.instance_id.in_(missing))
+        .options(selectinload(Case.call).joinedload(Call.clock))  # the few calls read once
+    ):
+        assert case.instance_id is not None
+        known[case.instance_id] = Owner(case.call, case)
+    calls = [instance_id for instance_id in missing if instance_id not in known]
+    if calls:
+        for call in session.scalars(
+            select(Call).where(Call.instance_id.in_(calls)).options(joinedload(Call.clock))
+        ):
+            assert call.instance_id is not None
+            known[call.instance_id] = Owner(call, None)
 
 
 def _load(session: Session, instance_id: int) -> Owner | None:

@@ -36,6 +36,8 @@ def settings_of(app: Flask, **changes: Any) -> worker.Settings:
     values: dict[str, Any] = {
         "timer_grace": timedelta(seconds=float(config["TIMER_GRACE_SECONDS"])),
         "timer_batch": int(config["WORKER_TIMER_BATCH"]),
+        "timer_transaction": int(config["WORKER_TIMER_TRANSACTION"]),
+        "timer_transaction_seconds": float(config["WORKER_TIMER_TRANSACTION_SECONDS"]),
         "delivery_batch": int(config["WORKER_DELIVERY_BATCH"]),
         "outbox_batch": int(config["WORKER_OUTBOX_BATCH"]),
         "send_timeout": timedelta(seconds=float(config["OUTBOX_SEND_TIMEOUT_SECONDS"])),
@@ -78,9 +80,9 @@ def deliver_after_commit(app: Flask, session: Session) -> None:
 
 
 def run_due_work(app: Flask) -> int:
-    """What a clock move makes due, now: timers (no grace: the move was asked for), the
-    messages they send and the cases those start, each instance in its own transaction;
-    returns how many advanced."""
+    """What a clock move makes due, now: timers (no grace: the move was asked for) in the
+    worker's batches, the messages they send and the cases those start, each in its own
+    transaction; returns how many advanced."""
     session_factory, _send = _parts(app)
     settings = settings_of(app, timer_grace=timedelta(0))
     advanced = 0

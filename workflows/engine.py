@@ -20,7 +20,9 @@ waiting after the message was sent still gets it, once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -329,23 +331,37 @@ def fire_timers_of(session: Session, instance_id: int, *, grace: timedelta = tim
         instance = lock_instance(session, instance_id, skip_locked=True)
     except (InstanceChanged, TaskNotFound):
         return False
+    timers = session.execute(
+        select(Timer.name, Timer.due_at).where(Timer.instance_id == instance.id).order_by(Timer.id)
+    )
+    return fire_locked(session, instance, [(name, due) for name, due in timers], grace=grace)
+
+
+def fire_locked(
+    session: Session,
+    instance: WorkflowInstance,
+    timers: Sequence[tuple[str, datetime]],
+    *,
+    grace: timedelta,
+) -> bool:
+    """Fire those of ``timers`` (the instance's waiting timers as indexed: name, due time) due
+    more than ``grace`` ago on its clock, on an instance this transaction has locked; False
+    when none is due (workflows/timer_batches.py fires many instances in one transaction)."""
     cutoff = clock_now(instance.clock) - grace
-    due = session.scalars(
-        select(Timer).where(Timer.instance_id == instance.id, Timer.due_at < cutoff)
-    ).all()
+    due = [(name, due_at) for name, due_at in timers if due_at < cutoff]
     if not due or instance.status != "running":
         return False
     workflow = remember(load_workflow(instance))
     with running_on(instance.clock, lag=grace), serving(session, instance, SYSTEM, lambda: cutoff):
         workflow.refresh_timers()
-    for timer in due:
+    for name, due_at in due:
         record_event(
             session,
             actor=SYSTEM.username,
             kind="timer_fired",
             instance=instance,
-            summary=f"Timer “{timer.name}” fired",
-            data={"timer": timer.name, "due_at": timer.due_at.isoformat()},
+            summary=f"Timer “{name}” fired",
+            data={"timer": name, "due_at": due_at.isoformat()},
             clock_at=cutoff,
         )
     _advance(session, instance, workflow, SYSTEM)
@@ -377,14 +393,35 @@ def _is_service(task: Task) -> bool:
     return getattr(task.task_spec, "operation_name", None) is not None
 
 
+class StepFailed(Exception):
+    """An automatic step failed under ``steps_in_one_savepoint``: the caller rolls its
+    savepoint back and runs the instance again without it, when the failure opens its incident."""
+
+
+_one_savepoint: ContextVar[bool] = ContextVar("steps_in_one_savepoint", default=False)
+
+
+@contextmanager
+def steps_in_one_savepoint() -> Iterator[None]:
+    """For a caller that holds one savepoint around all the block does (a batch of timers,
+    workflows/timer_batches.py): service tasks run without a savepoint each, and a step that
+    fails raises StepFailed instead of opening an incident."""
+    token = _one_savepoint.set(True)
+    try:
+        yield
+    finally:
+        _one_savepoint.reset(token)
+
+
 def _run_engine_steps(session: Session, workflow: BpmnWorkflow) -> Exception | None:
     """Run the automatic steps. A service task's writes are in a savepoint of their own: when
     it fails, they are undone, and the steps before it stay. A step that leaves more task data
     than the limit fails too (workflows/task_data.py). Returns the failure, if any."""
     savepoints: list[Any] = []
+    own_savepoints = not _one_savepoint.get()
 
     def will_run(task: Task) -> None:
-        if _is_service(task):
+        if own_savepoints and _is_service(task):
             savepoints.append(session.begin_nested())
 
     def did_run(task: Task) -> None:
@@ -395,6 +432,8 @@ def _run_engine_steps(session: Session, workflow: BpmnWorkflow) -> Exception | N
     try:
         workflow.do_engine_steps(will_run, did_run)
     except SpiffWorkflowException as err:
+        if not own_savepoints:
+            raise StepFailed(str(err)) from err
         while savepoints:
             savepoints.pop().rollback()
         return err

@@ -114,6 +114,29 @@ def check_source(source: str, mode: Mode = "exec") -> None:
     _check_calls(source, mode, script_settings().env_identifier is not None)
 
 
+# A literal no longer than this is its own value; a longer one goes to the sandbox, which
+# measures what it returns against the result limit.
+LITERAL_MAX_LENGTH = 1000
+NOT_A_LITERAL = object()
+
+
+@lru_cache(maxsize=2048)
+def literal_value(expression: str) -> Any:
+    """The value of an expression that is a single short literal (a string, a number, True,
+    False or None, as a service parameter usually is), or NOT_A_LITERAL. Such a value is the
+    same in the sandbox and here, so it need not be sent to a worker process."""
+    if len(expression) > LITERAL_MAX_LENGTH:
+        return NOT_A_LITERAL
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError:
+        return NOT_A_LITERAL
+    body = tree.body
+    if isinstance(body, ast.Constant) and isinstance(body.value, str | int | float | bool | None):
+        return body.value
+    return NOT_A_LITERAL
+
+
 @lru_cache(maxsize=2048)
 def _check_calls(source: str, mode: Mode, env_configured: bool) -> None:
     tree = ast.parse(source, mode=mode)

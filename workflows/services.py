@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from workflows.boundary_timers import later_timer_due, timer_attached_to
 from workflows.models import WorkflowInstance
-from workflows.sandbox import SandboxedEnvironment
+from workflows.sandbox import NOT_A_LITERAL, SandboxedEnvironment, literal_value
 from workflows.script_context import running_task, serving_scripts
 
 
@@ -118,7 +118,11 @@ class ScriptEngine(PythonScriptEngine):
 
     def evaluate(self, task, expression, external_context=None):
         """As the engine's, but the error says what went wrong (the engine's own message
-        names only the expression), such as the sandbox limit an expression hit."""
+        names only the expression), such as the sandbox limit an expression hit. A literal
+        (a service's parameter ``"closed_late"``) is read here, without a trip to the sandbox."""
+        literal = literal_value(expression) if isinstance(expression, str) else NOT_A_LITERAL
+        if literal is not NOT_A_LITERAL:
+            return timer_text(task, literal)
         try:
             with running_task(task):
                 value = self.environment.evaluate(expression, task.data, external_context)

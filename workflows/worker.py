@@ -1,9 +1,13 @@
 """The worker's jobs: timers, message deliveries and the outbox, each in a transaction of its own.
 
-- Timers: the instances with a timer due more than ``grace`` ago, a batch per clock per pass
-  (so one call's rush does not starve another's), each fired in its own transaction. The grace
-  lets every form sent before a deadline through first: a request that arrived in time is
-  judged at its arrival, and only then does the deadline's timer close the task.
+- Timers: the instances with a timer due more than ``grace`` ago, up to ``timer_batch`` per
+  clock per pass, taken in turns across the clocks (so one call's rush does not starve
+  another's) and fired up to ``timer_transaction`` instances (or ``timer_transaction_seconds``
+  of work) to a transaction, each instance in a savepoint of its own
+  (workflows/timer_batches.py): one that fails is rolled back alone and tried again on the
+  next pass. The grace lets every form sent before a deadline through first: a request that
+  arrived in time is judged at its arrival, and only then does the deadline's timer close
+  the task.
 - Messages: each planned delivery in its own transaction (the invitation to 1,000 cases is
   1,000 short transactions, not one that locks them all); every pass first plans the
   deliveries a race left unplanned (workflows.messages.plan_missed_deliveries).
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -34,10 +39,11 @@ from sqlalchemy.orm import Session
 
 from workflows.audit import retry_delay
 from workflows.clock import wall_now
-from workflows.engine import deliver, due_instances, fire_timers_of, start_by_message
+from workflows.engine import deliver, due_instances, start_by_message
 from workflows.errors import WorkflowError
 from workflows.messages import pending_deliveries, pending_starts, plan_missed_deliveries
 from workflows.models import Clock, OutboxMessage
+from workflows.timer_batches import Batch, fire_batch
 
 log = logging.getLogger(__name__)
 Sender = Callable[[OutboxMessage], None]
@@ -51,6 +57,8 @@ class Settings:
 
     timer_grace: timedelta = timedelta(seconds=0)
     timer_batch: int = 200  # instances per clock per pass
+    timer_transaction: int = 50  # instances fired in one transaction, at most
+    timer_transaction_seconds: float = 0.5  # and about this long: the batch's locks are held
     delivery_batch: int = 500
     outbox_batch: int = 50
     send_timeout: timedelta = timedelta(minutes=5)
@@ -73,23 +81,48 @@ def _job(session_factory: SessionFactory, work: Callable[[Session], bool]) -> bo
 
 
 def fire_timers(session_factory: SessionFactory, settings: Settings = Settings()) -> int:
-    """One pass over every clock: a batch of due instances each, one transaction each, taken
-    in turns across the clocks so that a call with a thousand due timers does not hold up the
-    one due timer of another call."""
+    """One pass over every clock: a batch of due instances each, taken in turns across the
+    clocks so that a call with a thousand due timers does not hold up the one due timer of
+    another call, and fired a transaction's worth at a time; returns how many fired."""
     with session_factory() as session:
         batches = [
             due_instances(session, clock, limit=settings.timer_batch, grace=settings.timer_grace)
             for clock in session.scalars(select(Clock)).all()
         ]
-    in_turns = [i for turn in zip_longest(*batches) for i in turn if i is not None]
-    return sum(
-        _job(session_factory, partial(_fire, instance_id=i, grace=settings.timer_grace))
-        for i in in_turns
-    )
+    waiting = deque(i for turn in zip_longest(*batches) for i in turn if i is not None)
+    fired = 0
+    while waiting:
+        size = min(max(1, settings.timer_transaction), len(waiting))
+        taken = [waiting.popleft() for _ in range(size)]
+        batch = _fire_batch(session_factory, taken, settings)
+        fired += len(batch.fired)
+        waiting.extendleft(reversed(batch.left))
+    return fired
 
 
-def _fire(session: Session, *, instance_id: int, grace: timedelta) -> bool:
-    return fire_timers_of(session, instance_id, grace=grace)
+def _fire_batch(
+    session_factory: SessionFactory, instance_ids: list[int], settings: Settings
+) -> Batch:
+    """One transaction of the timer pass, committed when it fired something; a failure of
+    the batch as a whole (its claim, a savepoint that could not be rolled back) leaves all of
+    it to the next pass."""
+    with session_factory() as session:
+        try:
+            batch = fire_batch(
+                session,
+                instance_ids,
+                grace=settings.timer_grace,
+                seconds=settings.timer_transaction_seconds,
+            )
+        except (WorkflowError, DBAPIError):
+            session.rollback()
+            log.exception("a batch of timers failed; it is tried again on the next pass")
+            return Batch()
+        if batch.fired:
+            session.commit()
+        else:
+            session.rollback()
+        return batch
 
 
 def _deliver(session: Session, *, delivery_id: int) -> bool:

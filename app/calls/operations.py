@@ -451,7 +451,7 @@ def next_timer_at(session: Session, call: Call) -> datetime | None:
 def move_rehearsal_clock(session: Session, call: Call, moment: datetime) -> int:
     """Set the call's rehearsal time and run, in this transaction, what became due: timers and
     the messages they send; returns the number of steps. (The clock page commits the move
-    first and runs the due work one instance per transaction: app.worker.run_due_work.)"""
+    first and runs the due work as the worker does: app.worker.run_due_work.)"""
     set_rehearsal_time(call.clock, moment)
     session.flush()
     advanced = 0

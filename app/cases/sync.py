@@ -13,12 +13,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.cases.models import Case
+from app.notifications.compose import remember_people
 from app.notifications.operations import create_notices
-from app.owners import owner_of
+from app.owners import owner_of, remember_owners
 from workflows import SYSTEM, InstanceSummary, wall_now
 from workflows.engine import after_save, message_case_opener
 from workflows.models import WorkflowInstance
 from workflows.summary import Change
+from workflows.timer_batches import before_batch
 
 
 def phase_of(summary: InstanceSummary) -> str:
@@ -70,9 +72,22 @@ def instance_saved(session: Session, instance: WorkflowInstance, change: Change)
     create_notices(session, owner.case, owner.call, change.new_tasks, change.received)
 
 
+def batch_claimed(session: Session, instance_ids: list[int]) -> None:
+    """A batch of timers is about to fire these instances: their cases and calls, and the
+    people their notices go to, are read for the batch at once."""
+    remember_owners(session, instance_ids)
+    known = [owner_of(session, instance_id) for instance_id in instance_ids]
+    remember_people(
+        session,
+        {o.case.organisation_id for o in known if o and o.case and o.case.organisation_id},
+    )
+
+
 def init_app() -> None:
     if instance_saved not in after_save:
         after_save.append(instance_saved)
+    if batch_claimed not in before_batch:
+        before_batch.append(batch_claimed)
     if not message_case_opener:  # a message that starts a case of a model opens one
         from app.cases.operations import start_case_by_message
 

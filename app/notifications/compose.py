@@ -21,6 +21,7 @@ from app.letters.decision import decision_letter, letter_pdf
 from app.money import format_money
 from app.notifications.texts import BODIES, DECISION_TEXTS, DOCUMENT_KINDS, SUBJECTS
 from app.timefmt import format_helsinki
+from workflows.transaction import notes
 
 if TYPE_CHECKING:
     from app.cases.models import Case
@@ -34,15 +35,43 @@ def recipients(
     """The active people of the case's organisation (for a case without one, who started it);
     with ``partners``, then the contact of every partner in the case data (the idea proposal's
     partners). Each address once, compared without regard to case."""
-    if case.organisation_id is not None:
-        who = User.organisation_id == case.organisation_id
+    remembered = notes(session).get(_PEOPLE, {}).get(case.organisation_id)
+    if remembered is not None:
+        users = remembered
+    elif case.organisation_id is not None:
+        users = people_of(session, [case.organisation_id])[case.organisation_id]
     else:
-        who = User.username == case.created_by
-    users = session.scalars(select(User).where(who, User.is_active)).all()
+        users = list(
+            session.scalars(select(User).where(User.username == case.created_by, User.is_active))
+        )
     addresses = sorted(user.email for user in users if user.email)
     if partners:
         addresses += partner_contacts(data or {})
     return _each_once(addresses)
+
+
+_PEOPLE = "organisation_people"
+
+
+def people_of(session: Session, organisation_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The active people of each organisation, in one query."""
+    found: dict[int, list[User]] = {organisation_id: [] for organisation_id in organisation_ids}
+    for user in session.scalars(
+        select(User).where(User.organisation_id.in_(found), User.is_active).order_by(User.id)
+    ):
+        assert user.organisation_id is not None
+        found[user.organisation_id].append(user)
+    return found
+
+
+def remember_people(session: Session, organisation_ids: Iterable[int]) -> None:
+    """Read the people of many organisations at once (a batch of timers tells the people of
+    many cases), for ``recipients`` to find in this transaction's notes. Only a batch that
+    changes no one's account remembers them."""
+    known: dict[int, list[User]] = notes(session).setdefault(_PEOPLE, {})
+    missing = set(organisation_ids) - known.keys()
+    if missing:
+        known.update(people_of(session, missing))
 
 
 def partner_contacts(data: Mapping[str, Any]) -> list[str]:
