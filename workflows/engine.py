@@ -63,6 +63,7 @@ from workflows.models import (
     Timer,
     WorkflowInstance,
 )
+from workflows.rows import update_now
 from workflows.serializer import dump_state, load_state
 from workflows.services import SCRIPT_ENGINE, SYSTEM, Actor, serving
 from workflows.summary import Change, summary_of
@@ -444,12 +445,20 @@ def _save(
     received: Sequence[AuditEvent] = (),
 ) -> None:
     was = instance.status
-    instance.state = dump_state(workflow)
-    instance.status = "completed" if workflow.is_completed() else "running"
-    instance.updated_at = wall_now()
+    written = update_now(
+        session,
+        instance,
+        {
+            "state": dump_state(workflow),
+            "status": "completed" if workflow.is_completed() else "running",
+            "updated_at": wall_now(),
+        },
+    )
+    if not written:
+        raise InstanceChanged()
     saved = save_indexes(session, instance, workflow)
     try:
-        session.flush()
+        session.flush()  # what else the step added (timers, waits, incidents, messages)
     except StaleDataError:
         raise InstanceChanged() from None
     if saved.new_waits:
