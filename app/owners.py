@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.calls.models import Call
@@ -60,15 +60,20 @@ def remember_owners(session: Session, instance_ids: list[int]) -> None:
             known[call.instance_id] = Owner(call, None)
 
 
+# Built once: a statement costs more to build than to run again.
+_CASE = (
+    select(Case)
+    .where(Case.instance_id == bindparam("instance_id"))
+    .options(joinedload(Case.call).joinedload(Call.clock))
+)
+_CALL = (
+    select(Call).where(Call.instance_id == bindparam("instance_id")).options(joinedload(Call.clock))
+)
+
+
 def _load(session: Session, instance_id: int) -> Owner | None:
-    case = session.scalar(
-        select(Case)
-        .where(Case.instance_id == instance_id)
-        .options(joinedload(Case.call).joinedload(Call.clock))
-    )
+    case = session.scalar(_CASE, {"instance_id": instance_id})
     if case is not None:
         return Owner(case.call, case)
-    call = session.scalar(
-        select(Call).where(Call.instance_id == instance_id).options(joinedload(Call.clock))
-    )
+    call = session.scalar(_CALL, {"instance_id": instance_id})
     return Owner(call, None) if call is not None else None

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from workflows.clock import wall_now
 from workflows.models import AuditEvent, OutboxMessage, WorkflowInstance
+from workflows.rows import insert_now
 
 
 def record_event(
@@ -32,7 +33,7 @@ def record_event(
         summary=summary[:300],
         data=data or {},
     )
-    session.add(event)
+    insert_now(session, [event])  # nothing changes an event: no unit of work for it
     return event
 
 

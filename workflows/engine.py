@@ -35,7 +35,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import (
 )
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -65,6 +65,7 @@ from workflows.models import (
     Timer,
     WorkflowInstance,
 )
+from workflows.rows import update_now
 from workflows.serializer import dump_state, load_state
 from workflows.services import SCRIPT_ENGINE, SYSTEM, Actor, serving
 from workflows.summary import Change, summary_of
@@ -201,6 +202,20 @@ def load_workflow(instance: WorkflowInstance) -> BpmnWorkflow:
     return workflow
 
 
+# Built once (a statement costs more to build than to run again): a request's claim of an
+# instance, and the index row of the task it completes.
+_CLAIM = (
+    update(WorkflowInstance)
+    .where(WorkflowInstance.id == bindparam("instance_id"))
+    .values(lock_version=WorkflowInstance.lock_version + 1, updated_at=bindparam("now"))
+    .returning(WorkflowInstance)
+    .execution_options(populate_existing=True, synchronize_session=False)
+)
+_INDEXED = select(HumanTask).where(
+    HumanTask.instance_id == bindparam("instance_id"), HumanTask.task_id == bindparam("task_id")
+)
+
+
 def lock_instance(
     session: Session, instance_id: int, *, skip_locked: bool = False, claim: bool = True
 ) -> WorkflowInstance:
@@ -209,13 +224,7 @@ def lock_instance(
     request's claim is one statement (UPDATE … RETURNING: the row lock, the bump and the load).
     With ``skip_locked`` an instance someone else holds raises InstanceChanged without waiting."""
     if claim and not skip_locked:
-        claimed = session.scalar(
-            update(WorkflowInstance)
-            .where(WorkflowInstance.id == instance_id)
-            .values(lock_version=WorkflowInstance.lock_version + 1, updated_at=wall_now())
-            .returning(WorkflowInstance)
-            .execution_options(populate_existing=True, synchronize_session=False)
-        )
+        claimed = session.scalar(_CLAIM, {"instance_id": instance_id, "now": wall_now()})
         if claimed is None:
             raise TaskNotFound("There is no such case.")
         return claimed
@@ -266,9 +275,7 @@ def complete_task(
     of the form run on the locked instance, and the workflow is deserialized once.
     """
     instance = lock_instance(session, instance_id)
-    indexed = session.scalar(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.task_id == task_id)
-    )
+    indexed = session.scalar(_INDEXED, {"instance_id": instance.id, "task_id": task_id})
     workflow = remember(load_workflow(instance))
     task = _find_task(workflow, task_id)
     if indexed is None or task.state != TaskState.READY or not task.task_spec.manual:
@@ -483,12 +490,20 @@ def _save(
     received: Sequence[AuditEvent] = (),
 ) -> None:
     was = instance.status
-    instance.state = dump_state(workflow)
-    instance.status = "completed" if workflow.is_completed() else "running"
-    instance.updated_at = wall_now()
+    written = update_now(
+        session,
+        instance,
+        {
+            "state": dump_state(workflow),
+            "status": "completed" if workflow.is_completed() else "running",
+            "updated_at": wall_now(),
+        },
+    )
+    if not written:
+        raise InstanceChanged()
     saved = save_indexes(session, instance, workflow)
     try:
-        session.flush()
+        session.flush()  # what else the step added (timers, waits, incidents, messages)
     except StaleDataError:
         raise InstanceChanged() from None
     if saved.new_waits:

@@ -20,13 +20,14 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, inspect, select
 from sqlalchemy.orm import Session, object_session
 
 from workflows.clock import wall_now
 from workflows.element_names import label_of
 from workflows.lanes import is_initiators, lane_role, needs_mapping
 from workflows.models import AuditEvent, HumanTask, MessageWait, Timer, WorkflowInstance
+from workflows.rows import insert_now, table_of
 from workflows.services import SYSTEM
 
 _REMEMBERED = "_grantflow_indexed"
@@ -165,14 +166,30 @@ def _save_human_tasks(
         existing = set(before.ready)
     gone = existing - after.ready
     if gone:
-        session.execute(
-            delete(HumanTask)
-            .where(HumanTask.instance_id == instance.id, HumanTask.task_id.in_(gone))
-            .execution_options(synchronize_session="evaluate")
-        )
+        _delete_human_tasks(session, instance.id, gone)
     rows = [index_row(instance, ready[task_id]) for task_id in sorted(after.ready - existing)]
-    session.add_all(rows)
-    return rows
+    return list(insert_now(session, rows))
+
+
+_TASKS = table_of(HumanTask)
+_DELETE_TASKS = delete(_TASKS).where(
+    _TASKS.c.instance_id == bindparam("instance_id"),
+    _TASKS.c.task_id.in_(bindparam("gone", expanding=True)),
+)
+
+
+def _delete_human_tasks(session: Session, instance_id: int, gone: set[str]) -> None:
+    """Delete the rows of the tasks that went (on the session's connection: no flush first),
+    and drop the ones the session holds, as a synchronized ORM delete would."""
+    session.connection().execute(_DELETE_TASKS, {"instance_id": instance_id, "gone": list(gone)})
+    for held in [
+        row
+        for row in session.identity_map.values()
+        if isinstance(row, HumanTask)
+        and inspect(row).dict.get("instance_id") == instance_id
+        and inspect(row).dict.get("task_id") in gone
+    ]:
+        session.expunge(held)
 
 
 def index_row(instance: WorkflowInstance, task: Task) -> HumanTask:
@@ -194,6 +211,7 @@ def index_row(instance: WorkflowInstance, task: Task) -> HumanTask:
         assignee=assignee,
         form=properties.get("formJsonSchemaFilename"),
         ui_form=properties.get("formUiSchemaFilename"),
+        claimed=False,
         due_at=deadline_of(task),
         created_at=wall_now(),
     )

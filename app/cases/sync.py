@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from app.cases.models import Case
@@ -19,6 +20,7 @@ from app.owners import owner_of, remember_owners
 from workflows import SYSTEM, InstanceSummary, wall_now
 from workflows.engine import after_save, message_case_opener
 from workflows.models import WorkflowInstance
+from workflows.rows import update_now
 from workflows.summary import Change
 from workflows.timer_batches import before_batch
 
@@ -39,24 +41,43 @@ def _column_text(value: Any, length: int) -> str | None:
     return str(value)[:length] if value not in (None, "") else None
 
 
-def apply_summary(case: Case, summary: InstanceSummary) -> None:
-    """Write the case's status columns from its engine state: the one place that does so."""
+def summary_columns(case: Case, summary: InstanceSummary) -> dict[str, Any]:
+    """The case's status columns as its engine state says them."""
     data = summary.data
-    case.phase = phase_of(summary)[:200]
-    case.closed = summary.status == "completed"
-    case.project_name = _column_text(data.get("project_name"), 300) or case.project_name
-    case.application_object = (
-        _column_text(data.get("application_object"), 40) or case.application_object
-    )
-    case.regional_city_network = bool(data.get("regional_city_network"))
+    columns: dict[str, Any] = {
+        "phase": phase_of(summary)[:200],
+        "closed": summary.status == "completed",
+        "project_name": _column_text(data.get("project_name"), 300) or case.project_name,
+        "application_object": (
+            _column_text(data.get("application_object"), 40) or case.application_object
+        ),
+        "regional_city_network": bool(data.get("regional_city_network")),
+    }
     if isinstance(data.get("requested_amount"), int):
-        case.requested_amount = data["requested_amount"]
+        columns["requested_amount"] = data["requested_amount"]
     if isinstance(data.get("score"), int | float):
-        case.score = float(data["score"])
+        columns["score"] = float(data["score"])
     decision = data.get("decision")
     if isinstance(decision, dict) and isinstance(decision.get("amount"), int):
-        case.granted_amount = decision["amount"] if decision.get("granted") else 0
-    case.updated_at = wall_now()
+        columns["granted_amount"] = decision["amount"] if decision.get("granted") else 0
+    return columns
+
+
+def apply_summary(session: Session, case: Case, summary: InstanceSummary) -> None:
+    """Write the case's status columns from its engine state: the one place that does so.
+    A case loaded and not changed otherwise is written at once (no flush for it at the
+    commit); a new or changed one through the session."""
+    changed = {
+        name: value
+        for name, value in summary_columns(case, summary).items()
+        if getattr(case, name) != value
+    }
+    changed["updated_at"] = wall_now()
+    state = inspect(case)
+    if state.persistent and not state.modified and update_now(session, case, changed):
+        return
+    for name, value in changed.items():
+        setattr(case, name, value)
 
 
 def instance_saved(session: Session, instance: WorkflowInstance, change: Change) -> None:
@@ -66,7 +87,7 @@ def instance_saved(session: Session, instance: WorkflowInstance, change: Change)
     if owner is None:
         return
     if owner.case is not None:
-        apply_summary(owner.case, change.summary)
+        apply_summary(session, owner.case, change.summary)
     else:
         sync_call_status(session, owner.call, SYSTEM)
     create_notices(session, owner.case, owner.call, change.new_tasks, change.received)

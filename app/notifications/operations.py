@@ -18,6 +18,7 @@ from app.upsert import upsert
 from workflows import clock_now, wall_now
 from workflows.audit import queue_message
 from workflows.models import AuditEvent, HumanTask
+from workflows.rows import insert_now
 
 if TYPE_CHECKING:
     from app.calls.models import Call
@@ -89,8 +90,7 @@ def create_notices(
             for event in received
             if (notice := _message_notice(session, event, case, now)) is not None
         ]
-    session.add_all(notices)
-    return notices
+    return list(insert_now(session, notices))
 
 
 def _task_notice(

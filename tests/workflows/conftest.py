@@ -19,6 +19,11 @@ def session(tmp_path: Path) -> Iterator[Session]:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA foreign_keys=ON"))
+    if engine.dialect.name == "postgresql":
+        # The app's tests leave their tables for the next (tests/conftest.py); here only the
+        # engine's models are known, and the app's tables refer to theirs.
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
     with Session(engine) as db:
