@@ -2,7 +2,8 @@
 
 Persisted: every step goes through the engine layer in its own transaction, as a request or a
 worker job would (load, run, save state + indexes + audit, commit), on SQLite and, when
-GRANTFLOW_BENCH_DATABASE_URL (or GRANTFLOW_TEST_DATABASE_URL) is set, on PostgreSQL.
+GRANTFLOW_BENCH_DATABASE_URL (or GRANTFLOW_TEST_DATABASE_URL) is set, on PostgreSQL: a scratch
+database, dropped and created.
 In memory: the same steps on BpmnWorkflow objects that are never saved.
 The service tasks call two small operators defined here (no registry office, no mail), so the
 figures are the engine layer's own cost.
@@ -23,7 +24,7 @@ from typing import Any
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, make_url, select
 from sqlalchemy.orm import Session
 
 from workflows import bench_sandbox, bundles
@@ -320,6 +321,17 @@ def _report(label: str, figures: dict[str, float], in_memory: float) -> None:
     )
 
 
+def _recreate(url: str) -> None:
+    """Drop and create the scratch PostgreSQL database ``url`` names (the other benches drop
+    it when they are done)."""
+    name = make_url(url).database
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100)
@@ -332,6 +344,7 @@ def main(argv: list[str] | None = None) -> None:
         "GRANTFLOW_TEST_DATABASE_URL"
     )
     if url:
+        _recreate(url)
         _report("PostgreSQL", run_persisted(url, args.cases), in_memory)
     else:
         print("PostgreSQL: skipped (set GRANTFLOW_BENCH_DATABASE_URL to a scratch database)")
