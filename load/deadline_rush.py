@@ -551,13 +551,14 @@ def run(options: Options) -> Report:
 
 def wait_for_invitations(app: Flask, inbox: Inbox, records: list[Send]) -> float:
     """Move the call's clock past the deadline's grace and wait for the workers to mail the
-    invitations; returns how long that took (seconds)."""
-    accepted = sum(r.outcome == "accepted" for r in records)
+    invitations (to each accepted applicant and to each of their partners); returns how long
+    that took (seconds)."""
+    expected = sum(r.outcome == "accepted" for r in records) * (1 + PARTNER_COUNT)
     moved = time.time()
     grace = timedelta(seconds=float(app.config["TIMER_GRACE_SECONDS"]))
     set_clock(app, DEADLINE + grace + timedelta(seconds=1))
     while time.time() < moved + 900:
-        if sum(s.startswith("Kutsu") for s, _ in inbox.received) >= accepted:
+        if sum(s.startswith("Kutsu") for s, _ in inbox.received) >= expected:
             break
         time.sleep(0.5)
     took = round(time.time() - moved, 1)
