@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from workflows.models import Clock, ProcessModel, WorkflowInstance
+from workflows.bundles import content_hash
+from workflows.models import Clock, ProcessModel, ProcessVersion, WorkflowInstance
 
 SHIPPED_MODEL = json.loads(
     (Path(__file__).resolve().parents[2] / "bpmn" / "model.json").read_text("utf-8")
@@ -80,3 +81,21 @@ def start_call(session: Session, clock: Clock, key: str = "test-call") -> Workfl
         correlation_key=f"call:{key}",
         actor=SYSTEM,
     )
+
+
+def case_process_version(
+    session: Session, process_id: str, files: dict[str, str]
+) -> ProcessVersion:
+    """A version of the model ``process_id`` whose case process is ``process_id`` (and no call
+    process), holding ``files`` as they are: stored without the deploy's checks, flushed."""
+    version = ProcessVersion(
+        model=process_model(session, process_id, case_process=process_id, call_process=None),
+        content_hash=content_hash(files),
+        files=files,
+        process_ids=[process_id],
+        deployed_by="owner",
+        deployed_at=datetime(2021, 3, 1, tzinfo=UTC),
+    )
+    session.add(version)
+    session.flush()
+    return version

@@ -8,11 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.workflows.factories import process_model
-from workflows.bundles import content_hash
+from tests.workflows.factories import case_process_version
 from workflows.clock import set_rehearsal_time
 from workflows.engine import fire_timers_of, start_instance
-from workflows.models import ProcessVersion
 from workflows.services import SYSTEM, ServiceCall, register_operator
 
 NOTES: list[tuple[str, bool, bool]] = []
@@ -85,15 +83,7 @@ def reminders(session, rehearsal_clock):
     """An instance of REMINDERS on the rehearsal clock, started on 1.4.2021."""
     NOTES.clear()
     files = {"reminders.bpmn": REMINDERS, "forms/write.json": FORM}
-    version = ProcessVersion(
-        model=process_model(session, "reminders", case_process="reminders", call_process=None),
-        content_hash=content_hash(files),
-        files=files,
-        process_ids=["reminders"],
-        deployed_by="owner",
-        deployed_at=datetime(2021, 3, 1, tzinfo=UTC),
-    )
-    session.add(version)
+    version = case_process_version(session, "reminders", files)
     set_rehearsal_time(rehearsal_clock, datetime(2021, 4, 1, 10, 0, tzinfo=UTC))
     session.flush()
     instance = start_instance(

@@ -12,11 +12,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.workflows.factories import process_model
-from workflows.bundles import content_hash
+from tests.workflows.factories import case_process_version
 from workflows.clock import set_rehearsal_time
 from workflows.engine import start_instance
-from workflows.models import AuditEvent, Incident, ProcessVersion, Timer, WorkflowInstance
+from workflows.models import AuditEvent, Incident, Timer, WorkflowInstance
 from workflows.services import SYSTEM, ServiceCall, register_operator
 from workflows.timer_batches import fire_batch
 from workflows.worker import Settings, fire_timers
@@ -87,15 +86,7 @@ FORM = '{"title": "Write", "type": "object", "properties": {}}'
 def start_late(session, rehearsal_clock):
     """``start_late(mode)``: an instance of LATE before its deadline, committed; its id."""
     files = {"late.bpmn": LATE, "forms/write.json": FORM}
-    version = ProcessVersion(
-        model=process_model(session, "late", case_process="late", call_process=None),
-        content_hash=content_hash(files),
-        files=files,
-        process_ids=["late"],
-        deployed_by="owner",
-        deployed_at=datetime(2021, 3, 1, tzinfo=UTC),
-    )
-    session.add(version)
+    version = case_process_version(session, "late", files)
     set_rehearsal_time(rehearsal_clock, BEFORE_THE_DEADLINE)
     session.flush()
     started = []
