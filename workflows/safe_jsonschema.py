@@ -96,6 +96,62 @@ def _additional_properties(
         yield ValidationError(f"Additional properties are not allowed ({names} unexpected)")
 
 
+# What a choice's branch may hold besides its ``const``: words for people, not for validation.
+_ANNOTATIONS = frozenset(("const", "title", "description", "$comment"))
+
+
+# The values of the lists of choices seen lately, by the list's id (with the list itself, so
+# that an id reused by a later list is not taken for it): a form's schema is read once per
+# version and validated on every send.
+_CHOICES: dict[int, tuple[Any, frozenset[str] | None]] = {}
+_CHOICES_KEPT = 256
+
+
+def _choice_values(branches: Any) -> frozenset[str] | None:
+    """The values of a list of choices (``[{"const": "020", "title": "Akaa"}, ...]``, a form's
+    options) when every branch is a string ``const`` with only annotations beside it and no
+    value comes twice; None for any other list of subschemas."""
+    seen = _CHOICES.get(id(branches))
+    if seen is not None and seen[0] is branches:
+        return seen[1]
+    if len(_CHOICES) >= _CHOICES_KEPT:
+        _CHOICES.clear()
+    values = _read_choices(branches)
+    _CHOICES[id(branches)] = (branches, values)
+    return values
+
+
+def _read_choices(branches: Any) -> frozenset[str] | None:
+    if not isinstance(branches, list):
+        return None
+    values = []
+    for branch in branches:
+        if not isinstance(branch, dict) or not branch.keys() <= _ANNOTATIONS:
+            return None
+        value = branch.get("const")
+        if not isinstance(value, str):
+            return None
+        values.append(value)
+    unique = frozenset(values)
+    return unique if len(unique) == len(values) else None
+
+
+def _among_choices(base: Any) -> Any:
+    """``oneOf``/``anyOf`` that answers a valid choice among distinct string consts (the 309
+    municipalities of a form) by looking the string up, rather than by validating it against
+    every branch and making an error for each that does not match (exactly one branch matches
+    then, as both keywords ask); anything else, the draft's own keyword, so a wrong value gets
+    the same errors as before."""
+
+    def among_choices(validator: Any, branches: Any, instance: Any, schema: Any) -> Any:
+        values = _choice_values(branches)
+        if values is not None and isinstance(instance, str) and instance in values:
+            return
+        yield from base(validator, branches, instance, schema)
+
+    return among_choices
+
+
 def _is_regex(instance: object) -> bool:
     return not isinstance(instance, str) or pattern_error(instance) is None
 
@@ -118,6 +174,9 @@ def _is_email(instance: object) -> bool:
 @functools.cache
 def _safe_class(base: type[Validator]) -> type[Validator]:
     replaced = {k: v for k, v in _REPLACEMENTS.items() if k in base.VALIDATORS}
+    for keyword in ("oneOf", "anyOf"):
+        if keyword in base.VALIDATORS:
+            replaced[keyword] = _among_choices(base.VALIDATORS[keyword])
     checker = FormatChecker()
     checker.checkers = dict(base.FORMAT_CHECKER.checkers)
     checker.checks("regex", raises=(re2.error,))(_is_regex)

@@ -52,13 +52,10 @@ def is_dynamic(schema: Any) -> bool:
 def expand(
     schema: Schema, ui_schema: Schema | None, data: dict[str, Any], language: str
 ) -> tuple[Schema, Schema]:
-    """The schema and ui schema with every dynamic part filled from ``data``."""
-    if not is_dynamic(schema):
-        return schema, ui_schema or {}
-    schema = copy.deepcopy(schema)
-    ui = copy.deepcopy(ui_schema or {})
-    _expand(schema, ui, data, language)
-    return schema, ui
+    """The schema and ui schema with every dynamic part filled from ``data``. What has no
+    dynamic part is the given schema's own (shared, as a schema without any is returned
+    whole): read what this returns, never change it."""
+    return _expanded(schema, ui_schema or {}, data, language)
 
 
 def _options_var(value: Any) -> str | None:
@@ -77,35 +74,71 @@ def _items(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def _expand(node: Any, ui: Any, data: dict[str, Any], language: str) -> None:
+def _expanded(node: Any, ui: Any, data: dict[str, Any], language: str) -> tuple[Any, Any]:
+    """``node`` and its ``ui`` filled from ``data``: the same objects when nothing in them is
+    dynamic, else copies of the dicts and lists on the way to what is."""
     if isinstance(node, list):
-        for item in node:
-            _expand(item, {}, data, language)
-        return
+        items = [_expanded(item, {}, data, language)[0] for item in node]
+        changed = any(new is not old for new, old in zip(items, node, strict=True))
+        return (items if changed else node), ui
     if not isinstance(node, dict):
-        return
+        return node, ui
     ui = ui if isinstance(ui, dict) else {}
-    for keyword in _CHOICE_KEYWORDS:
-        name = _options_var(node.get(keyword))
+    node, ui = _filled(node, ui, data, language) or (node, ui)
+    new_node, new_ui = node, ui
+    for key, value in node.items():
+        if key == "properties" and isinstance(value, dict):
+            properties = value
+            for prop, child in value.items():
+                child_ui = ui[prop] if isinstance(ui.get(prop), dict) else {}
+                new_child, new_child_ui = _expanded(child, child_ui, data, language)
+                properties = _put(properties, value, prop, new_child, was=child)
+                new_ui = _put(new_ui, ui, prop, new_child_ui, was=child_ui)
+            new_node = _put(new_node, node, key, properties, was=value)
+        elif key == "items":
+            items_ui = ui["items"] if isinstance(ui.get("items"), dict) else {}
+            new_items, new_items_ui = _expanded(value, items_ui, data, language)
+            new_node = _put(new_node, node, key, new_items, was=value)
+            new_ui = _put(new_ui, ui, "items", new_items_ui, was=items_ui)
+        elif isinstance(value, dict | list):
+            new_value = _expanded(value, {}, data, language)[0]
+            new_node = _put(new_node, node, key, new_value, was=value)
+    return new_node, new_ui
+
+
+def _put(current: Schema, original: Schema, key: str, value: Any, *, was: Any) -> Schema:
+    """``current`` (``original``, or a copy of it already changed) with ``key`` set to
+    ``value``, copying ``original`` first if need be; ``current`` as it is when ``value`` is
+    ``was``, the object it was made from (nothing changed)."""
+    if value is was:
+        return current
+    changed = dict(original) if current is original else current
+    changed[key] = value
+    return changed
+
+
+def _filled(
+    node: Schema, ui: Schema, data: dict[str, Any], language: str
+) -> tuple[Schema, Schema] | None:
+    """Copies of ``node`` and ``ui`` with the node's own dynamic parts filled in; None when it
+    has none."""
+    names = {keyword: _options_var(node.get(keyword)) for keyword in _CHOICE_KEYWORDS}
+    items_var = _options_var(node.get("items"))
+    properties_var = node.get(PROPERTIES_KEY)
+    if not any(names.values()) and items_var is None and properties_var is None:
+        return None
+    node, ui = dict(node), dict(ui)
+    for keyword, name in names.items():
         if name is not None:
             del node[keyword]
             node["anyOf"] = _options(data, name, language)
-    name = _options_var(node.get("items"))
-    if name is not None:
-        node["items"] = {"type": "string", "anyOf": _options(data, name, language)}
+    if items_var is not None:
+        node["items"] = {"type": "string", "anyOf": _options(data, items_var, language)}
         node.setdefault("uniqueItems", True)
-    name = node.pop(PROPERTIES_KEY, None)
-    if isinstance(name, str):
-        _fill_properties(node, ui, _items(data, name), language)
-    for key, value in node.items():
-        if key == "properties" and isinstance(value, dict):
-            for prop, child in value.items():
-                child_ui = ui.get(prop) if isinstance(ui.get(prop), dict) else {}
-                _expand(child, child_ui, data, language)
-        elif key == "items":
-            _expand(value, ui.get("items", {}), data, language)
-        elif isinstance(value, dict | list):
-            _expand(value, {}, data, language)
+    node.pop(PROPERTIES_KEY, None)
+    if isinstance(properties_var, str):
+        _fill_properties(node, ui, _items(data, properties_var), language)
+    return node, ui
 
 
 def _options(data: dict[str, Any], name: str, language: str) -> list[Schema]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from app.calls.models import Call
@@ -100,6 +100,33 @@ def test_documents_of_one_case_registered_at_once_are_numbered_in_turn_under_one
     assert sorted(document for _case, document in numbered) == sorted(
         f"VN/1/2022-{n}" for n in range(1, AT_ONCE + 1)
     )
+
+
+def test_a_cases_first_document_is_numbered_while_another_cases_send_is_still_open(engine, cases):
+    """A rush of idea proposals: each send files its case under the year's next number without
+    waiting for the sends before it to commit (they held the year's row until then). A send
+    that fails after taking its number leaves it unused; no number is given twice."""
+    received = datetime(2022, 1, 3, 9, 0, tzinfo=UTC)
+    impatient = create_engine(engine.url, connect_args={"options": "-c lock_timeout=2000"})
+    try:
+        with Session(impatient) as first:
+            number_document(first, first.get_one(Case, cases[0]), received)
+            with Session(impatient) as second:  # while the first send is still open
+                assert number_document(second, second.get_one(Case, cases[1]), received) == (
+                    "VN/2/2022-1"
+                )
+                second.commit()
+            first.rollback()  # the first send fails after all
+        with Session(impatient) as third:
+            assert number_document(third, third.get_one(Case, cases[2]), received) == (
+                "VN/3/2022-1"
+            )
+            third.commit()
+    finally:
+        impatient.dispose()
+    with Session(engine) as session:
+        filed = session.scalars(select(Case.case_number).where(Case.id.in_(cases))).all()
+    assert sorted(filter(None, filed)) == ["VN/2/2022", "VN/3/2022"]
 
 
 def _running(case_number: str | None) -> int:

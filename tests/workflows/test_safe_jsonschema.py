@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from workflows.bundles import check_bundle, read_bundle
 from workflows.errors import Problem
@@ -138,3 +140,33 @@ def test_the_check_refuses_a_recursive_ref_and_deep_json_without_crashing() -> N
 def test_an_email_is_one_address_a_mail_header_can_carry(address: str, valid: bool) -> None:
     schema = {"type": "string", "format": "email"}
     assert make_validator(schema).is_valid(address) is valid
+
+
+PLACES = [{"const": "020", "title": "Akaa"}, {"const": "005", "title": "Alajärvi"}]
+
+
+@pytest.mark.parametrize("keyword", ["oneOf", "anyOf"])
+def test_a_choice_among_string_consts_is_valid_only_for_one_of_them(keyword: str) -> None:
+    schema = {"type": "string", keyword: PLACES}
+    assert _messages(schema, "005") == []
+    assert _messages(schema, "5") == [error.message for error in _draft(schema, "5")]
+    assert _messages(schema, "5") != []
+    assert _messages(schema, 5) != []
+
+
+def test_one_of_with_a_value_twice_matches_neither_as_json_schema_says() -> None:
+    twice = {"oneOf": [*PLACES, {"const": "020", "title": "Akaa again"}]}
+    assert _messages(twice, "020") != []
+    assert _messages({"anyOf": twice["oneOf"]}, "020") == []
+
+
+def test_choices_with_more_than_a_const_are_validated_branch_by_branch() -> None:
+    schema = {"oneOf": [{"const": "a"}, {"type": "string", "minLength": 3}]}
+    assert _messages(schema, "abc") == []
+    assert _messages(schema, "a") == []
+    assert _messages(schema, "ab") != []
+
+
+def _draft(schema: object, instance: object) -> list[Any]:
+    """The errors of jsonschema's own validator of the draft, for comparison."""
+    return list(Draft202012Validator(schema).iter_errors(instance))

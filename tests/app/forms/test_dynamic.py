@@ -3,6 +3,8 @@ criteria as fields."""
 
 from __future__ import annotations
 
+import json
+
 from app.forms.dynamic import expand
 from app.forms.validate import validate_form
 
@@ -63,3 +65,18 @@ def test_each_criterion_becomes_a_required_field_with_its_scale():
 def test_a_schema_without_dynamic_parts_is_returned_as_it_is():
     plain = {"type": "object", "properties": {"name": {"type": "string"}}}
     assert expand(plain, None, DATA, "fi") == (plain, {})
+
+
+def test_the_parts_without_dynamic_content_are_shared_and_neither_input_is_changed():
+    places = {"type": "string", "oneOf": [{"const": "020", "title": "Akaa"}]}
+    schema = {"type": "object", "properties": {**SCHEMA["properties"], "place": places}}
+    ui = {"scores": {"ui:properties": {"ui:widget": "radio"}}, "place": {"ui:widget": "select"}}
+    before = json.dumps([schema, ui])
+
+    expanded, expanded_ui = expand(schema, ui, DATA, "en")
+
+    assert expanded["properties"]["place"] is places
+    assert expanded_ui["place"] is ui["place"]
+    assert expanded["properties"]["scores"]["required"] == ["relevance", "impact"]
+    assert expanded_ui["scores"]["relevance"] == {"ui:widget": "radio"}
+    assert json.dumps([schema, ui]) == before
