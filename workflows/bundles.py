@@ -24,13 +24,14 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
 
 from workflows.bpmn_xml import parse_xml, with_prefixes
 from workflows.bundle_layout import FORMS_FOLDER
 from workflows.contract import BoundCall, Contract, check_contract
+from workflows.decisions import DecisionParser
 from workflows.errors import BundleRefused, Problem
 from workflows.json_limits import load_json
 from workflows.lanes import is_initiators, lane_role
@@ -157,7 +158,7 @@ def examine_bundle(
     and warnings. With a ``contract`` (a model's: see workflows.contract) the bundle must keep
     it, for the ``bound`` calls too; its start data is what the timer rule assumes, unless
     ``start_data`` (see workflows.lint.lint_bundle) is given."""
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser = DecisionParser(validator=VALIDATOR)
     problems: list[Problem] = []
     forms = _load_forms(files, problems)
     translations = load_catalogs(files, problems)
@@ -270,7 +271,7 @@ def _connect_loop_children(process: BpmnProcessSpec) -> None:
 
 
 def _add_documents(
-    parser: SpiffBpmnParser, files: dict[str, str], problems: list[Problem]
+    parser: DecisionParser, files: dict[str, str], problems: list[Problem]
 ) -> tuple[dict[str, etree._Element], set[str]]:
     """Give every BPMN and DMN file to the parser (XSD-validated) and parse each decision
     table; (the well-formed documents, the names of the files refused)."""
