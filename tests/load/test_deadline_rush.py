@@ -1,5 +1,5 @@
 """The small version of `make load` (PostgreSQL, gunicorn behind nginx, a separate worker):
-65 applicants send around 16:15, most in the last ten seconds, a burst in the last two,
+65 applicants send around 16:15, most in the last ten seconds, a burst in the last second,
 five just after. Everyone who sent in time has a receipt and one invitation; every late one was
 refused; nothing failed."""
 
