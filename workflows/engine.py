@@ -426,13 +426,14 @@ def _run_engine_steps(session: Session, workflow: BpmnWorkflow) -> Exception | N
     than the limit fails too (workflows/task_data.py). Returns the failure, if any."""
     savepoints: list[Any] = []
     own_savepoints = not _one_savepoint.get()
+    fitted: set[Any] = set()
 
     def will_run(task: Task) -> None:
         if own_savepoints and _is_service(task):
             savepoints.append(session.begin_nested())
 
     def did_run(task: Task) -> None:
-        fail_if_oversized(task)
+        fail_if_oversized(task, fitted)
         if _is_service(task) and savepoints:
             savepoints.pop().commit()
 

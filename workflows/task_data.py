@@ -48,10 +48,20 @@ def oversize_message(task: Task) -> str | None:
     )
 
 
-def fail_if_oversized(task: Task) -> None:
-    """After an automatic step: over the limit, the step is undone and left in error."""
+def fail_if_oversized(task: Task, fitted: set[Any] | None = None) -> None:
+    """After an automatic step: over the limit, the step is undone and left in error.
+
+    ``fitted``: the ids of the tasks of this run found within the limit (added to here). A
+    step that left its data as its parent, so found, left it (a gateway, an event, most steps)
+    is not measured again."""
+    fitted = fitted if fitted is not None else set()
+    parent = task.parent
+    if parent is not None and parent.id in fitted and task.data == parent.data:
+        fitted.add(task.id)
+        return
     message = oversize_message(task)
     if message is None:
+        fitted.add(task.id)
         return
     # Its data and what it set going are gone; if its pre-script fails again, it is in error.
     with suppress(SpiffWorkflowException):
