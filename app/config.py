@@ -93,9 +93,13 @@ WORKER_TIMER_BATCH = 200  # instances per clock per pass
 WORKER_TIMER_TRANSACTION = 50
 WORKER_TIMER_TRANSACTION_SECONDS = 0.5
 WORKER_DELIVERY_BATCH = 500  # message deliveries per pass
+# Messages are delivered this many (at most, or about this long) to a transaction, which holds
+# their cases until it commits: a request for one of them waits that long at most.
+WORKER_DELIVERY_TRANSACTION = 50
+WORKER_DELIVERY_TRANSACTION_SECONDS = 0.5
 WORKER_OUTBOX_BATCH = 50  # emails per pass
-# Messages a request sent (a decision to each case) delivered right after it, one transaction
-# each; the worker delivers the rest.
+# Messages a request sent (a decision to each case) delivered right after it, in transactions
+# of WORKER_DELIVERY_TRANSACTION; the worker delivers the rest.
 INLINE_DELIVERY_LIMIT = 50
 # An email still "sending" after this long: its worker died; it is put in doubt (not resent).
 OUTBOX_SEND_TIMEOUT_SECONDS = 300.0

@@ -39,6 +39,8 @@ def settings_of(app: Flask, **changes: Any) -> worker.Settings:
         "timer_transaction": int(config["WORKER_TIMER_TRANSACTION"]),
         "timer_transaction_seconds": float(config["WORKER_TIMER_TRANSACTION_SECONDS"]),
         "delivery_batch": int(config["WORKER_DELIVERY_BATCH"]),
+        "delivery_transaction": int(config["WORKER_DELIVERY_TRANSACTION"]),
+        "delivery_transaction_seconds": float(config["WORKER_DELIVERY_TRANSACTION_SECONDS"]),
         "outbox_batch": int(config["WORKER_OUTBOX_BATCH"]),
         "send_timeout": timedelta(seconds=float(config["OUTBOX_SEND_TIMEOUT_SECONDS"])),
     }
@@ -65,16 +67,16 @@ def run_once(app: Flask, **changes: Any) -> dict[str, Any]:
 
 
 def deliver_after_commit(app: Flask, session: Session) -> None:
-    """The messages this request's steps sent, delivered right after its commit (each in its
-    own transaction), and the cases they start opened, so that people see them at once; more
-    than the inline limit (INLINE_DELIVERY_LIMIT) wait for the worker."""
+    """The messages this request's steps sent, delivered right after its commit (a batch to a
+    transaction, as the worker does), and the cases they start opened, so that people see them
+    at once; more than the inline limit (INLINE_DELIVERY_LIMIT) wait for the worker."""
     limit = int(app.config["INLINE_DELIVERY_LIMIT"])
     planned, starts = planned_now(session)[:limit], planned_starts(session)[:limit]
     if not (planned or starts):
         return
     session_factory, _send = _parts(app)
     if planned:
-        after_commit(partial(worker.deliver_planned, session_factory, planned))
+        after_commit(partial(worker.deliver_planned, session_factory, planned, settings_of(app)))
     if starts:
         after_commit(partial(worker.started_now, session_factory, starts))
 

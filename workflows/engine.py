@@ -13,9 +13,10 @@ did is lost: the steps before it stay done, the failing task stays in error and 
 opens (workflows/incidents.py), to be retried after a fix or resolved. Only an error of the
 person's own task (its form data or its scripts) refuses the action (``EngineStepFailed``).
 
-A thrown message is kept (``messages``) and delivered, one instance per job, to every instance
-of its group that waits for it, now or later (``message_deliveries``): an instance that starts
-waiting after the message was sent still gets it, once.
+A thrown message is kept (``messages``) and delivered to every instance of its group that
+waits for it, now or later (``message_deliveries``; the worker delivers a batch of them to a
+transaction, workflows/delivery_batches.py): an instance that starts waiting after the message
+was sent still gets it, once.
 """
 
 from __future__ import annotations
@@ -410,8 +411,8 @@ _one_savepoint: ContextVar[bool] = ContextVar("steps_in_one_savepoint", default=
 
 @contextmanager
 def steps_in_one_savepoint() -> Iterator[None]:
-    """For a caller that holds one savepoint around all the block does (a batch of timers,
-    workflows/timer_batches.py): service tasks run without a savepoint each, and a step that
+    """For a caller that holds one savepoint around all the block does (a batch of timers or
+    deliveries, workflows/batches.py): service tasks run without a savepoint each, and a step that
     fails raises StepFailed instead of opening an incident."""
     token = _one_savepoint.set(True)
     try:
@@ -548,14 +549,25 @@ def deliver(session: Session, delivery_id: int) -> bool:
     )
     if delivery is None or delivery.status != "pending":
         return False
+    return deliver_locked(session, instance, delivery)
+
+
+def deliver_locked(
+    session: Session,
+    instance: WorkflowInstance,
+    delivery: MessageDelivery,
+    *,
+    waiting: bool | None = None,
+) -> bool:
+    """Deliver a pending delivery, its row locked, to its instance, which this transaction has
+    locked (workflows/delivery_batches.py delivers many in one transaction); True: it is done
+    with (delivered, or the instance no longer waits for it). ``waiting``: whether the instance
+    waits for the message, when the caller has read it (else it is read here)."""
     message = delivery.message
-    waits = session.scalar(
-        select(MessageWait.id).where(
-            MessageWait.instance_id == instance.id, MessageWait.message == message.name
-        )
-    )
+    if waiting is None:
+        waiting = waits_for(session, instance.id, message.name)
     delivery.done_at = wall_now()
-    if waits is None or instance.status != "running":
+    if not waiting or instance.status != "running":
         delivery.status = "skipped"
         session.flush()
         return True
@@ -589,9 +601,19 @@ def deliver(session: Session, delivery_id: int) -> bool:
     return True
 
 
+def waits_for(session: Session, instance_id: int, message_name: str) -> bool:
+    """Whether the instance waits for the message now (as indexed by its last save)."""
+    found = session.scalar(
+        select(MessageWait.id).where(
+            MessageWait.instance_id == instance_id, MessageWait.message == message_name
+        )
+    )
+    return found is not None
+
+
 def deliver_pending(session: Session, *, limit: int = 1000) -> int:
     """Deliver what is planned, in this transaction (a rehearsal clock move, the tests): the
-    worker delivers one message per transaction instead."""
+    worker delivers a batch per transaction instead (workflows/delivery_batches.py)."""
     done = 0
     for delivery_id in pending_deliveries(session, limit):
         done += deliver(session, delivery_id)

@@ -8,9 +8,13 @@
   next pass. The grace lets every form sent before a deadline through first: a request that
   arrived in time is judged at its arrival, and only then does the deadline's timer close
   the task.
-- Messages: each planned delivery in its own transaction (the invitation to 1,000 cases is
-  1,000 short transactions, not one that locks them all); every pass first plans the
-  deliveries a race left unplanned (workflows.messages.plan_missed_deliveries).
+- Messages: the pending deliveries, up to ``delivery_batch`` per pass, delivered up to
+  ``delivery_transaction`` (or ``delivery_transaction_seconds`` of work) to a transaction,
+  as the timers are fired (workflows/delivery_batches.py): the invitation to 1,000 cases is
+  a few dozen short transactions, not one that locks them all nor a thousand; a delivery whose
+  instance a request holds, or whose delivery fails, is left pending for the next pass. Every
+  pass first plans the deliveries a race left unplanned
+  (workflows.messages.plan_missed_deliveries).
 - Message starts: a message that starts a case of another model (its message start event)
   opens that case in a transaction of its own, claimed once (workflows.engine.start_by_message).
 - Outbox: at most once. The attempt is committed before the message goes out and the result
@@ -38,12 +42,14 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from workflows.audit import retry_delay
+from workflows.batches import Batch
 from workflows.clock import wall_now
-from workflows.engine import deliver, due_instances, start_by_message
+from workflows.delivery_batches import deliver_batch
+from workflows.engine import due_instances, start_by_message
 from workflows.errors import WorkflowError
 from workflows.messages import pending_deliveries, pending_starts, plan_missed_deliveries
 from workflows.models import Clock, OutboxMessage
-from workflows.timer_batches import Batch, fire_batch
+from workflows.timer_batches import fire_batch
 
 log = logging.getLogger(__name__)
 Sender = Callable[[OutboxMessage], None]
@@ -59,7 +65,9 @@ class Settings:
     timer_batch: int = 200  # instances per clock per pass
     timer_transaction: int = 50  # instances fired in one transaction, at most
     timer_transaction_seconds: float = 0.5  # and about this long: the batch's locks are held
-    delivery_batch: int = 500
+    delivery_batch: int = 500  # deliveries per pass
+    delivery_transaction: int = 50  # deliveries made in one transaction, at most
+    delivery_transaction_seconds: float = 0.5  # and about this long, as for timers
     outbox_batch: int = 50
     send_timeout: timedelta = timedelta(minutes=5)
 
@@ -89,44 +97,49 @@ def fire_timers(session_factory: SessionFactory, settings: Settings = Settings()
             due_instances(session, clock, limit=settings.timer_batch, grace=settings.timer_grace)
             for clock in session.scalars(select(Clock)).all()
         ]
-    waiting = deque(i for turn in zip_longest(*batches) for i in turn if i is not None)
-    fired = 0
+    waiting = [i for turn in zip_longest(*batches) for i in turn if i is not None]
+    fire = partial(
+        fire_batch, grace=settings.timer_grace, seconds=settings.timer_transaction_seconds
+    )
+    return _in_transactions(session_factory, waiting, settings.timer_transaction, fire, "timers")
+
+
+BatchWork = Callable[[Session, list[int]], Batch]
+
+
+def _in_transactions(
+    session_factory: SessionFactory, ids: list[int], size: int, work: BatchWork, what: str
+) -> int:
+    """``work`` on ``ids`` (instances, deliveries), ``size`` of them (or what it leaves for
+    the next) to a transaction; returns how many it did."""
+    waiting = deque(ids)
+    done = 0
     while waiting:
-        size = min(max(1, settings.timer_transaction), len(waiting))
-        taken = [waiting.popleft() for _ in range(size)]
-        batch = _fire_batch(session_factory, taken, settings)
-        fired += len(batch.fired)
+        taken = [waiting.popleft() for _ in range(min(max(1, size), len(waiting)))]
+        batch = _in_transaction(session_factory, taken, work, what)
+        done += len(batch.done)
         waiting.extendleft(reversed(batch.left))
-    return fired
+    return done
 
 
-def _fire_batch(
-    session_factory: SessionFactory, instance_ids: list[int], settings: Settings
+def _in_transaction(
+    session_factory: SessionFactory, ids: list[int], work: BatchWork, what: str
 ) -> Batch:
-    """One transaction of the timer pass, committed when it fired something; a failure of
-    the batch as a whole (its claim, a savepoint that could not be rolled back) leaves all of
-    it to the next pass."""
+    """One transaction of a pass, committed when it did something; a failure of the batch as
+    a whole (its claim, a savepoint that could not be rolled back) leaves all of it to the
+    next pass."""
     with session_factory() as session:
         try:
-            batch = fire_batch(
-                session,
-                instance_ids,
-                grace=settings.timer_grace,
-                seconds=settings.timer_transaction_seconds,
-            )
+            batch = work(session, ids)
         except (WorkflowError, DBAPIError):
             session.rollback()
-            log.exception("a batch of timers failed; it is tried again on the next pass")
+            log.exception("a batch of %s failed; it is tried again on the next pass", what)
             return Batch()
-        if batch.fired:
+        if batch.done:
             session.commit()
         else:
             session.rollback()
         return batch
-
-
-def _deliver(session: Session, *, delivery_id: int) -> bool:
-    return deliver(session, delivery_id)
 
 
 def start_by_messages(session_factory: SessionFactory, settings: Settings = Settings()) -> int:
@@ -142,16 +155,24 @@ def started_now(session_factory: SessionFactory, start_ids: list[int]) -> int:
 
 
 def deliver_messages(session_factory: SessionFactory, settings: Settings = Settings()) -> int:
+    """One pass over the pending deliveries (planning first those a race left unplanned),
+    delivered a transaction's worth at a time; returns how many are done with."""
     _job(session_factory, lambda session: plan_missed_deliveries(session) > 0)
     with session_factory() as session:
         planned = pending_deliveries(session, settings.delivery_batch)
-    return sum(_job(session_factory, partial(_deliver, delivery_id=d)) for d in planned)
+    return deliver_planned(session_factory, planned, settings)
 
 
-def deliver_planned(session_factory: SessionFactory, delivery_ids: list[int]) -> int:
-    """Make these planned deliveries now, each in its own transaction (one busy instance is
-    left for the worker's next pass)."""
-    return sum(_job(session_factory, partial(_deliver, delivery_id=d)) for d in delivery_ids)
+def deliver_planned(
+    session_factory: SessionFactory, delivery_ids: list[int], settings: Settings = Settings()
+) -> int:
+    """Make these planned deliveries now, in batches of ``delivery_transaction`` to a
+    transaction (one whose instance is busy, or that fails, is left for the worker's next
+    pass); returns how many are done with."""
+    deliver = partial(deliver_batch, seconds=settings.delivery_transaction_seconds)
+    return _in_transactions(
+        session_factory, delivery_ids, settings.delivery_transaction, deliver, "deliveries"
+    )
 
 
 def message_id_for(message: OutboxMessage) -> str:

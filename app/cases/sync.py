@@ -18,11 +18,11 @@ from app.notifications.compose import remember_people
 from app.notifications.operations import create_notices
 from app.owners import owner_of, remember_owners
 from workflows import SYSTEM, InstanceSummary, wall_now
+from workflows.batches import before_batch
 from workflows.engine import after_save, message_case_opener
 from workflows.models import WorkflowInstance
 from workflows.rows import update_now
 from workflows.summary import Change
-from workflows.timer_batches import before_batch
 
 
 def phase_of(summary: InstanceSummary) -> str:
@@ -94,8 +94,9 @@ def instance_saved(session: Session, instance: WorkflowInstance, change: Change)
 
 
 def batch_claimed(session: Session, instance_ids: list[int]) -> None:
-    """A batch of timers is about to fire these instances: their cases and calls, and the
-    people their notices go to, are read for the batch at once."""
+    """A batch of the worker (timers fired, messages delivered) is about to advance these
+    instances: their cases and calls, and the people their notices go to, are read for the
+    batch at once (the batch changes no one's account)."""
     remember_owners(session, instance_ids)
     known = [owner_of(session, instance_id) for instance_id in instance_ids]
     remember_people(

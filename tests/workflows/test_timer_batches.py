@@ -144,7 +144,7 @@ def test_a_batch_fires_its_instances_in_the_order_given(session, start_late):
     batch = fire_batch(session, [third, first, second])
     session.commit()
 
-    assert batch.fired == [third, first, second]
+    assert batch.done == [third, first, second]
     assert (batch.failed, batch.left) == ([], [])
     assert fired_once(session) == {first: 1, second: 1, third: 1}
     assert waiting_timers(session) == set()
@@ -160,7 +160,7 @@ def test_an_instance_whose_step_fails_gets_its_incident_and_the_rest_of_its_batc
     batch = fire_batch(session, [fine, failing, also_fine])
     session.commit()
 
-    assert batch.fired == [fine, failing, also_fine]
+    assert batch.done == [fine, failing, also_fine]
     assert statuses(session) == {fine: "completed", failing: "running", also_fine: "completed"}
     incidents = session.scalars(select(Incident)).all()
     assert [(i.instance_id, i.element, i.status) for i in incidents] == [
@@ -196,7 +196,7 @@ def test_a_batch_out_of_time_leaves_the_instances_it_did_not_reach_to_the_next(s
     batch = fire_batch(session, [first, second, third], seconds=-1)
     session.commit()
 
-    assert (batch.fired, batch.left) == ([first], [second, third])
+    assert (batch.done, batch.left) == ([first], [second, third])
     assert waiting_timers(session) == {second, third}
 
 
@@ -226,5 +226,5 @@ def test_two_workers_on_the_same_due_timers_fire_each_once(session, start_late):
         after = fire_batch(other, started)  # the timers are gone
         other.commit()
 
-    assert (first.fired, meanwhile.fired, after.fired) == (started, [], [])
+    assert (first.done, meanwhile.done, after.done) == (started, [], [])
     assert fired_once(session) == dict.fromkeys(started, 1)
