@@ -18,13 +18,14 @@ it (`message_starts`, opened once by ``engine.start_by_message``), as SpiffArena
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from workflows import bundles
@@ -224,37 +225,55 @@ def planned_now(session: Session) -> list[int]:
 
 def claim_kept_messages(session: Session, instance: WorkflowInstance) -> None:
     """An instance that starts waiting after a message of its group was sent gets it too."""
-    own_model = select(ProcessVersion.model_id).where(ProcessVersion.id == instance.version_id)
-    kept = _with_thrower(
-        select(
-            ThrownMessage.id,
-            ThrownMessage.group_key == instance.group_key,
-            _THROWER.version_id,
-            ThrownMessage.name,
-        )
-    ).where(
-        _reaches(instance, own_model.scalar_subquery()),
-        ThrownMessage.thrown_by != instance.id,
-        ThrownMessage.name.in_(
-            select(MessageWait.message).where(MessageWait.instance_id == instance.id)
-        ),
-        or_(
-            ThrownMessage.correlation_key.is_(None),
-            ThrownMessage.correlation_key == instance.correlation_key,
-        ),
-        ~exists().where(
-            MessageDelivery.message_id == ThrownMessage.id,
-            MessageDelivery.instance_id == instance.id,
-        ),
-    )
     now = wall_now()
+    kept = session.execute(
+        _KEPT_FOR,
+        {
+            "instance_id": instance.id,
+            "group_key": instance.group_key,
+            "version_id": instance.version_id,
+            "correlation_key": instance.correlation_key,
+        },
+    )
     claimed = [
         MessageDelivery(message_id=message_id, instance_id=instance.id, created_at=now)
-        for message_id, same_group, version_id, name in session.execute(kept)
+        for message_id, same_group, version_id, name in kept
         if _in_reach(session, bool(same_group), version_id, name)
     ]
     session.add_all(claimed)
     notes(session).setdefault("deliveries", []).extend(claimed)
+
+
+def _kept_for() -> Select[Any]:
+    """The kept messages an instance (its id, group, version and correlation key, bound) now
+    waits for and has not been given: built once, run on every save that starts a wait."""
+    receiver = SimpleNamespace(group_key=bindparam("group_key"))
+    own_model = select(ProcessVersion.model_id).where(ProcessVersion.id == bindparam("version_id"))
+    return _with_thrower(
+        select(
+            ThrownMessage.id,
+            ThrownMessage.group_key == receiver.group_key,
+            _THROWER.version_id,
+            ThrownMessage.name,
+        )
+    ).where(
+        _reaches(receiver, own_model.scalar_subquery()),
+        ThrownMessage.thrown_by != bindparam("instance_id"),
+        ThrownMessage.name.in_(
+            select(MessageWait.message).where(MessageWait.instance_id == bindparam("instance_id"))
+        ),
+        or_(
+            ThrownMessage.correlation_key.is_(None),
+            ThrownMessage.correlation_key == bindparam("correlation_key"),
+        ),
+        ~exists().where(
+            MessageDelivery.message_id == ThrownMessage.id,
+            MessageDelivery.instance_id == bindparam("instance_id"),
+        ),
+    )
+
+
+_KEPT_FOR = _kept_for()
 
 
 def plan_missed_deliveries(session: Session, limit: int = 1000) -> int:
