@@ -31,13 +31,14 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from itertools import zip_longest
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import String, bindparam, cast, func, literal, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -175,66 +176,96 @@ def deliver_planned(
     )
 
 
+_MESSAGE_ID = ("<outbox-", "@grantflow>")
+
+
 def message_id_for(message: OutboxMessage) -> str:
-    return f"<outbox-{message.id}@grantflow>"
+    return f"{_MESSAGE_ID[0]}{message.id}{_MESSAGE_ID[1]}"
 
 
-def _take(session: Session) -> OutboxMessage | None:
-    """The next message due, marked as being sent (committed by the caller before sending)."""
-    now = wall_now()
-    message = session.scalar(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.sending_since.is_(None),
-            OutboxMessage.in_doubt_since.is_(None),
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .order_by(OutboxMessage.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
+# The next message due, marked as being sent, in one statement (committed before it is sent).
+_DUE = (
+    select(OutboxMessage.id)
+    .where(
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.sending_since.is_(None),
+        OutboxMessage.in_doubt_since.is_(None),
+        OutboxMessage.next_attempt_at <= bindparam("now"),
     )
-    if message is not None:
-        message.attempts += 1
-        message.sending_since = now
-        message.message_id = message.message_id or message_id_for(message)
+    .order_by(OutboxMessage.id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+_TAKE = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == _DUE.scalar_subquery())
+    .values(
+        attempts=OutboxMessage.attempts + 1,
+        sending_since=bindparam("now"),
+        message_id=func.coalesce(
+            OutboxMessage.message_id,
+            literal(_MESSAGE_ID[0]) + cast(OutboxMessage.id, String) + literal(_MESSAGE_ID[1]),
+        ),
+    )
+    .returning(OutboxMessage)
+    .execution_options(populate_existing=True, synchronize_session=False)
+)
+
+
+def _take(session_factory: SessionFactory) -> OutboxMessage | None:
+    """The next message due, marked as being sent and committed (the attempt is on record
+    before the message goes out); detached, as it was marked."""
+    with session_factory() as session:
+        message = session.scalar(_TAKE, {"now": wall_now()})
+        if message is not None:
+            session.expunge(message)
+        session.commit()
     return message
 
 
-def _finish(session_factory: SessionFactory, message_id: int, error: Exception | None) -> None:
+def _finish(
+    session_factory: SessionFactory, message: OutboxMessage, error: Exception | None
+) -> None:
+    now = wall_now()
+    result: dict[str, Any]
+    if error is None:
+        result = {"sent_at": now, "last_error": None}
+    else:
+        result = {
+            "last_error": str(error)[:1000],
+            "next_attempt_at": now + retry_delay(message.attempts),
+        }
     with session_factory() as session:
-        message = session.get_one(OutboxMessage, message_id)
-        message.sending_since = None
-        if error is None:
-            message.sent_at = wall_now()
-            message.last_error = None
-        else:
-            message.last_error = str(error)[:1000]
-            message.next_attempt_at = wall_now() + retry_delay(message.attempts)
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message.id)
+            .values(sending_since=None, **result)
+            .execution_options(synchronize_session=False)
+        )
         session.commit()
 
 
 def send_outbox(
     session_factory: SessionFactory, send: Sender, settings: Settings = Settings()
 ) -> int:
-    """Send due messages, each attempt recorded before it goes out; returns how many went."""
+    """Send due messages, each attempt recorded before it goes out; returns how many went.
+    A sender that can keep its connection for a pass (``connected()``, a context manager) sends
+    the pass's messages over one."""
     sent = 0
-    for _ in range(settings.outbox_batch):
-        with session_factory() as session:
-            message = _take(session)
+    connected = getattr(send, "connected", nullcontext)
+    with connected():
+        for _ in range(settings.outbox_batch):
+            message = _take(session_factory)
             if message is None:
                 break
-            session.commit()
-            session.refresh(message)
-            session.expunge(message)
-        try:
-            send(message)
-        except Exception as err:  # noqa: BLE001 - any failure is retried later
-            log.warning("sending outbox message %s failed: %s", message.id, err)
-            _finish(session_factory, message.id, err)
-        else:
-            _finish(session_factory, message.id, None)
-            sent += 1
+            try:
+                send(message)
+            except Exception as err:  # noqa: BLE001 - any failure is retried later
+                log.warning("sending outbox message %s failed: %s", message.id, err)
+                _finish(session_factory, message, err)
+            else:
+                _finish(session_factory, message, None)
+                sent += 1
     return sent
 
 

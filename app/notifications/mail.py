@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 import smtplib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -54,17 +55,58 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     return email
 
 
-def make_sender(config: Mapping[str, Any], instance_path: str) -> Callable[[OutboxMessage], None]:
-    """A function that sends one outbox message, chosen by the configuration."""
-    sender = config["MAIL_FROM"]
+class SmtpSender:
+    """Sends an outbox message over SMTP: on a connection of its own, or within
+    ``connected()`` (the worker's pass) on one connection for all, opened at the first message.
+    A connection that fails is dropped: the message is retried later, the next one connects
+    again."""
 
-    def send_smtp(message: OutboxMessage) -> None:
-        with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=10) as smtp:
-            smtp.send_message(build_email(message, sender))
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.server, self.port = config["MAIL_SERVER"], int(config["MAIL_PORT"])
+        self.sender = config["MAIL_FROM"]
+        self._kept: smtplib.SMTP | None = None
+        self._keeping = False
+
+    def __call__(self, message: OutboxMessage) -> None:
+        email = build_email(message, self.sender)
+        if not self._keeping:
+            with smtplib.SMTP(self.server, self.port, timeout=10) as smtp:
+                smtp.send_message(email)
+            return
+        if self._kept is None:
+            self._kept = smtplib.SMTP(self.server, self.port, timeout=10)
+        try:
+            self._kept.send_message(email)
+        except Exception:
+            self._close()
+            raise
+
+    @contextmanager
+    def connected(self) -> Iterator[None]:
+        self._keeping = True
+        try:
+            yield
+        finally:
+            self._keeping = False
+            self._close()
+
+    def _close(self) -> None:
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            with suppress(smtplib.SMTPException, OSError):
+                kept.quit()
+            kept.close()
+
+
+def make_sender(config: Mapping[str, Any], instance_path: str) -> Callable[[OutboxMessage], None]:
+    """What sends one outbox message, chosen by the configuration."""
+    if config.get("MAIL_SERVER"):
+        return SmtpSender(config)
+    sender = config["MAIL_FROM"]
 
     def write_file(message: OutboxMessage) -> None:
         folder = Path(instance_path) / "mail"
         folder.mkdir(exist_ok=True)
         (folder / f"{message.id:06d}.eml").write_bytes(bytes(build_email(message, sender)))
 
-    return send_smtp if config.get("MAIL_SERVER") else write_file
+    return write_file

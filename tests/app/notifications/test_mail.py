@@ -159,3 +159,81 @@ def test_without_a_mail_server_mails_are_written_to_the_instance_folder(
     [written] = (tmp_path / "mail").glob("*.eml")
     mail = message_from_bytes(written.read_bytes(), policy=policy.default)
     assert mail["Subject"] == "Vastaanottokuittaus VN/1/2021-1"
+
+
+class CountingInbox(Inbox):
+    """An inbox that also counts the SMTP connections (each greets the server once)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.connections = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+
+def send_ideas(app, idea_data, count: int) -> None:  # noqa: ANN001
+    """The demo applicant sends ``count`` idea proposals, each of a case of its own."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "applicant"))
+        call = db.session.scalar(select(Call))
+        for _ in range(count):
+            case = start_case(db.session, call, user)
+            db.session.commit()
+            task_id = db.session.scalar(
+                select(HumanTask.task_id).where(HumanTask.instance_id == case.instance_id)
+            )
+            send_task(db.session, call, case.instance, task_id, idea_data, user)
+            db.session.commit()
+
+
+def test_a_pass_sends_its_emails_over_one_connection(app, demo, idea_data):
+    inbox = CountingInbox()
+    with smtp_server(inbox) as port:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        send_ideas(app, idea_data, 3)
+
+        assert worker.run_once(app)["sent"] == 3
+        assert worker.run_once(app)["sent"] == 0
+
+    assert len(inbox.messages) == 3
+    assert inbox.connections == 1
+    with app.app_context():
+        messages = db.session.scalars(select(OutboxMessage)).all()
+        assert [(m.attempts, m.sending_since, m.last_error) for m in messages] == [
+            (1, None, None)
+        ] * 3
+        assert all(m.sent_at is not None for m in messages)
+        assert [m.message_id for m in messages] == [f"<outbox-{m.id}@grantflow>" for m in messages]
+
+
+class RefusingSecond(CountingInbox):
+    """Refuses the second email it is given (the connection then goes), takes the others."""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.given = getattr(self, "given", 0) + 1
+        if self.given == 2:
+            return "554 Transaction failed"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_an_email_refused_in_a_pass_is_retried_later_and_the_rest_still_go(app, demo, idea_data):
+    inbox = RefusingSecond()
+    with smtp_server(inbox) as port:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        send_ideas(app, idea_data, 3)
+
+        assert worker.run_once(app)["sent"] == 2
+
+    assert len(inbox.messages) == 2
+    assert inbox.connections == 2  # a new one after the refusal
+    with app.app_context():
+        first, refused, third = db.session.scalars(
+            select(OutboxMessage).order_by(OutboxMessage.id)
+        ).all()
+        assert first.sent_at is not None and third.sent_at is not None
+        assert refused.sent_at is None and refused.sending_since is None
+        assert "554" in (refused.last_error or "")
+        assert refused.next_attempt_at > datetime.now(UTC)
