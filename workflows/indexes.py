@@ -248,13 +248,23 @@ def _assignee(task: Task) -> str | None:
     return value if isinstance(value, str) else None
 
 
+# The instance's timer and wait rows, deleted on the session's connection (no flush first; no
+# one holds them as objects) before the save writes the ones it has now.
+_DELETE_TIMERS = delete(table_of(Timer)).where(
+    table_of(Timer).c.instance_id == bindparam("instance_id")
+)
+_DELETE_WAITS = delete(table_of(MessageWait)).where(
+    table_of(MessageWait).c.instance_id == bindparam("instance_id")
+)
+
+
 def _save_waiting_events(
     session: Session, instance: WorkflowInstance, before: Indexed | None, after: Indexed
 ) -> None:
     if before is None or before.timers:
-        session.execute(delete(Timer).where(Timer.instance_id == instance.id))
+        session.connection().execute(_DELETE_TIMERS, {"instance_id": instance.id})
     if before is None or before.waits:
-        session.execute(delete(MessageWait).where(MessageWait.instance_id == instance.id))
+        session.connection().execute(_DELETE_WAITS, {"instance_id": instance.id})
     session.add_all(
         Timer(instance_id=instance.id, clock_id=instance.clock_id, name=name, due_at=due)
         for name, due in sorted(after.timers)
