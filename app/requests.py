@@ -9,8 +9,10 @@ request then waits for a lock.
 
 ``boundary`` wraps every view: it commits when the view returned an answer below 400 and did
 not ``refuse``; it rolls back on any exception, on a 4xx/5xx answer and on a refusal. It runs the
-view once more when the database ended the transaction in a deadlock or a serialization failure,
-before the person sees an error, and calls what the view left for ``after_commit`` once the
+view once more, before the person sees an error, when the database ended the transaction in a
+deadlock or a serialization failure, or when an automatic step failed: the first run's steps go
+without a savepoint each, the second's with one, so that the failure opens its incident and what
+the person did stands. It calls what the view left for ``after_commit`` once the
 transaction is committed (messages delivered to other cases, each in its own transaction).
 Views and operations never commit; a refusal the view does not handle is answered in one place
 (``register_refusal_pages``).
@@ -19,6 +21,7 @@ Views and operations never commit; a refusal the view does not handle is answere
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import datetime, timedelta, timezone
 from functools import wraps
 from typing import Any
@@ -28,6 +31,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.wrappers import Response
 
 from workflows import wall_now
+from workflows.engine import StepFailed, steps_in_one_savepoint
 
 ARRIVED = "grantflow.arrived_at"
 # A proxy's stamp this far from the server's own is not believed (clocks apart, forged).
@@ -125,17 +129,22 @@ def boundary(
         for attempt in (1, 2):
             g.rollback_only, g.after_commit, g.after_rollback = False, [], []
             try:
-                answer = view(*args, **kwargs)
+                # The first run's automatic steps go without a savepoint each (two statements
+                # a service task); one that fails has the view run again with them, so that
+                # its failure opens its incident and what the person did stands.
+                with steps_in_one_savepoint() if attempt == 1 else nullcontext():
+                    answer = view(*args, **kwargs)
                 if _status_of(answer) < 400 and not g.rollback_only:
                     commit()
                     then = g.after_commit
                 else:
                     rollback()
                     then = g.after_rollback
-            except DBAPIError as error:
+            except (DBAPIError, StepFailed) as error:
                 rollback()
                 _run(g.after_rollback)
-                if attempt == 1 and is_conflict(error):
+                again = isinstance(error, StepFailed) or is_conflict(error)
+                if attempt == 1 and again:
                     session["_flashes"] = list(flashes)  # the second run says it again
                     continue
                 raise

@@ -1,5 +1,6 @@
 """The request boundary (app/requests.py): arrival time is a fact of the request; one
-transaction per request, committed only for an answer below 400, retried once after a conflict."""
+transaction per request, committed only for an answer below 400, retried once after a conflict
+or a failed automatic step."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from app.extensions import db
 from app.requests import ArrivalStamp, after_commit, boundary, parse_request_start, refuse
 from tests.app.cases.helpers import open_case
 from workflows import set_rehearsal_time
+from workflows.engine import StepFailed
 
 
 @pytest.mark.parametrize(
@@ -101,6 +103,24 @@ def test_a_view_is_run_once_more_after_a_deadlock(app):
         calls.append(1)
         if len(calls) == 1:
             raise OperationalError("UPDATE ...", {}, Deadlock())
+        return "done"
+
+    ledger = Ledger()
+    with app.test_request_context("/"):
+        assert boundary(view, ledger.commit, ledger.rollback)() == "done"
+    assert len(calls) == 2
+    assert ledger.said == ["rollback", "commit"]
+
+
+def test_a_view_whose_automatic_step_failed_is_run_once_more(app):
+    """Its first run's steps have no savepoint each; the second's do, so that the step's
+    failure opens its incident instead of undoing what the person did."""
+    calls = []
+
+    def view():
+        calls.append(1)
+        if len(calls) == 1:
+            raise StepFailed("division by zero")
         return "done"
 
     ledger = Ledger()

@@ -13,7 +13,7 @@ from app.processes.operations import deploy_files
 from tests.app.cases.helpers import send_idea
 from tests.workflows.bundle_edits import edited
 from workflows import read_bundle
-from workflows.models import Incident, ProcessModel
+from workflows.models import AuditEvent, Incident, ProcessModel
 
 BPMN = Path(__file__).resolve().parents[3] / "bpmn"
 COUNT = 'region_count = len(set(str(m.get("region") or "").strip() for m in members) - {""})'
@@ -83,3 +83,17 @@ def test_resolving_closes_the_incident_and_a_second_resolution_is_refused(
     )
     assert "The incident is no longer open." in again.get_data(as_text=True)
     assert "No open incident." in again.get_data(as_text=True)
+
+
+def test_a_send_whose_step_fails_is_recorded_once_with_one_incident(
+    app, broken, signed_in, csrf_token, idea_form
+):
+    applicant = signed_in("applicant")
+    send_idea(applicant, csrf_token, idea_form)
+    with app.app_context():
+        sent = db.session.scalars(
+            select(AuditEvent.task_id).where(AuditEvent.kind == "task_completed")
+        ).all()
+        incidents = db.session.scalars(select(Incident.element)).all()
+    assert len(sent) == 1
+    assert incidents == ["count_municipalities"]
