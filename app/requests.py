@@ -129,9 +129,7 @@ def boundary(
         for attempt in (1, 2):
             g.rollback_only, g.after_commit, g.after_rollback = False, [], []
             try:
-                # The first run's automatic steps go without a savepoint each (two statements
-                # a service task); one that fails has the view run again with them, so that
-                # its failure opens its incident and what the person did stands.
+                # The first run's steps without a savepoint each (two statements a service task)
                 with steps_in_one_savepoint() if attempt == 1 else nullcontext():
                     answer = view(*args, **kwargs)
                 if _status_of(answer) < 400 and not g.rollback_only:
