@@ -37,18 +37,6 @@ def text_in(value: Any, language: str) -> str:
     return "" if value is None else str(value)
 
 
-def is_dynamic(schema: Any) -> bool:
-    """Whether the schema has a part that the task data fills in."""
-    if isinstance(schema, dict):
-        keywords = (*_CHOICE_KEYWORDS, "items")
-        if PROPERTIES_KEY in schema or any(_options_var(schema.get(k)) for k in keywords):
-            return True
-        return any(is_dynamic(value) for value in schema.values())
-    if isinstance(schema, list):
-        return any(is_dynamic(item) for item in schema)
-    return False
-
-
 def expand(
     schema: Schema, ui_schema: Schema | None, data: dict[str, Any], language: str
 ) -> tuple[Schema, Schema]:
