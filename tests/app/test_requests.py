@@ -96,31 +96,23 @@ class Deadlock(Exception):
     sqlstate = "40P01"
 
 
-def test_a_view_is_run_once_more_after_a_deadlock(app):
+@pytest.mark.parametrize(
+    "first_run_ends",
+    [
+        OperationalError("UPDATE ...", {}, Deadlock()),
+        # The first run's steps have no savepoint each; the second's do, so that the step's
+        # failure opens its incident instead of undoing what the person did.
+        StepFailed("division by zero"),
+    ],
+    ids=["deadlock", "failed step"],
+)
+def test_a_view_is_run_once_more_after_a_deadlock_or_a_failed_step(app, first_run_ends):
     calls = []
 
     def view():
         calls.append(1)
         if len(calls) == 1:
-            raise OperationalError("UPDATE ...", {}, Deadlock())
-        return "done"
-
-    ledger = Ledger()
-    with app.test_request_context("/"):
-        assert boundary(view, ledger.commit, ledger.rollback)() == "done"
-    assert len(calls) == 2
-    assert ledger.said == ["rollback", "commit"]
-
-
-def test_a_view_whose_automatic_step_failed_is_run_once_more(app):
-    """Its first run's steps have no savepoint each; the second's do, so that the step's
-    failure opens its incident instead of undoing what the person did."""
-    calls = []
-
-    def view():
-        calls.append(1)
-        if len(calls) == 1:
-            raise StepFailed("division by zero")
+            raise first_run_ends
         return "done"
 
     ledger = Ledger()

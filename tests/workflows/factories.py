@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -99,3 +100,32 @@ def case_process_version(
     session.add(version)
     session.flush()
     return version
+
+
+def starter(
+    session: Session, version: ProcessVersion, process_id: str, clock: Clock, *, keys: str = "case"
+) -> Callable[..., int]:
+    """``start(mode="fine")``: a new instance of ``process_id`` in the group "test-call" with
+    ``{"mode": mode}`` as its data (what its test operators read), committed; its id. The
+    instances are correlated as ``keys``-1, -2, ..."""
+    from workflows.engine import start_instance
+    from workflows.services import SYSTEM
+
+    started: list[int] = []
+
+    def start(mode: str = "fine") -> int:
+        instance = start_instance(
+            session,
+            version,
+            process_id,
+            data={"mode": mode},
+            clock=clock,
+            group_key="test-call",
+            correlation_key=f"{keys}-{len(started) + 1}",
+            actor=SYSTEM,
+        )
+        session.commit()
+        started.append(instance.id)
+        return instance.id
+
+    return start

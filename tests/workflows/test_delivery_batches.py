@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.workflows.factories import case_process_version
+from tests.workflows.factories import case_process_version, starter
 from workflows.delivery_batches import deliver_batch
-from workflows.engine import lock_instance, start_instance
+from workflows.engine import lock_instance
 from workflows.models import AuditEvent, HumanTask, Incident, MessageDelivery
-from workflows.services import SYSTEM, ServiceCall, register_operator
+from workflows.services import ServiceCall, register_operator
 from workflows.worker import Settings, deliver_messages
 
 
@@ -110,45 +110,17 @@ def start_case(session, rehearsal_clock):
     version = case_process_version(
         session, "invited", {"invited.bpmn": INVITED, "forms/confirm.json": FORM}
     )
-    started = []
-
-    def start(mode: str = "fine") -> int:
-        instance = start_instance(
-            session,
-            version,
-            "invited",
-            data={"mode": mode},
-            clock=rehearsal_clock,
-            group_key="test-call",
-            correlation_key=f"case-{len(started) + 1}",
-            actor=SYSTEM,
-        )
-        session.commit()
-        started.append(instance.id)
-        return instance.id
-
-    return start
+    return starter(session, version, "invited", rehearsal_clock)
 
 
 @pytest.fixture
 def invite(session, rehearsal_clock):
     """``invite()``: the call sends the invitation, committed; the planned deliveries by case."""
     version = case_process_version(session, "inviter", {"inviter.bpmn": INVITER})
-    sent = []
+    start = starter(session, version, "inviter", rehearsal_clock, keys="invitation")
 
     def send() -> dict[int, int]:
-        start_instance(
-            session,
-            version,
-            "inviter",
-            data={},
-            clock=rehearsal_clock,
-            group_key="test-call",
-            correlation_key=f"invitation-{len(sent) + 1}",
-            actor=SYSTEM,
-        )
-        session.commit()
-        sent.append(1)
+        start()
         return {instance_id: delivery_id for delivery_id, instance_id in planned(session)}
 
     return send

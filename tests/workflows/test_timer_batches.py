@@ -12,11 +12,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.workflows.factories import case_process_version
+from tests.workflows.factories import case_process_version, starter
 from workflows.clock import set_rehearsal_time
-from workflows.engine import start_instance
 from workflows.models import AuditEvent, Incident, Timer, WorkflowInstance
-from workflows.services import SYSTEM, ServiceCall, register_operator
+from workflows.services import ServiceCall, register_operator
 from workflows.timer_batches import fire_batch
 from workflows.worker import Settings, fire_timers
 
@@ -89,24 +88,7 @@ def start_late(session, rehearsal_clock):
     version = case_process_version(session, "late", files)
     set_rehearsal_time(rehearsal_clock, BEFORE_THE_DEADLINE)
     session.flush()
-    started = []
-
-    def start(mode: str = "fine") -> int:
-        instance = start_instance(
-            session,
-            version,
-            "late",
-            data={"mode": mode},
-            clock=rehearsal_clock,
-            group_key="test-call",
-            correlation_key=f"case-{len(started) + 1}",
-            actor=SYSTEM,
-        )
-        session.commit()
-        started.append(instance.id)
-        return instance.id
-
-    return start
+    return starter(session, version, "late", rehearsal_clock)
 
 
 def pass_the_deadline(session: Session) -> None:

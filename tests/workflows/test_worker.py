@@ -1,14 +1,17 @@
-"""The worker's timer pass: one transaction per instance, clocks taken in turns."""
+"""The worker's passes: timers with clocks taken in turns, the outbox by two workers at once."""
 
+import threading
+import time
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from tests.workflows.factories import start_call
-from workflows.clock import set_rehearsal_time
-from workflows.models import AuditEvent, Clock, Timer, WorkflowInstance
-from workflows.worker import fire_timers
+from workflows.clock import set_rehearsal_time, wall_now
+from workflows.models import AuditEvent, Clock, OutboxMessage, Timer, WorkflowInstance
+from workflows.worker import fire_timers, send_outbox
 
 BEFORE_THE_DEADLINE = datetime.fromisoformat("2021-04-15T16:00:00+03:00")
 AFTER_THE_DEADLINE = datetime.fromisoformat("2021-04-15T16:15:01+03:00")
@@ -58,3 +61,40 @@ def test_a_clock_not_yet_at_its_timers_fires_nothing(session):
     session.expire_all()
     waiting = session.scalars(select(Timer.clock_id)).all()
     assert clocks["early"].id in waiting
+
+
+def test_two_workers_sending_the_outbox_at_once_send_each_email_once(session):
+    """PostgreSQL: each worker takes the next email no other holds (SKIP LOCKED), marked as
+    being sent in the same statement."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("two workers at once: PostgreSQL")
+    now = wall_now()
+    session.add_all(
+        OutboxMessage(kind="email", payload={"n": n}, created_at=now, next_attempt_at=now)
+        for n in range(30)
+    )
+    session.commit()
+    sent: list[tuple[str, int]] = []
+    barrier = threading.Barrier(2)
+
+    def worker(name: str) -> None:
+        def send(message: OutboxMessage) -> None:
+            sent.append((name, message.id))
+            time.sleep(0.005)  # the SMTP conversation: the other worker takes its next meanwhile
+
+        barrier.wait()
+        send_outbox(sessionmaker(session.get_bind()), send)
+
+    threads = [threading.Thread(target=worker, args=(name,)) for name in ("one", "other")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    ids = [message_id for _worker, message_id in sent]
+    assert sorted(ids) == sorted(set(ids)) and len(ids) == 30
+    assert {name for name, _id in sent} == {"one", "other"}  # both took part
+    session.expire_all()
+    stored = session.scalars(select(OutboxMessage)).all()
+    assert all(m.sent_at is not None and m.attempts == 1 for m in stored)
+    assert {m.message_id for m in stored} == {f"<outbox-{m.id}@grantflow>" for m in stored}
