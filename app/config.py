@@ -7,6 +7,8 @@ to a key generated once into `instance/secret_key`; both are filled in by `creat
 
 from __future__ import annotations
 
+from workflows.json_columns import ENGINE_OPTIONS as _json_columns
+
 # Served over HTTPS (behind nginx with TLS): cookies are Secure, HSTS is sent, external links
 # are https. `make run` and the tests serve plain HTTP and turn it off (GRANTFLOW_HTTPS=false).
 HTTPS = True
@@ -61,7 +63,12 @@ WTF_CSRF_TIME_LIMIT = 12 * 60 * 60
 
 # Database
 # hide_parameters: an error's text (logged) never carries the values sent, e.g. a password hash.
-SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
+# The JSON columns are written and read by orjson (workflows/json_columns.py).
+SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {
+    "pool_pre_ping": True,
+    "hide_parameters": True,
+    **_json_columns,
+}
 
 # Uploads (attachments) and request size
 MAX_CONTENT_LENGTH = 32 * 1024 * 1024

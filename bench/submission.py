@@ -35,6 +35,7 @@ from bench.common import (
     Page,
     bench_app,
     databases,
+    machine_speed,
     p50_p95,
     scratch_database,
     server,
@@ -221,6 +222,7 @@ def main(argv: list[str] | None = None) -> None:
         run(label, url, args.cases, engine_step_us) for label, url in databases(args.database_url)
     ]
     report(results, args.show_statements)
+    print(f"\n{machine_speed()}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         figures = [asdict(f) | {"ratio": f.ratio} for f in results]

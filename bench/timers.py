@@ -23,7 +23,7 @@ from sqlalchemy.orm import sessionmaker
 
 from app.cases.models import Case
 from app.extensions import db
-from bench.common import databases, flask, scratch_database, server_env
+from bench.common import databases, flask, machine_speed, scratch_database, server_env
 from load.deadline_rush import DEADLINE, Options, make_app, prepare_cases, set_clock
 from workflows.worker import Settings, fire_timers
 
@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     for f in results:
         met = "met" if f.per_second >= TARGET_PER_SECOND else "missed"
         print(f"- {f.database}: {f.per_second:.0f} per second: {met}")
+    print(f"\n{machine_speed()}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps([asdict(f) for f in results], indent=2))

@@ -39,6 +39,7 @@ from tests.flow_coverage import (  # noqa: F401 - the flow-coverage plugin's hoo
     pytest_terminal_summary,
     pytest_unconfigure,
 )
+from workflows import task_walk
 
 TEST_PASSWORD = "correct horse battery staple"
 _CSRF_INPUT = re.compile(
@@ -216,3 +217,17 @@ def login() -> Callable[..., TestResponse]:
         return response
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _tasks_walked_as_spiffworkflow_walks_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """workflows/task_walk.py stands in for SpiffWorkflow's task iterator: every walk in every
+    test is checked against the iterator's answer."""
+    walk = task_walk.tasks_in
+
+    def checked(workflow: Any, *state: int) -> Any:
+        found = walk(workflow, *state)
+        assert found == workflow.get_tasks(**({"state": state[0]} if state else {}))
+        return found
+
+    monkeypatch.setattr(task_walk, "tasks_in", checked)

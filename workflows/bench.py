@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from workflows import bench_sandbox, bundles
 from workflows.clock import running_on, set_rehearsal_time, wall_now
 from workflows.engine import complete_task, deliver, start_instance
+from workflows.json_columns import ENGINE_OPTIONS
 from workflows.models import (
     AuditEvent,
     Base,
@@ -192,7 +193,7 @@ def _message(name: str, payload: dict[str, Any], key: str) -> BpmnEvent:
 
 
 def run_persisted(url: str, cases: int) -> dict[str, float]:
-    engine = create_engine(url)
+    engine = create_engine(url, **ENGINE_OPTIONS)
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
     completions: list[float] = []

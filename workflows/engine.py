@@ -72,6 +72,7 @@ from workflows.services import SCRIPT_ENGINE, SYSTEM, Actor, serving
 from workflows.summary import Change, summary_of
 from workflows.task_data import fail_if_oversized, oversize_message
 from workflows.task_view import TaskView, view_of
+from workflows.task_walk import run_automatic_steps
 
 # Called with every workflow saved; the test suite uses it to measure flow coverage.
 observers: list[Callable[[str, BpmnWorkflow], None]] = []
@@ -129,7 +130,7 @@ def start_instance(
             SpiffMessageEventDefinition(message.name), message.payload, message.correlations
         )
         with running_on(clock), serving(session, instance, actor, lambda: clock_now(clock)):
-            workflow.do_engine_steps()
+            run_automatic_steps(workflow)
             workflow.send_event(event)
     _advance(session, instance, workflow, actor)
     return instance
@@ -439,7 +440,7 @@ def _run_engine_steps(session: Session, workflow: BpmnWorkflow) -> Exception | N
             savepoints.pop().commit()
 
     try:
-        workflow.do_engine_steps(will_run, did_run)
+        run_automatic_steps(workflow, will_run, did_run)
     except SpiffWorkflowException as err:
         if not own_savepoints:
             raise StepFailed(str(err)) from err

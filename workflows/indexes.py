@@ -23,6 +23,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, delete, inspect, select
 from sqlalchemy.orm import Session, object_session
 
+from workflows import task_walk
 from workflows.clock import wall_now
 from workflows.element_names import label_of
 from workflows.lanes import is_initiators, lane_role, needs_mapping
@@ -101,7 +102,8 @@ def deadline_that_closed(task: Task) -> datetime | None:
 
 
 def ready_human_tasks(workflow: BpmnWorkflow) -> dict[str, Task]:
-    return {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    ready = task_walk.tasks_in(workflow, TaskState.READY)
+    return {str(task.id): task for task in ready if task.task_spec.manual}
 
 
 def indexed_of(workflow: BpmnWorkflow, ready: dict[str, Task] | None = None) -> Indexed:

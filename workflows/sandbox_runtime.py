@@ -254,8 +254,9 @@ def _untagged(found: dict[str, Any]) -> Any:
 
 
 def encode(value: Any) -> bytes:
-    """JSON bytes (TypeError for a value that is not data)."""
-    return json.dumps(value, default=_tagged, separators=(",", ":")).encode()
+    """JSON bytes (TypeError for a value that is not data; ValueError for NaN or infinity,
+    which JSON has no word for: a step leaving one fails, as its state could not be stored)."""
+    return json.dumps(value, default=_tagged, separators=(",", ":"), allow_nan=False).encode()
 
 
 def decode(payload: bytes) -> Any:

@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.util.task import TaskState
 
+from workflows import task_walk
 from workflows.element_names import label_of
 from workflows.models import AuditEvent, HumanTask
 
@@ -72,7 +73,7 @@ def _side_paths(tasks: list[Any]) -> set[Any]:
 
 
 def summary_of(workflow: BpmnWorkflow, status: str, next_timer: datetime | None) -> InstanceSummary:
-    tasks = workflow.get_tasks()
+    tasks = task_walk.tasks_in(workflow)
     side = _side_paths(tasks)
     end = [
         t

@@ -10,13 +10,14 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.orm import Session
 
 from tests.workflows.factories import SHIPPED_MODEL, process_model
+from workflows.json_columns import ENGINE_OPTIONS
 from workflows.models import Base, Clock, ProcessModel
 
 
 @pytest.fixture
 def session(tmp_path: Path) -> Iterator[Session]:
     url = os.environ.get("GRANTFLOW_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'engine.sqlite'}"
-    engine = create_engine(url)
+    engine = create_engine(url, **ENGINE_OPTIONS)  # the JSON columns as the app writes them
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA foreign_keys=ON"))
     if engine.dialect.name == "postgresql":

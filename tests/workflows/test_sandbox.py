@@ -57,3 +57,10 @@ def test_endless_loop_stops_at_the_time_limit():
 def test_helsinki_deadline_has_the_summer_offset():
     assert helsinki_deadline("2021-06-02") == "2021-06-02T16:15:00+03:00"
     assert helsinki_deadline("2021-03-16", "09:00") == "2021-03-16T09:00:00+02:00"
+
+
+@pytest.mark.parametrize("value", ["float('nan')", "float('inf')", "[1, -float('inf')]"])
+def test_a_script_leaving_nan_or_infinity_fails_as_no_data(value):
+    # JSON has no word for them: a state holding one could not be stored on PostgreSQL.
+    with pytest.raises(ScriptRefused, match="not data: Out of range float"):
+        SandboxedEnvironment().execute(f"x = {value}", {})
