@@ -24,9 +24,7 @@ from workflows import json_columns
 from workflows.engine import load_workflow
 from workflows.models import WorkflowInstance
 from workflows.serializer import dump_state
-from workflows.task_walk import tasks_in
-
-READY = 16  # SpiffWorkflow's TaskState.READY (only workflows/ imports SpiffWorkflow)
+from workflows.task_walk import READY, tasks_in
 
 
 def best_us(work: Callable[[], Any], number: int = 300) -> float:

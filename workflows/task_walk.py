@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+READY: int = TaskState.READY  # for callers outside workflows/, which do not import SpiffWorkflow
 _MAX_DEPTH = 1000  # SpiffWorkflow's iterator goes no deeper either
 Step = Callable[[Task], None]
 
@@ -84,7 +85,7 @@ def _round(workflow: BpmnWorkflow, will_run: Step, did_run: Step) -> bool:
 
 def _run_ready(workflow: BpmnWorkflow, will_run: Step, did_run: Step) -> int:
     ran = 0
-    for task in tasks_in(workflow, TaskState.READY):
+    for task in tasks_in(workflow, READY):
         if not task.task_spec.manual:
             will_run(task)
             task.run()

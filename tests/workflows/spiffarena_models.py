@@ -22,6 +22,18 @@ def chain(*ids: str) -> str:
     return "".join(flow(f"f_{a}_{b}", a, b) for a, b in zip(ids, ids[1:], strict=False))
 
 
+# An embedded sub-process (id "inner") whose script task sets counted = 1.
+COUNTING_SUB_PROCESS = (
+    '<bpmn:subProcess id="inner" name="Count">'
+    '<bpmn:startEvent id="inner_start" name="Count from one"/>'
+    '<bpmn:scriptTask id="count" name="Count"><bpmn:script>counted = 1</bpmn:script>'
+    "</bpmn:scriptTask>"
+    '<bpmn:endEvent id="inner_end" name="Counted"/>'
+    + chain("inner_start", "count", "inner_end")
+    + "</bpmn:subProcess>"
+)
+
+
 def instructions(text: str) -> str:
     return (
         "<bpmn:extensionElements><spiffworkflow:instructionsForEndUser>"

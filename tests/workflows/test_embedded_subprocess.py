@@ -5,21 +5,16 @@ which once made the deploy refuse it with no reason at all."""
 from datetime import UTC, datetime
 
 from tests.workflows.factories import process_model
-from tests.workflows.spiffarena_models import chain, process_file
+from tests.workflows.spiffarena_models import COUNTING_SUB_PROCESS, chain, process_file
 from workflows.bundles import check_bundle, deploy_bundle
 from workflows.engine import load_workflow, start_instance
 from workflows.services import SYSTEM
 
 BODY = (
     '<bpmn:startEvent id="start" name="Start"/>'
-    '<bpmn:subProcess id="inner" name="Count">'
-    '<bpmn:startEvent id="inner_start" name="Count from one"/>'
-    '<bpmn:scriptTask id="count" name="Count"><bpmn:script>counted = 1</bpmn:script>'
-    "</bpmn:scriptTask>"
-    '<bpmn:endEvent id="inner_end" name="Counted"/>'
-    + chain("inner_start", "count", "inner_end")
-    + "</bpmn:subProcess>"
-    '<bpmn:endEvent id="end" name="Done"/>' + chain("start", "inner", "end")
+    + COUNTING_SUB_PROCESS
+    + '<bpmn:endEvent id="end" name="Done"/>'
+    + chain("start", "inner", "end")
 )
 FILES = {"counting.bpmn": process_file("counting", BODY)}
 

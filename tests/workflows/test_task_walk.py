@@ -8,7 +8,7 @@ from __future__ import annotations
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from tests.workflows.spiffarena_models import chain, flow, process_file
+from tests.workflows.spiffarena_models import COUNTING_SUB_PROCESS, chain, flow, process_file
 from workflows.bundles import parsed_files
 from workflows.services import SCRIPT_ENGINE
 from workflows.task_walk import run_automatic_steps, tasks_in
@@ -28,14 +28,8 @@ STATES = [
 BODY = (
     '<bpmn:startEvent id="start" name="Start"/>'
     '<bpmn:parallelGateway id="split" name="Split"/>'
-    '<bpmn:subProcess id="inner" name="Count">'
-    '<bpmn:startEvent id="inner_start" name="Count from one"/>'
-    '<bpmn:scriptTask id="count" name="Count"><bpmn:script>counted = 1</bpmn:script>'
-    "</bpmn:scriptTask>"
-    '<bpmn:endEvent id="inner_end" name="Counted"/>'
-    + chain("inner_start", "count", "inner_end")
-    + "</bpmn:subProcess>"
-    '<bpmn:scriptTask id="again" name="Again"><bpmn:script>n = n + 1</bpmn:script>'
+    + COUNTING_SUB_PROCESS
+    + '<bpmn:scriptTask id="again" name="Again"><bpmn:script>n = n + 1</bpmn:script>'
     "</bpmn:scriptTask>"
     '<bpmn:exclusiveGateway id="enough" name="Enough?" default="f_enough_join"/>'
     '<bpmn:parallelGateway id="join" name="Join"/>'
