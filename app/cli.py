@@ -86,6 +86,7 @@ def clock_command(call_key: str, moment: str | None, to_next: bool) -> None:
         target = _target(call, moment)
         set_rehearsal_time(call.clock, target)
         db.session.commit()
+        click.echo(f"clock set to {format_helsinki(target, seconds=True)}")
         fired = worker.run_due_work(current_app._get_current_object())  # type: ignore[attr-defined]
         click.echo(f"{fired} instance(s) advanced")
     click.echo(f"{call.key}: {format_helsinki(clock_now(call.clock), seconds=True)}")
