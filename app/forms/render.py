@@ -437,19 +437,16 @@ class _Renderer:
         )
 
     def select(self, node: Schema, ui: Schema, value: Any, attrs: dict[str, Any]) -> Markup:
-        current = value_text(value)
-        options = _tag("option", {"value": ""}, _("Choose…"))
+        current = value_text(value) if value is not None else None
+        options: list[str] = [_tag("option", {"value": ""}, _("Choose…"))]
+        # One string per option, not a tag built from attributes: a list of municipalities is
+        # hundreds of options, and this was most of a form's rendering.
         for option, title in self.choices(node):
-            options += _tag(
-                "option",
-                {
-                    "value": value_text(option),
-                    "selected": value_text(option) == current and value is not None,
-                },
-                title,
-            )
+            text = value_text(option)
+            selected = " selected" if text == current else ""
+            options.append(f'<option value="{escape(text)}"{selected}>{escape(title)}</option>')
         disabled = bool(ui.get("ui:readonly") or node.get("readOnly"))
-        return _tag("select", {**attrs, "disabled": disabled}, options)
+        return _tag("select", {**attrs, "disabled": disabled}, Markup("".join(options)))
 
     def checkbox(
         self, node: Schema, ui: Schema, value: Any, path: str, key: str, required: bool

@@ -21,14 +21,16 @@ and Markdown included.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import markdown
 import nh3
 from flask import url_for
 from flask_babel import gettext as _
-from jinja2 import TemplateError, pass_context
+from jinja2 import Template, TemplateError, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -89,10 +91,26 @@ def render_instructions(
 ) -> Markup:
     text = (texts or {}).get(text.strip(), text)
     try:
-        template = _ENVIRONMENT.from_string(text, globals={_CATALOG: texts or {}})
-        rendered = template.render(**data)
+        rendered = _template(text).render({**data, _CATALOG: texts or {}})
     except TemplateError as err:
         failed = _("(The instructions could not be filled in: %(error)s)", error=err)
         rendered = f"{text}\n\n{failed}"
-    html = markdown.markdown(rendered, extensions=["tables"])
+    html = _markdown().reset().convert(rendered)
     return Markup(nh3.clean(html, tags=_TAGS, attributes={"a": {"href"}}))
+
+
+# A task page compiled its instructions' template and built a Markdown parser on every view:
+# most of the time its instructions took. A process version's texts are few and never change.
+@lru_cache(maxsize=512)
+def _template(text: str) -> Template:
+    return _ENVIRONMENT.from_string(text)
+
+
+_PARSERS = threading.local()  # a Markdown parser keeps state while it converts: one per thread
+
+
+def _markdown() -> markdown.Markdown:
+    parser: markdown.Markdown | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = markdown.Markdown(extensions=["tables"])
+    return parser

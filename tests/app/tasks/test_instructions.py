@@ -30,3 +30,21 @@ def test_the_site_makes_the_addresses_of_a_case_and_of_nothing_else(app):
 
     hrefs = [part.split('"')[0] for part in html.split('href="')[1:]]
     assert hrefs == ["/cases/3/application", "/cases/3/evaluations", ""]
+
+
+def test_the_same_instructions_show_each_case_its_own_data_and_catalog(app):
+    """A process's instructions are compiled once and shown to every case: what one case's
+    data or page language filled in never shows on another's page."""
+    text = "Project: **{{ name | markdown_text }}**, {{ reason | process_text }}\n\n- a list"
+    finnish = {"Too small": "Liian pieni"}
+
+    with app.test_request_context():
+        first = render_instructions(text, {"name": "North", "reason": "Too small"}, finnish)
+        second = render_instructions(text, {"name": "South", "reason": "Too small"})
+        broken = render_instructions("{{ name ", {"name": "North"})
+
+    assert "<strong>North</strong>, Liian pieni" in first
+    assert "<strong>South</strong>, Too small" in second
+    assert "North" not in second and "Liian" not in second
+    assert second.count("<li>") == 1
+    assert "could not be filled in" in broken
