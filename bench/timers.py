@@ -60,7 +60,8 @@ _FIRST_FROM = re.compile(r"\bFROM\s+([\w.\"]+)", re.IGNORECASE)
 
 
 def statement_kind(statement: str) -> str:
-    """ "UPDATE workflow_instances", "SELECT timers" (its first FROM), "SAVEPOINT"."""
+    """A statement's kind and table: "UPDATE workflow_instances", "SELECT timers" (its first
+    FROM), "SAVEPOINT"."""
     found = _VERB.match(statement)
     if found is None:
         return " ".join(statement.split()[:1]).upper() or "?"
