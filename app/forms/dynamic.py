@@ -62,15 +62,43 @@ def _items(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
+# The dicts and lists of form files found to hold nothing dynamic, by id, each kept here so that
+# its id is given to no other object while it is: a form's long lists of choices (hundreds of
+# municipalities) were walked on every view and every send. Only a form file's own parts get
+# here (what is dynamic is copied, never changed in place), and the form files of a process
+# version are read once and never changed; the memo starts again when it is full.
+_STATIC: dict[int, Any] = {}
+_STATIC_LIMIT = 50_000
+
+
 def _expanded(node: Any, ui: Any, data: dict[str, Any], language: str) -> tuple[Any, Any]:
     """``node`` and its ``ui`` filled from ``data``: the same objects when nothing in them is
     dynamic, else copies of the dicts and lists on the way to what is."""
+    if id(node) in _STATIC:
+        return node, ui
     if isinstance(node, list):
         items = [_expanded(item, {}, data, language)[0] for item in node]
         changed = any(new is not old for new, old in zip(items, node, strict=True))
+        if not changed:
+            _remember_static(node)
         return (items if changed else node), ui
     if not isinstance(node, dict):
         return node, ui
+    new_node, new_ui = _expanded_dict(node, ui, data, language)
+    if new_node is node and new_ui is ui:
+        _remember_static(node)
+    return new_node, new_ui
+
+
+def _remember_static(node: Any) -> None:
+    if len(_STATIC) >= _STATIC_LIMIT:
+        _STATIC.clear()
+    _STATIC[id(node)] = node
+
+
+def _expanded_dict(
+    node: Schema, ui: Any, data: dict[str, Any], language: str
+) -> tuple[Schema, Schema]:
     ui = ui if isinstance(ui, dict) else {}
     node, ui = _filled(node, ui, data, language) or (node, ui)
     new_node, new_ui = node, ui

@@ -80,3 +80,21 @@ def test_the_parts_without_dynamic_content_are_shared_and_neither_input_is_chang
     assert expanded["properties"]["scores"]["required"] == ["relevance", "impact"]
     assert expanded_ui["scores"]["relevance"] == {"ui:widget": "radio"}
     assert json.dumps([schema, ui]) == before
+
+
+def test_one_form_file_shows_each_call_its_own_options_every_time():
+    """What has been found static is not walked again; what is dynamic is filled each time."""
+    places = {"type": "string", "oneOf": [{"const": "020", "title": "Akaa"}]}
+    schema = {"type": "object", "properties": {**SCHEMA["properties"], "place": places}}
+    other = {"application_object_options": [{"value": "pilot", "label": "Pilot"}]}
+
+    for _ in range(2):
+        first, _ui = expand(schema, UI, DATA, "en")
+        second, _ui = expand(schema, UI, other, "en")
+        titles = [o["title"] for o in first["properties"]["application_object"]["anyOf"]]
+        assert titles == ["Theme network", "Growth zone"]
+        assert second["properties"]["application_object"]["anyOf"] == [
+            {"const": "pilot", "title": "Pilot"}
+        ]
+        assert second["properties"]["place"] is places
+        assert second["properties"]["scores"]["required"] == []
