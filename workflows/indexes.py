@@ -184,14 +184,16 @@ def _delete_human_tasks(session: Session, instance_id: int, gone: set[str]) -> N
     """Delete the rows of the tasks that went (on the session's connection: no flush first),
     and drop the ones the session holds, as a synchronized ORM delete would."""
     session.connection().execute(_DELETE_TASKS, {"instance_id": instance_id, "gone": list(gone)})
-    for held in [
-        row
-        for row in session.identity_map.values()
-        if isinstance(row, HumanTask)
-        and inspect(row).dict.get("instance_id") == instance_id
-        and inspect(row).dict.get("task_id") in gone
-    ]:
-        session.expunge(held)
+    # By the identity keys, which name their class: a batch of the worker holds thousands of
+    # objects, and taking each of them out of the identity map to ask its class cost more.
+    identities = session.identity_map
+    held = [identities.get(key) for key in identities.keys() if key[0] is HumanTask]
+    for row in held:
+        if row is None:  # let go of since the keys were read
+            continue
+        values = inspect(row).dict
+        if values.get("instance_id") == instance_id and values.get("task_id") in gone:
+            session.expunge(row)
 
 
 def index_row(instance: WorkflowInstance, task: Task) -> HumanTask:
