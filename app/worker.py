@@ -105,10 +105,10 @@ def run_due_work(app: Flask) -> int:
 log = logging.getLogger(__name__)
 
 
-# The collector's first threshold for the worker's process: a batch of timers or messages
-# allocates tens of thousands of objects (fifty workflows, their tasks' data), each of which
-# Python's default (700) turns into a collection of the youngest objects, and every tenth of
-# those into one of the older ones.
+# The collector's thresholds for the worker's process. Python collects its youngest objects
+# after every 700 allocations by default, and the older ones every tenth time: a batch of timers
+# or messages (fifty workflows and their tasks' data, tens of thousands of objects) made that
+# hundreds of collections.
 WORKER_GC_THRESHOLD = (10_000, 10, 10)
 
 
