@@ -187,7 +187,7 @@ def _delete_human_tasks(session: Session, instance_id: int, gone: set[str]) -> N
     # By the identity keys, which name their class: a batch of the worker holds thousands of
     # objects, and taking each of them out of the identity map to ask its class cost more.
     identities = session.identity_map
-    held = [identities.get(key) for key in identities if key[0] is HumanTask]
+    held = [identities.get(key) for key in list(identities.keys()) if key[0] is HumanTask]
     for row in held:
         if row is None:  # let go of since the keys were read
             continue
