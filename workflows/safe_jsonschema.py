@@ -152,6 +152,49 @@ def _among_choices(base: Any) -> Any:
     return among_choices
 
 
+def _if_fields_are(base: Any) -> Any:
+    """``if`` that answers a test of fields' string values (``{"properties": {"region":
+    {"const": "01"}}}``, one per region of the idea form, for every partner row) by reading
+    them, rather than by building a validator for the test each time; any other test, the
+    draft's own keyword. ``then`` and ``else`` are applied as the draft applies them."""
+
+    def if_(validator: Any, test: Any, instance: Any, schema: Any) -> Any:
+        passed = _fields_are(test, instance)
+        if passed is None:
+            yield from base(validator, test, instance, schema)
+        elif passed and "then" in schema:
+            yield from validator.descend(instance, schema["then"], schema_path="then")
+        elif not passed and "else" in schema:
+            yield from validator.descend(instance, schema["else"], schema_path="else")
+
+    return if_
+
+
+def _fields_are(test: Any, instance: Any) -> bool | None:
+    """Whether ``instance`` passes ``test`` when the test asks only that fields be there
+    (``required``) and that fields there be given strings (``properties`` of string
+    ``const``s); None for any other test. As JSON Schema has it, what is not an object passes,
+    and a field that is not there passes its ``properties`` test."""
+    if not isinstance(test, dict) or not test.keys() <= {"properties", "required"}:
+        return None
+    properties, required = test.get("properties", {}), test.get("required", [])
+    if not isinstance(properties, dict) or not isinstance(required, list):
+        return None
+    for rule in properties.values():
+        if not isinstance(rule, dict) or rule.keys() != {"const"}:
+            return None
+        if not isinstance(rule["const"], str):
+            return None
+    if not isinstance(instance, dict):
+        return True
+    if any(name not in instance for name in required):
+        return False
+    # A string const equals only that string: no number or boolean is taken for it.
+    return all(
+        instance[name] == rule["const"] for name, rule in properties.items() if name in instance
+    )
+
+
 def _is_regex(instance: object) -> bool:
     return not isinstance(instance, str) or pattern_error(instance) is None
 
@@ -177,6 +220,8 @@ def _safe_class(base: type[Validator]) -> type[Validator]:
     for keyword in ("oneOf", "anyOf"):
         if keyword in base.VALIDATORS:
             replaced[keyword] = _among_choices(base.VALIDATORS[keyword])
+    if "if" in base.VALIDATORS:
+        replaced["if"] = _if_fields_are(base.VALIDATORS["if"])
     checker = FormatChecker()
     checker.checkers = dict(base.FORMAT_CHECKER.checkers)
     checker.checks("regex", raises=(re2.error,))(_is_regex)

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from workflows.bundles import check_bundle, read_bundle
@@ -165,6 +167,55 @@ def test_choices_with_more_than_a_const_are_validated_branch_by_branch() -> None
     assert _messages(schema, "abc") == []
     assert _messages(schema, "a") == []
     assert _messages(schema, "ab") != []
+
+
+REGIONS = ["01", "02", "1"]
+_FIELD = st.sampled_from(["region", "type", "name"])
+_TEST = st.fixed_dictionaries(
+    {},
+    optional={
+        "properties": st.dictionaries(
+            _FIELD, st.fixed_dictionaries({"const": st.sampled_from(REGIONS)}), max_size=2
+        ),
+        "required": st.lists(_FIELD, max_size=2, unique=True),
+    },
+)
+_VALUE = st.one_of(st.sampled_from(REGIONS), st.integers(0, 2), st.booleans(), st.none())
+_INSTANCE = st.one_of(st.dictionaries(_FIELD, _VALUE, max_size=3), _VALUE, st.lists(_VALUE))
+
+
+@settings(max_examples=300, deadline=None)
+@given(test=_TEST, instance=_INSTANCE, has_else=st.booleans())
+def test_a_test_of_fields_values_applies_then_and_else_as_the_draft_does(
+    test: dict[str, Any], instance: Any, has_else: bool
+) -> None:
+    """The idea form's rules per region (if the region is "01", then the municipality is one
+    of its own) are read from the row: the same errors at the same places as the draft's own
+    ``if`` gives, for any row and anything that is not a row."""
+    schema: dict[str, Any] = {
+        "if": test,
+        "then": {
+            "type": "object",
+            "required": ["municipality"],
+            "properties": {"name": {"type": "string"}},
+        },
+    }
+    if has_else:
+        schema["else"] = {
+            "type": ["object", "array"],
+            "properties": {"region": {"type": "integer"}},
+        }
+    ours = [
+        (e.message, list(e.absolute_path), list(e.schema_path)) for e in _errors(schema, instance)
+    ]
+    drafts = [
+        (e.message, list(e.absolute_path), list(e.schema_path)) for e in _draft(schema, instance)
+    ]
+    assert ours == drafts
+
+
+def _errors(schema: object, instance: object) -> list[Any]:
+    return list(make_validator(schema).iter_errors(instance))
 
 
 def _draft(schema: object, instance: object) -> list[Any]:
