@@ -82,7 +82,8 @@ endif
 
 # The engine alone (workflows.bench), a task's send over HTTP through gunicorn with its SQL
 # counted (bench.submission), the worker draining due timers (bench.timers), a case state's
-# reading, writing and walking beside the libraries' own ways (bench.state_costs); on PostgreSQL too
+# reading, writing and walking beside the libraries' own ways (bench.state_costs), the idea form's
+# filling in, rendering and validation (bench.form_costs); on PostgreSQL too
 # when GRANTFLOW_BENCH_DATABASE_URL names a scratch database (dropped and created). `make bench-scale` adds the cost of a page and a send
 # as the call grows (BENCH_OPEN_CASES, default 200 and 20,000 open cases).
 BENCH_OPEN_CASES ?= 200,20000
@@ -91,6 +92,7 @@ bench: venv translations
 	$(BIN)/python -m bench.submission --json test-artifacts/bench/submission.json
 	$(BIN)/python -m bench.timers --json test-artifacts/bench/timers.json
 	$(BIN)/python -m bench.state_costs
+	$(BIN)/python -m bench.form_costs
 
 # The property-based fuzz of every form and query at full size (about 5,800 requests; `make test`
 # runs a fifth of it): SQLite, and PostgreSQL when GRANTFLOW_TEST_DATABASE_URL is set.
