@@ -4,7 +4,6 @@ the 2021 call (app/replay) as a job, one transaction per step, for the CLI and t
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from datetime import timedelta
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.calls.models import Call
 from app.calls.queries import get_call_by_key
 from app.extensions import current_session, db
+from app.heap import settle_heap
 from app.notifications.mail import make_sender
 from app.replay import (
     Replay,
@@ -103,24 +103,6 @@ def run_due_work(app: Flask) -> int:
 
 
 log = logging.getLogger(__name__)
-
-
-# The collector's thresholds for the worker's process. Python collects its youngest objects
-# after every 700 allocations by default, and the older ones every tenth time: a batch of timers
-# or messages (fifty workflows and their tasks' data, tens of thousands of objects) made that
-# hundreds of collections.
-WORKER_GC_THRESHOLD = (10_000, 10, 10)
-
-
-def settle_heap() -> None:
-    """Tune the garbage collector for a worker process, once the app is loaded: what is loaded
-    by then (modules, the app, its parsed process specs) is kept out of every later collection
-    (gc.freeze), and collections are made rarer. A full collection of the worker's heap took
-    about 95 ms, six times per thousand timers fired; with this, the timer pass fires about a
-    tenth more a second (python -m bench.timers, which drains the same way)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*WORKER_GC_THRESHOLD)
 
 
 def run_until_stopped(app: Flask, stop: threading.Event) -> int:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import sessionmaker
 
 from app.cases.models import Case
 from app.extensions import db
-from app.worker import settle_heap
+from app.heap import settle_heap
 from bench.common import databases, flask, machine_speed, scratch_database, server_env
 from load.deadline_rush import DEADLINE, Options, make_app, prepare_cases, set_clock
 from workflows.worker import Settings, fire_timers

@@ -42,3 +42,11 @@ access_log_format = '%(h)s %({x-forwarded-for}i)s %(t)s "%(r)s" %(s)s %(b)s %(M)
 # gunicorn ≥ 24 opens a control socket in the user's home by default; grantflow does not use
 # it, and two instances on one host (or a locked-down home under systemd) would clash over it.
 control_socket_disable = True
+
+
+def post_worker_init(worker: object) -> None:
+    """Each web process, once it has loaded the app, keeps what is loaded out of the garbage
+    collector's way and collects more rarely (app/heap.py)."""
+    from app.heap import settle_heap
+
+    settle_heap()
