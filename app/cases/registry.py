@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -25,6 +25,7 @@ from app.notifications.operations import notify_case
 from app.upsert import upsert
 from workflows import ServiceCall, register_operator
 from workflows.models import AuditEvent
+from workflows.rows import insert_now, update_now
 from workflows.transaction import notes
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -54,10 +55,11 @@ def next_running_number(session: Session, prefix: str, year: int) -> int:
     """The next case number of ``prefix`` in ``year``, by one statement that inserts the year's
     first number or counts on (no two cases, even the year's first ones, get the same).
 
-    On PostgreSQL the number is taken in a short transaction of its own, as a database
-    sequence gives its numbers: in the send's transaction, every send filing a case's first
-    document held the year's row until it committed, and a rush of idea proposals queued on
-    it one send at a time. The price is a sequence's: a send that fails after taking its
+    On PostgreSQL the number is taken outside the send's transaction, in a statement that
+    commits on its own (autocommit: no BEGIN and COMMIT of its own to wait for), as a
+    database sequence gives its numbers: in the send's transaction, every send filing a case's
+    first document held the year's row until it committed, and a rush of idea proposals queued
+    on it one send at a time. The price is a sequence's: a send that fails after taking its
     number (its transaction rolled back) leaves that number unused; none is ever given twice.
     On SQLite, one writer at a time, it is taken in the send's transaction."""
     statement = upsert(
@@ -69,9 +71,18 @@ def next_running_number(session: Session, prefix: str, year: int) -> int:
     ).returning(RegistrySequence.last_number)
     bind = session.get_bind()
     if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
-        with bind.begin() as own:
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as own:
             return int(own.execute(statement).scalar_one())
     return int(session.execute(statement).scalar_one())
+
+
+# One statement counts a case's documents on and says the case's number, if it has one.
+_COUNT_ON = (
+    update(Case)
+    .where(Case.id == bindparam("case_id"))
+    .values(last_document_number=Case.last_document_number + 1)
+    .returning(Case.last_document_number, Case.case_number)
+)
 
 
 def number_document(session: Session, case: Case, received_at: datetime) -> str:
@@ -80,19 +91,14 @@ def number_document(session: Session, case: Case, received_at: datetime) -> str:
     Helsinki time). One statement counts the case's documents on and locks its row, so that
     two documents of one case never share a number."""
     session.flush()  # the case row is there to count on
-    counted, filed_as = session.execute(
-        update(Case)
-        .where(Case.id == case.id)
-        .values(last_document_number=Case.last_document_number + 1)
-        .returning(Case.last_document_number, Case.case_number)
-        .execution_options(synchronize_session=False)
-    ).one()
+    # On the session's connection: the ORM's UPDATE would flush and sort its unit of work again.
+    counted, filed_as = session.connection().execute(_COUNT_ON, {"case_id": case.id}).one()
     set_committed_value(case, "last_document_number", counted)
     if filed_as is None:
         year = received_at.astimezone(HELSINKI).year
         running = next_running_number(session, case.call.registry_prefix, year)
         filed_as = case_number_of(case.call, running, year)
-        case.case_number = filed_as
+        update_now(session, case, {"case_number": filed_as})
     else:
         set_committed_value(case, "case_number", filed_as)
     return document_number_of(case.call, filed_as, counted)
@@ -130,8 +136,7 @@ def register_document(call: ServiceCall) -> dict[str, Any]:
         data=call.sent if call.sent is not None else _sent_form(session, call.instance.id),
         sent_by=call.actor.username,
     )
-    session.add(document)
-    session.flush()
+    insert_now(session, [document])
     notes(session).setdefault("received", {})[case.id] = document
     if kind in ("application", "supplement"):
         document.data = document.data | {
@@ -164,6 +169,5 @@ def register_outgoing(
         data=letter,
         sent_by=sent_by,
     )
-    session.add(document)
-    session.flush()
+    insert_now(session, [document])
     return document
