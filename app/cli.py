@@ -147,7 +147,8 @@ def worker_command(once: bool) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda _signum, _frame: stop.set())
-    click.echo(f"grantflow worker {os.getpid()}: started", err=True)
+    niceness = worker.yield_to_web(int(app.config["WORKER_NICENESS"]))
+    click.echo(f"grantflow worker {os.getpid()}: started at niceness {niceness}", err=True)
     passes = worker.run_until_stopped(app, stop)
     click.echo(f"grantflow worker {os.getpid()}: stopped after {passes} passes", err=True)
 

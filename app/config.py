@@ -90,6 +90,11 @@ MAIL_FROM = "kirjaamo@grantflow.example"
 
 # The worker beside the web app fires timers and sends the outbox every few seconds.
 WORKER_INTERVAL_SECONDS = 2.0
+# The worker's process (`flask grantflow worker`) runs at this niceness: when the web processes
+# want the cores, as in a rush at a deadline, they come first, and the receipts of the sends
+# go out a few seconds later (`make load`: 84 → 107 sends a second in the burst). An idle
+# machine runs the worker at full speed. 0 leaves its priority as started.
+WORKER_NICENESS = 10
 # A deadline's timer fires this long after the deadline, so that every form sent before it
 # (judged by its arrival) is through first. Keep it above the longest a request may wait and
 # run: the proxy's read timeout (deploy/nginx.conf: 90 s) and gunicorn's timeout (60 s).

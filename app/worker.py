@@ -5,6 +5,7 @@ the 2021 call (app/replay) as a job, one transaction per step, for the CLI and t
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from datetime import timedelta
 from functools import partial
@@ -103,6 +104,16 @@ def run_due_work(app: Flask) -> int:
 
 
 log = logging.getLogger(__name__)
+
+
+def yield_to_web(niceness: int) -> int:
+    """Lower this process's priority to ``niceness`` (WORKER_NICENESS), unless it was started
+    at that priority or a lower one (a higher niceness, e.g. systemd's Nice=); returns the
+    niceness it runs at."""
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if niceness > current:
+        os.setpriority(os.PRIO_PROCESS, 0, niceness)
+    return os.getpriority(os.PRIO_PROCESS, 0)
 
 
 def run_until_stopped(app: Flask, stop: threading.Event) -> int:
