@@ -372,6 +372,7 @@ def fire_locked(
             summary=f"Timer “{name}” fired",
             data={"timer": name, "due_at": due_at.isoformat()},
             clock_at=cutoff,
+            later=True,
         )
     _advance(session, instance, workflow, SYSTEM)
     return True
@@ -519,6 +520,7 @@ def _save(
             instance=instance,
             summary="The process ended",
             clock_at=clock_now(instance.clock),
+            later=True,
         )
     for observe in observers:
         observe(instance.process_id, workflow)

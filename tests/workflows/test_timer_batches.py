@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.workflows.factories import case_process_version, starter
@@ -210,3 +210,30 @@ def test_two_workers_on_the_same_due_timers_fire_each_once(session, start_late):
 
     assert (first.done, meanwhile.done, after.done) == (started, [], [])
     assert fired_once(session) == dict.fromkeys(started, 1)
+
+
+def test_a_batch_writes_the_audit_events_of_its_instances_in_one_statement(session, start_late):
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite takes rows with RETURNING one statement each")
+    started = [start_late() for _ in range(3)]
+    pass_the_deadline(session)
+    inserts: list[str] = []
+
+    def count(_conn, _cursor, statement: str, *_: object) -> None:
+        if statement.startswith("INSERT INTO audit_events"):
+            inserts.append(statement)
+
+    event.listen(session.get_bind(), "before_cursor_execute", count)
+    try:
+        batch = fire_batch(session, started)
+        session.commit()
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", count)
+
+    assert batch.done == started
+    assert len(inserts) == 1
+    assert fired_once(session) == dict.fromkeys(started, 1)
+    completed = session.scalars(
+        select(AuditEvent.instance_id).where(AuditEvent.kind == "instance_completed")
+    ).all()
+    assert sorted(completed) == sorted(started)
