@@ -5,7 +5,10 @@ On SQLite (a fresh file) and, when GRANTFLOW_BENCH_DATABASE_URL or --database-ur
 scratch PostgreSQL database (dropped and created), on PostgreSQL: bench/ten_tasks deployed,
 gunicorn serving with one sync worker, and one specialist signed in over HTTP who starts N cases
 from "Start a case" and sends the ten tasks of each (after one case untimed). Only the POSTs that
-send are timed. The statements of a send are counted in this process (Flask's test client and a
+send are timed, half of the cases with each of two clients, case by case in turn: the standard
+library's http.client, which adds about as little as a browser does (the figure judged), and
+httpx, which adds about a millisecond of its own in Python (printed beside it, as earlier runs
+measured). The statements of a send are counted in this process (Flask's test client and a
 listener on the app's engine, same database); the engine step is timed on a BpmnWorkflow that is
 never saved. Targets are printed beside the figures, never asserted.
 
@@ -15,13 +18,17 @@ never saved. Targets are printed beside the figures, never asserted.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
+import httpx
 from flask import Flask
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -29,6 +36,7 @@ from sqlalchemy import event, select
 
 from app.extensions import db
 from bench.common import (
+    HTTP_TIMEOUT,
     PROCESS_ID,
     STEPS,
     TEN_TASKS,
@@ -55,9 +63,10 @@ TARGET_STORED_BYTES = 10_000  # state + audit per finished case
 @dataclass
 class Figures:
     database: str
-    p50_ms: float
+    p50_ms: float  # sent with http.client
     p95_ms: float
     max_ms: float
+    httpx_p50_ms: float  # sent with httpx
     statements: int  # the median count of the sends of one case
     engine_step_us: float
     state_bytes: float  # per finished case
@@ -69,21 +78,54 @@ class Figures:
         return 1000 * self.p50_ms / self.engine_step_us
 
 
-def timed_sends(base: str, cases: int) -> list[float]:
-    """Seconds of each send of ``cases`` cases, over HTTP (after one case untimed)."""
-    seconds: list[float] = []
+Sender = Callable[[str, dict[str, str]], Page]
+
+
+def timed_sends(base: str, cases: int) -> tuple[list[float], list[float]]:
+    """Seconds of each send of ``cases`` cases over HTTP (after one case untimed): those sent
+    with http.client, and those sent with httpx, a case each in turn."""
+    plain: list[float] = []
+    with_httpx: list[float] = []
     with signed_in(base) as client:
 
-        def timed(path: str, form: dict[str, str]) -> Page:
-            began = time.perf_counter()
-            sent = client.post(path, data=form)
-            seconds.append(time.perf_counter() - began)
-            return sent
+        def timed(seconds: list[float], post: Sender) -> Sender:
+            def send(path: str, form: dict[str, str]) -> Page:
+                began = time.perf_counter()
+                sent = post(path, form)
+                seconds.append(time.perf_counter() - began)
+                return sent
 
-        work_case(client, lambda path, form: client.post(path, data=form))
-        for _ in range(cases):
-            work_case(client, timed)
-    return seconds
+            return send
+
+        def by_httpx(path: str, form: dict[str, str]) -> Page:
+            return client.post(path, data=form)
+
+        def by_http_client(path: str, form: dict[str, str]) -> Page:
+            return plain_post(client, path, form)
+
+        work_case(client, by_httpx)
+        for case in range(cases):
+            work_case(
+                client, timed(with_httpx, by_httpx) if case % 2 else timed(plain, by_http_client)
+            )
+    return plain, with_httpx
+
+
+def plain_post(client: httpx.Client, path: str, form: dict[str, str]) -> Page:
+    """POST ``form`` with http.client, on a connection of its own (gunicorn's sync workers
+    close every connection after its request), with the session cookie ``client`` holds. The
+    cookie the answer sets (a flash message) is left: the session stays signed in without it."""
+    address = client.base_url
+    connection = http.client.HTTPConnection(address.host, address.port, timeout=HTTP_TIMEOUT)
+    cookies = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies}
+    try:
+        connection.request("POST", path, body=urlencode(form), headers=headers)
+        answer = connection.getresponse()
+        content = answer.read()
+    finally:
+        connection.close()
+    return httpx.Response(answer.status, headers=answer.getheaders(), content=content)
 
 
 def statements_per_send(app: Flask) -> list[list[str]]:
@@ -155,7 +197,7 @@ def stored_per_case(app: Flask) -> tuple[float, float]:
 def run(label: str, postgresql_url: str | None, cases: int, engine_step_us: float) -> Figures:
     with scratch_database(postgresql_url) as url, bench_app(url) as app:
         with server(url) as base:
-            seconds = timed_sends(base, cases)
+            seconds, with_httpx = timed_sends(base, cases)
         state_bytes, audit_bytes = stored_per_case(app)
         sends = statements_per_send(app)
     p50, p95 = p50_p95(seconds)
@@ -165,6 +207,7 @@ def run(label: str, postgresql_url: str | None, cases: int, engine_step_us: floa
         p50_ms=p50,
         p95_ms=p95,
         max_ms=1000 * max(seconds),
+        httpx_p50_ms=1000 * statistics.median(with_httpx),
         statements=median,
         engine_step_us=engine_step_us,
         state_bytes=state_bytes,
@@ -175,15 +218,15 @@ def run(label: str, postgresql_url: str | None, cases: int, engine_step_us: floa
 
 def report(results: list[Figures], show_statements: bool) -> None:
     print(
-        "| database | submission p50 / p95 (ms) | statements per submission"
+        "| database | submission p50 / p95 (ms) | p50 with httpx (ms) | statements per submission"
         " | engine step in memory (µs) | ratio | state per finished case (KiB)"
         " | audit per case (KiB) |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for f in results:
         print(
             f"| {f.database} | {f.p50_ms:.1f} / {f.p95_ms:.1f} (max {f.max_ms:.1f})"
-            f" | {f.statements} | {f.engine_step_us:.0f} | {f.ratio:.0f}×"
+            f" | {f.httpx_p50_ms:.1f} | {f.statements} | {f.engine_step_us:.0f} | {f.ratio:.0f}×"
             f" | {f.state_bytes / 1024:.1f} | {f.audit_bytes / 1024:.1f} |"
         )
     print("\nTargets (printed, not asserted):")
