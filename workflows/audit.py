@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,7 +29,7 @@ def record_event(
     later: bool = False,
 ) -> AuditEvent:
     """Append an event to the audit log, in this transaction. ``later``: nothing reads this
-    event back in the transaction (not even its id), so inside ``events_together`` it is
+    event back in the transaction (not even its id), so inside ``written_together`` it is
     written with the others at the block's end."""
     event = AuditEvent(
         at=wall_now(),
@@ -42,27 +43,37 @@ def record_event(
     )
     together = _together.get()
     if later and together is not None:
-        together.append(event)
+        together.events.append(event)
     else:
         insert_now(session, [event])  # nothing changes an event: no unit of work for it
     return event
 
 
-_together: ContextVar[list[AuditEvent] | None] = ContextVar("events_together", default=None)
+@dataclass
+class _Together:
+    """What a ``written_together`` block keeps to write at its end."""
+
+    events: list[AuditEvent] = field(default_factory=list)
+    messages: list[OutboxMessage] = field(default_factory=list)
+
+
+_together: ContextVar[_Together | None] = ContextVar("written_together", default=None)
 
 
 @contextmanager
-def events_together(session: Session) -> Iterator[None]:
-    """The events recorded ``later`` in the block are written in one INSERT at its end (a
-    batch of timers: two events an instance, a hundred statements a batch of fifty). When the
-    block raises, they are not written: the caller rolls back what the block did."""
-    pending: list[AuditEvent] = []
+def written_together(session: Session) -> Iterator[None]:
+    """The audit events recorded ``later`` in the block, and the messages queued in it, are
+    written at its end, one INSERT for each table (a batch of timers: two events and an email
+    an instance, 150 statements a batch of fifty). When the block raises, they are not
+    written: the caller rolls back what the block did."""
+    pending = _Together()
     token = _together.set(pending)
     try:
         yield
     finally:
         _together.reset(token)
-    insert_now(session, pending)
+    insert_now(session, pending.events)
+    insert_now(session, pending.messages)
 
 
 def queue_message(
@@ -72,7 +83,9 @@ def queue_message(
     payload: dict[str, Any],
     instance: WorkflowInstance | None = None,
 ) -> OutboxMessage:
-    """Queue a side effect; the worker sends it after this transaction commits."""
+    """Queue a side effect; the worker sends it after this transaction commits. Nothing reads
+    a queued message back in its transaction: inside ``written_together`` it is written at
+    the block's end."""
     now = wall_now()
     message = OutboxMessage(
         instance_id=instance.id if instance else None,
@@ -81,7 +94,11 @@ def queue_message(
         created_at=now,
         next_attempt_at=now,
     )
-    session.add(message)
+    together = _together.get()
+    if together is not None:
+        together.messages.append(message)
+    else:
+        session.add(message)
     return message
 
 

@@ -4,7 +4,7 @@
 A batch does all its work in one savepoint, without a savepoint per instance or per service
 task (``steps_in_one_savepoint``), so that the statements of many instances go together: the
 audit events nothing reads back (a timer fired, a process ended) are written in one INSERT at
-its end (``events_together``). When
+its end (``written_together``), and so are the emails it queues. When
 anything in it fails, the savepoint is rolled back and the batch done again one at a time, each
 in a savepoint of its own (and its service tasks in theirs): a step that fails opens its
 incident there, as after any action (workflows/engine.py), and commits with it; one whose work
@@ -30,7 +30,7 @@ from typing import TypeVar
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from workflows.audit import events_together
+from workflows.audit import written_together
 from workflows.clock import wall_now
 from workflows.engine import steps_in_one_savepoint
 from workflows.models import WorkflowInstance
@@ -96,7 +96,7 @@ def in_one_savepoint_else_one_by_one(
     ``work`` says whether it did something (``done``); ``key`` is an item's id in the Batch;
     ``failure`` is logged (with the key) for an item whose work raised one by one."""
     try:
-        with savepoint(session), steps_in_one_savepoint(), events_together(session):
+        with savepoint(session), steps_in_one_savepoint(), written_together(session):
             return _each(session, items, work, key, seconds, log, failure, one_by_one=False)
     except Exception as err:  # noqa: BLE001 - what failed is found and logged one by one below
         log.info("a batch failed (%s); doing it again one at a time", err)

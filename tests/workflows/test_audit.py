@@ -1,5 +1,6 @@
-"""The audit log: events written at once, or (``later``, inside ``events_together``) together
-at the block's end, and not at all when the block fails."""
+"""The audit log and the outbox: events written at once, or (``later``, inside
+``written_together``) together at the block's end with the messages queued in it, and neither
+when the block fails."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflows.audit import events_together, record_event
-from workflows.models import AuditEvent
+from workflows.audit import queue_message, record_event, written_together
+from workflows.models import AuditEvent, OutboxMessage
 
 
 def logged(session: Session) -> list[tuple[str, str, dict]]:
@@ -30,7 +31,7 @@ def record(session: Session, kind: str, *, later: bool = False) -> AuditEvent:
 
 
 def test_events_recorded_later_in_a_block_are_written_together_at_its_end(session):
-    with events_together(session):
+    with written_together(session):
         first = record(session, "timer_fired", later=True)
         record(session, "incident_opened")  # read back in the transaction: written at once
         second = record(session, "instance_completed", later=True)
@@ -55,11 +56,29 @@ def test_an_event_recorded_later_outside_a_block_is_written_at_once(session):
 
 
 def test_a_block_that_fails_writes_none_of_its_later_events(session):
-    with pytest.raises(RuntimeError), events_together(session):
+    with pytest.raises(RuntimeError), written_together(session):
         record(session, "timer_fired", later=True)
         raise RuntimeError("the batch failed")
 
     assert logged(session) == []
-    with events_together(session):  # the next block starts with nothing pending
+    with written_together(session):  # the next block starts with nothing pending
         record(session, "instance_completed", later=True)
     assert [kind for kind, _summary, _data in logged(session)] == ["instance_completed"]
+
+
+def queued(session: Session) -> list[str]:
+    return list(session.scalars(select(OutboxMessage.payload["subject"].as_string())))
+
+
+def test_messages_queued_in_a_block_are_written_at_its_end_and_not_when_it_fails(session):
+    with written_together(session):
+        queue_message(session, kind="email", payload={"to": ["a@x.fi"], "subject": "Receipt"})
+        session.flush()
+        assert queued(session) == []
+    assert queued(session) == ["Receipt"]
+
+    with pytest.raises(RuntimeError), written_together(session):
+        queue_message(session, kind="email", payload={"to": ["b@x.fi"], "subject": "Lost"})
+        raise RuntimeError("the batch failed")
+    session.flush()
+    assert queued(session) == ["Receipt"]
