@@ -4,8 +4,8 @@ gunicorn, the job worker), applied once the app is loaded.
 Python collects its youngest objects after every 700 allocations by default, and the older
 ones every tenth time; a full collection walks every object the process holds, the loaded app
 and its parsed process specs included. A send or a batch of timers allocates tens of thousands
-of objects: hundreds of collections, and now and then a full one of about 95 ms (measured with
-``gc.callbacks`` in the timer pass and in sends of the idea form).
+of objects: hundreds of collections, and now and then a full one of 85–95 ms (measured with
+``gc.callbacks`` in the timer pass and in a loop of sends).
 """
 
 from __future__ import annotations

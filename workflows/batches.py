@@ -3,15 +3,15 @@
 
 A batch does all its work in one savepoint, without a savepoint per instance or per service
 task (``steps_in_one_savepoint``), so that the statements of many instances go together: the
-audit events nothing reads back (a timer fired, a process ended) are written in one INSERT at
-its end (``written_together``), and so are the emails it queues. When
-anything in it fails, the savepoint is rolled back and the batch done again one at a time, each
-in a savepoint of its own (and its service tasks in theirs): a step that fails opens its
-incident there, as after any action (workflows/engine.py), and commits with it; one whose work
-raises (a database error, a broken operator) is rolled back alone, logged, and left for the
-worker's next pass. The others commit either way. A rolled-back savepoint leaves the session
-as it found it: the rows written without the unit of work are forgotten too (workflows/rows.py)
-and so are the transaction's notes (workflows/transaction.py).
+audit events nothing reads back (a timer fired, a process ended) and the emails it queues are
+written in one INSERT each at its end (``written_together``). When anything in it fails, the
+savepoint is rolled back and the batch done again one at a time, each in a savepoint of its
+own (and its service tasks in theirs): a step that fails opens its incident there, as after
+any action (workflows/engine.py), and commits with it; one whose work raises (a database
+error, a broken operator) is rolled back alone, logged, and left for the worker's next pass.
+The others commit either way. A rolled-back savepoint leaves the session as it found it: the
+rows written without the unit of work are forgotten too (workflows/rows.py) and so are the
+transaction's notes (workflows/transaction.py).
 
 The batch holds its instances until it commits, so a request for one of them waits for the
 batch: a batch stops after ``seconds`` of work (twice that, at worst, when it is done again one
