@@ -92,7 +92,7 @@ MAIL_FROM = "kirjaamo@grantflow.example"
 WORKER_INTERVAL_SECONDS = 2.0
 # The worker's process (`flask grantflow worker`) runs at this niceness: when the web processes
 # want the cores, as in a rush at a deadline, they come first, and the receipts of the sends
-# go out a few seconds later (`make load`'s burst: 84–93 sends a second before, 100–107 after).
+# go out a few seconds later (`make load`'s burst: 84–93 sends a second before, 92–107 after).
 # An idle machine runs the worker at full speed. 0 leaves its priority as started.
 WORKER_NICENESS = 10
 # A deadline's timer fires this long after the deadline, so that every form sent before it
