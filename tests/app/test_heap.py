@@ -1,5 +1,5 @@
-"""Long-running processes settle their heap once the app is loaded: the web workers (through
-deploy/gunicorn.conf.py's hook) and the job worker."""
+"""A web worker settles its heap once the app is loaded, through deploy/gunicorn.conf.py's
+hook (app/heap.py; the job worker calls the same settle_heap when it starts)."""
 
 from __future__ import annotations
 
