@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from SpiffWorkflow.util.task import TaskIterator, TaskState
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import scoped_session
@@ -231,3 +232,12 @@ def _tasks_walked_as_spiffworkflow_walks_them(monkeypatch: pytest.MonkeyPatch) -
         return found
 
     monkeypatch.setattr(task_walk, "tasks_in", checked)
+    waiting = task_walk.waiting_tasks
+
+    def checked_waiting(workflow: Any) -> Any:
+        # Both walks only read; the walk given back is a new one, lazy as in production.
+        theirs = list(TaskIterator(workflow.task_tree, state=TaskState.WAITING))
+        assert list(waiting(workflow)) == theirs
+        return waiting(workflow)
+
+    monkeypatch.setattr(task_walk, "waiting_tasks", checked_waiting)

@@ -10,22 +10,24 @@ number and the document's number in the case.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy import Engine, String, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.dml import ReturningInsert
 
 from app.attachments.operations import bind_unsent_attachments
 from app.calls.models import Call
 from app.cases.models import Case, Document, RegistrySequence
 from app.cases.queries import case_of_instance
 from app.notifications.operations import notify_case
-from app.upsert import upsert
+from app.upsert import upsert_in
 from workflows import ServiceCall, register_operator
 from workflows.models import AuditEvent
-from workflows.rows import insert_now, update_now
+from workflows.rows import insert_now
 from workflows.transaction import notes
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -62,25 +64,37 @@ def next_running_number(session: Session, prefix: str, year: int) -> int:
     on it one send at a time. The price is a sequence's: a send that fails after taking its
     number (its transaction rolled back) leaves that number unused; none is ever given twice.
     On SQLite, one writer at a time, it is taken in the send's transaction."""
-    statement = upsert(
-        session,
+    bind = session.get_bind()
+    statement = _next_number_in(bind.dialect.name)
+    values = {"prefix": prefix, "year": year}
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as own:
+            return int(own.execute(statement, values).scalar_one())
+    return int(session.execute(statement, values).scalar_one())
+
+
+@cache
+def _next_number_in(dialect: str) -> ReturningInsert[Any]:
+    """The statement of next_running_number, built once per dialect (building it cost twice
+    what running it costs)."""
+    return upsert_in(
+        dialect,
         RegistrySequence,
-        {"prefix": prefix, "year": year, "last_number": 1},
+        {"prefix": bindparam("prefix"), "year": bindparam("year"), "last_number": 1},
         key=("prefix", "year"),
         update={"last_number": RegistrySequence.last_number + 1},
     ).returning(RegistrySequence.last_number)
-    bind = session.get_bind()
-    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
-        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as own:
-            return int(own.execute(statement).scalar_one())
-    return int(session.execute(statement).scalar_one())
 
 
-# One statement counts a case's documents on and says the case's number, if it has one.
+# One statement counts a case's documents on and says the case's number, filing the case under
+# the number it is given (``filed_as``) when it has none yet.
 _COUNT_ON = (
     update(Case)
     .where(Case.id == bindparam("case_id"))
-    .values(last_document_number=Case.last_document_number + 1)
+    .values(
+        last_document_number=Case.last_document_number + 1,
+        case_number=func.coalesce(Case.case_number, bindparam("filed_as", type_=String)),
+    )
     .returning(Case.last_document_number, Case.case_number)
 )
 
@@ -89,19 +103,24 @@ def number_document(session: Session, case: Case, received_at: datetime) -> str:
     """The number of the case's next document (VN/12/2021-3), and the case's own number first
     when this is its first document (VN/12/2021, running per prefix and year of arrival in
     Helsinki time). One statement counts the case's documents on and locks its row, so that
-    two documents of one case never share a number."""
+    two documents of one case never share a number; it files the case under its new number in
+    the same stroke unless the case has one (a number once given never changes, so a case read
+    with one has it; one read without it that got it meanwhile keeps it, and the number taken
+    for it is left unused, as a sequence leaves one)."""
     session.flush()  # the case row is there to count on
-    # On the session's connection: the ORM's UPDATE would flush and sort its unit of work again.
-    counted, filed_as = session.connection().execute(_COUNT_ON, {"case_id": case.id}).one()
-    set_committed_value(case, "last_document_number", counted)
-    if filed_as is None:
+    filed_as = None
+    if case.case_number is None:
         year = received_at.astimezone(HELSINKI).year
         running = next_running_number(session, case.call.registry_prefix, year)
         filed_as = case_number_of(case.call, running, year)
-        update_now(session, case, {"case_number": filed_as})
-    else:
-        set_committed_value(case, "case_number", filed_as)
-    return document_number_of(case.call, filed_as, counted)
+    # On the session's connection: the ORM's UPDATE would flush and sort its unit of work again.
+    counted, case_number = (
+        session.connection().execute(_COUNT_ON, {"case_id": case.id, "filed_as": filed_as}).one()
+    )
+    assert case_number is not None  # given above, or had already
+    set_committed_value(case, "last_document_number", counted)
+    set_committed_value(case, "case_number", case_number)
+    return document_number_of(case.call, case_number, counted)
 
 
 def next_document_number(case: Case) -> str:

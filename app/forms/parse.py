@@ -53,6 +53,20 @@ class _Parser:
     def __init__(self, root: Schema, formdata: MultiDict[str, str]) -> None:
         self.root = root
         self.form = formdata
+        self.lookups: dict[tuple[int, ...], dict[str, Any] | None] = {}
+
+    def choices_by_text(self, node: Schema) -> dict[str, Any] | None:
+        """The node's choices by the text a field sends for them (the first of two that send
+        the same), or None when it offers none. Made once per list of choices in the schema,
+        which every row of a form repeats (each partner's region and municipality)."""
+        key = tuple(id(node.get(keyword)) for keyword in ("enum", "oneOf", "anyOf"))
+        if key not in self.lookups:
+            options = choices(node)
+            by_text: dict[str, Any] = {}
+            for value, _title in options or ():
+                by_text.setdefault(value_text(value), value)
+            self.lookups[key] = None if options is None else by_text
+        return self.lookups[key]
 
     def value(self, node: Schema, ui: Schema, path: str, required: bool) -> Any:
         node = resolve(node, self.root)
@@ -76,9 +90,9 @@ class _Parser:
         if raw == "":
             # SpiffArena's (react-jsonschema-form's) ui:emptyValue: what an empty field sends.
             return ui.get("ui:emptyValue", MISSING)
-        options = choices(node)
-        if options is not None:
-            return next((v for v, _ in options if value_text(v) == raw), raw)
+        by_text = self.choices_by_text(node)
+        if by_text is not None:
+            return by_text.get(raw, raw)
         if kind == "integer":
             return parse_integer(raw)
         if kind == "number":

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
@@ -53,12 +53,18 @@ def recipients(
 _PEOPLE = "organisation_people"
 
 
+# Built once: every send of a document asks it (for the receipt's addresses).
+_PEOPLE_OF = (
+    select(User)
+    .where(User.organisation_id.in_(bindparam("organisation_ids", expanding=True)), User.is_active)
+    .order_by(User.id)
+)
+
+
 def people_of(session: Session, organisation_ids: Iterable[int]) -> dict[int, list[User]]:
     """The active people of each organisation, in one query."""
     found: dict[int, list[User]] = {organisation_id: [] for organisation_id in organisation_ids}
-    for user in session.scalars(
-        select(User).where(User.organisation_id.in_(found), User.is_active).order_by(User.id)
-    ):
+    for user in session.scalars(_PEOPLE_OF, {"organisation_ids": list(found)}):
         assert user.organisation_id is not None
         found[user.organisation_id].append(user)
     return found
