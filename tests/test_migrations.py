@@ -9,7 +9,8 @@ from sqlalchemy.exc import DBAPIError, SAWarning
 
 from app import create_app
 from app.extensions import db
-from workflows.models import Base
+from tests.workflows.test_models import STATE_COMPRESSION
+from workflows.models import Base, lz4_compression_available
 
 MIGRATIONS = str(Path(__file__).resolve().parents[1] / "migrations")
 
@@ -29,11 +30,15 @@ def test_migrations_build_exactly_the_schema_of_the_models(database_url):
             differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
             indexes = _index_names(connection)
             refusal = _change_an_audit_event(connection)
+            lz4 = lz4_compression_available(connection)
+            compression = connection.scalar(STATE_COMPRESSION) if lz4 else None
         flask_migrate.downgrade(directory=MIGRATIONS, revision="base")
         db.engine.dispose()
     assert differences == []
     assert {i.name for t in Base.metadata.tables.values() for i in t.indexes} <= indexes
     assert "audit_events is append-only" in refusal
+    if lz4:  # as the models make it (tests/workflows/test_models.py)
+        assert compression == "l"
 
 
 def _index_names(connection) -> set[str]:

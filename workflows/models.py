@@ -22,8 +22,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.schema import BaseDDLElement, SchemaItem, Table
 from sqlalchemy.types import TypeDecorator
 
 
@@ -162,6 +165,47 @@ class WorkflowInstance(Base):
     clock: Mapped[Clock] = relationship()
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+# An instance's state is its whole workflow, 15 KB and more of JSON, which PostgreSQL compresses
+# as it stores the row on every save: with lz4 instead of its default pglz, in a fraction of the
+# CPU (PostgreSQL's CPU for an idea proposal's send: 3.0-3.3 ms -> 2.2-2.8 ms). PostgreSQL 14
+# and later, when built with lz4 (Debian's is); anywhere else the default stays. Migration
+# c9d0e1f2a3b4 does the same.
+STATE_COMPRESSION_LZ4 = "ALTER TABLE workflow_instances ALTER COLUMN state SET COMPRESSION lz4"
+
+
+def lz4_compression_available(connection: Connection | None) -> bool:
+    if connection is None or connection.dialect.name != "postgresql":
+        return False
+    if (connection.dialect.server_version_info or (0,)) < (14,):
+        return False
+    return bool(
+        connection.scalar(
+            text(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                "WHERE name = 'default_toast_compression'"
+            )
+        )
+    )
+
+
+def _when_lz4_available(
+    ddl: BaseDDLElement,
+    target: SchemaItem | str,
+    bind: Connection | None,
+    tables: list[Table] | None = None,
+    state: Any = None,
+    **kw: Any,
+) -> bool:
+    return lz4_compression_available(bind)
+
+
+event.listen(
+    WorkflowInstance.__table__,
+    "after_create",
+    DDL(STATE_COMPRESSION_LZ4).execute_if(callable_=_when_lz4_available),
+)
 
 
 class HumanTask(Base):
