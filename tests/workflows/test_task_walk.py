@@ -6,12 +6,12 @@ tests/conftest.py, at every walk of every test)."""
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.util.task import TaskState
+from SpiffWorkflow.util.task import TaskIterator, TaskState
 
 from tests.workflows.spiffarena_models import COUNTING_SUB_PROCESS, chain, flow, process_file
 from workflows.bundles import parsed_files
 from workflows.services import SCRIPT_ENGINE
-from workflows.task_walk import run_automatic_steps, tasks_in
+from workflows.task_walk import run_automatic_steps, tasks_in, waiting_tasks
 
 STATES = [
     TaskState.READY,
@@ -88,3 +88,22 @@ def test_the_steps_run_in_the_order_spiffworkflow_runs_them():
     assert [t.task_spec.name for t in tasks_in(workflow)] == [
         t.task_spec.name for t in their_workflow.get_tasks()
     ]
+
+
+def test_the_waiting_tasks_are_found_as_spiffworkflows_iterator_finds_them():
+    """At every step, in the top workflow and the sub-process alike (the parallel join waits
+    while the loop runs)."""
+    workflow = fresh_workflow()
+    found: list[str] = []
+
+    def compare(task):
+        for part in [workflow, *workflow.subprocesses.values()]:
+            theirs = list(TaskIterator(part.task_tree, state=TaskState.WAITING))
+            assert list(waiting_tasks(part)) == theirs
+            found.extend(t.task_spec.bpmn_id or t.task_spec.name for t in theirs)
+
+    while not workflow.is_completed():
+        workflow.do_engine_steps(compare, compare)
+        for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+            task.run()
+    assert "join" in found
