@@ -9,9 +9,10 @@ the states asked for; at most 1,000 tasks deep) with a plain stack and gives the
 ``run_automatic_steps`` is ``do_engine_steps`` with it, round for round.
 
 After every task that completes, SpiffWorkflow updates the waiting tasks of the task's
-workflow, walking its tree with the same iterator: a send spent about a twentieth of its time
-there. ``waiting_tasks`` is that walk (lazy, as the iterator is: a task's update may change
-the tasks still to come), and ``Workflow.update_waiting_tasks`` is made to use it. The tests
+workflow, walking its tree with the same iterator: nine times in an idea proposal's send.
+``waiting_tasks`` is that walk (lazy, as the iterator is: a task's update may change the tasks
+still to come) in about 40% of the time (16 µs against 40 on a case's tree of 35 tasks), and
+``Workflow.update_waiting_tasks`` is made to use it. The tests
 compare every walk with SpiffWorkflow's own, at every step of the shipped and the SpiffArena
 models.
 """
