@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -101,13 +102,33 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+def closing_responses(app: Flask) -> Callable[[dict[str, Any], Any], Iterable[bytes]]:
+    """The app, each response closed whatever the server does. werkzeug's development server
+    leaves a response unclosed when the browser drops the connection in the middle of it (a
+    page left while its scripts and styles still load), and the garbage collector then closes
+    the file a static response holds, with a ResourceWarning that fails whichever test runs."""
+
+    def serve(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        response = app(environ, start_response)
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                yield from response
+            finally:
+                response.close()
+
+        return chunks()
+
+    return serve
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """The base URL of the app, with the demo deployed, served in a daemon thread."""
     with app.app_context():
         setup_demo(db.session, BPMN)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.port}"
