@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, String, bindparam, func, select, update
+from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningInsert
@@ -27,7 +27,7 @@ from app.notifications.operations import notify_case
 from app.upsert import upsert_in
 from workflows import ServiceCall, register_operator
 from workflows.models import AuditEvent
-from workflows.rows import insert_now
+from workflows.rows import insert_now, update_now
 from workflows.transaction import notes
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -86,15 +86,11 @@ def _next_number_in(dialect: str) -> ReturningInsert[Any]:
     ).returning(RegistrySequence.last_number)
 
 
-# One statement counts a case's documents on and says the case's number, filing the case under
-# the number it is given (``filed_as``) when it has none yet.
+# One statement counts a case's documents on and says the case's number, if it has one.
 _COUNT_ON = (
     update(Case)
     .where(Case.id == bindparam("case_id"))
-    .values(
-        last_document_number=Case.last_document_number + 1,
-        case_number=func.coalesce(Case.case_number, bindparam("filed_as", type_=String)),
-    )
+    .values(last_document_number=Case.last_document_number + 1)
     .returning(Case.last_document_number, Case.case_number)
 )
 
@@ -103,24 +99,19 @@ def number_document(session: Session, case: Case, received_at: datetime) -> str:
     """The number of the case's next document (VN/12/2021-3), and the case's own number first
     when this is its first document (VN/12/2021, running per prefix and year of arrival in
     Helsinki time). One statement counts the case's documents on and locks its row, so that
-    two documents of one case never share a number; it files the case under its new number in
-    the same stroke unless the case has one (a number once given never changes, so a case read
-    with one has it; one read without it that got it meanwhile keeps it, and the number taken
-    for it is left unused, as a sequence leaves one)."""
+    two documents of one case never share a number."""
     session.flush()  # the case row is there to count on
-    filed_as = None
-    if case.case_number is None:
+    # On the session's connection: the ORM's UPDATE would flush and sort its unit of work again.
+    counted, filed_as = session.connection().execute(_COUNT_ON, {"case_id": case.id}).one()
+    set_committed_value(case, "last_document_number", counted)
+    if filed_as is None:
         year = received_at.astimezone(HELSINKI).year
         running = next_running_number(session, case.call.registry_prefix, year)
         filed_as = case_number_of(case.call, running, year)
-    # On the session's connection: the ORM's UPDATE would flush and sort its unit of work again.
-    counted, case_number = (
-        session.connection().execute(_COUNT_ON, {"case_id": case.id, "filed_as": filed_as}).one()
-    )
-    assert case_number is not None  # given above, or had already
-    set_committed_value(case, "last_document_number", counted)
-    set_committed_value(case, "case_number", case_number)
-    return document_number_of(case.call, case_number, counted)
+        update_now(session, case, {"case_number": filed_as})
+    else:
+        set_committed_value(case, "case_number", filed_as)
+    return document_number_of(case.call, filed_as, counted)
 
 
 def next_document_number(case: Case) -> str:

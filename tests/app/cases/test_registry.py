@@ -3,14 +3,9 @@ arrives, and numbers the case's documents inside it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.calls.models import Call
-from app.cases.models import Case
-from app.cases.registry import next_running_number, number_document
 from app.extensions import db
 from tests.app.cases.helpers import open_case, send_idea
 
@@ -40,23 +35,3 @@ def test_a_case_gets_its_number_in_the_calls_format_when_its_idea_arrives(
     assert "Webinar invitation</a></td><td>TEM-2021-1/2</td>" in page
     listed = signed_in("specialist").get("/cases").get_data(as_text=True)
     assert "<td>TEM-2021-1</td>" in listed
-
-
-def test_a_case_read_before_it_got_its_number_keeps_the_number_it_got(
-    app, signed_in, csrf_token, idea_form
-):
-    """Two documents of one case at once: the second was read while the case had no number.
-    The case keeps the number the first gave it; the number the second took goes unused, as a
-    sequence's would."""
-    set_registry(app, "TEM", {"case": "{prefix}-{year}-{number}", "document": "{case}/{document}"})
-    send_idea(signed_in("applicant"), csrf_token, idea_form)
-    with app.app_context():
-        case = db.session.scalars(select(Case).where(Case.case_number.is_not(None))).one()
-        set_committed_value(case, "case_number", None)  # as read before the idea was filed
-
-        number = number_document(db.session, case, datetime(2021, 4, 16, 9, 0, tzinfo=UTC))
-        db.session.commit()
-
-        assert number == "TEM-2021-1/2"
-        assert db.session.scalar(select(Case.case_number).where(Case.id == case.id)) == "TEM-2021-1"
-        assert next_running_number(db.session, "TEM", 2021) == 3
