@@ -21,19 +21,7 @@ def upsert(
 ) -> Insert:
     """The statement that inserts ``values`` into the table of the mapped class ``target``
     or, when a row with the same ``key`` columns exists, sets ``update`` on it."""
-    return upsert_in(session.get_bind().dialect.name, target, values, key=key, update=update)
-
-
-def upsert_in(
-    dialect: str,
-    target: type[Any],
-    values: Mapping[str, Any],
-    *,
-    key: Sequence[str],
-    update: Mapping[str, Any],
-) -> Insert:
-    """``upsert`` in the SQL of ``dialect`` ("postgresql" or "sqlite"), to build once with
-    bound parameters where it runs often."""
+    dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(target).values(**values)
     return statement.on_conflict_do_update(index_elements=list(key), set_=dict(update))

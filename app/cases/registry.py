@@ -10,7 +10,6 @@ number and the document's number in the case.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +23,7 @@ from app.calls.models import Call
 from app.cases.models import Case, Document, RegistrySequence
 from app.cases.queries import case_of_instance
 from app.notifications.operations import notify_case
-from app.upsert import upsert_in
+from app.upsert import upsert
 from workflows import ServiceCall, register_operator
 from workflows.models import AuditEvent
 from workflows.rows import insert_now, update_now
@@ -65,7 +64,15 @@ def next_running_number(session: Session, prefix: str, year: int) -> int:
     number (its transaction rolled back) leaves that number unused; none is ever given twice.
     On SQLite, one writer at a time, it is taken in the send's transaction."""
     bind = session.get_bind()
-    statement = _next_number_in(bind.dialect.name)
+    statement = _NEXT_NUMBER.get(bind.dialect.name)
+    if statement is None:  # built once per dialect: building it cost twice what running it costs
+        statement = _NEXT_NUMBER[bind.dialect.name] = upsert(
+            session,
+            RegistrySequence,
+            {"prefix": bindparam("prefix"), "year": bindparam("year"), "last_number": 1},
+            key=("prefix", "year"),
+            update={"last_number": RegistrySequence.last_number + 1},
+        ).returning(RegistrySequence.last_number)
     values = {"prefix": prefix, "year": year}
     if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
         with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as own:
@@ -73,17 +80,7 @@ def next_running_number(session: Session, prefix: str, year: int) -> int:
     return int(session.execute(statement, values).scalar_one())
 
 
-@cache
-def _next_number_in(dialect: str) -> ReturningInsert[Any]:
-    """The statement of next_running_number, built once per dialect (building it cost twice
-    what running it costs)."""
-    return upsert_in(
-        dialect,
-        RegistrySequence,
-        {"prefix": bindparam("prefix"), "year": bindparam("year"), "last_number": 1},
-        key=("prefix", "year"),
-        update={"last_number": RegistrySequence.last_number + 1},
-    ).returning(RegistrySequence.last_number)
+_NEXT_NUMBER: dict[str, ReturningInsert[Any]] = {}  # next_running_number's, per dialect
 
 
 # One statement counts a case's documents on and says the case's number, if it has one.
