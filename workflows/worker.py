@@ -18,8 +18,9 @@
 - Message starts: a message that starts a case of another model (its message start event)
   opens that case in a transaction of its own, claimed once (workflows.engine.start_by_message).
 - Outbox: at most once. The attempt is committed before the message goes out and the result
-  after; a message found still "sending" after ``send_timeout`` (the worker died in between)
-  is put in doubt, for a person to resend or mark sent, never sent again by itself.
+  after, with the next message's attempt (one transaction a message); a message found still
+  "sending" after ``send_timeout`` (the worker died in between) is put in doubt, for a person
+  to resend or mark sent, never sent again by itself.
 
 Any number of workers can run against one PostgreSQL: instances are taken with SKIP LOCKED,
 outbox rows likewise. On SQLite one writer at a time does the same work.
@@ -212,10 +213,16 @@ _TAKE = (
 )
 
 
-def _take(session_factory: SessionFactory) -> OutboxMessage | None:
+Outcome = tuple[OutboxMessage, Exception | None]  # a message sent (or not: why)
+
+
+def _take(session_factory: SessionFactory, outcome: Outcome | None = None) -> OutboxMessage | None:
     """The next message due, marked as being sent and committed (the attempt is on record
-    before the message goes out); detached, as it was marked."""
+    before the message goes out); detached, as it was marked. ``outcome``, the message sent
+    just before (or refused), is recorded in the same transaction: one transaction a message."""
     with session_factory() as session:
+        if outcome is not None:
+            _record(session, *outcome)
         message = session.scalar(_TAKE, {"now": wall_now()})
         if message is not None:
             session.expunge(message)
@@ -223,9 +230,7 @@ def _take(session_factory: SessionFactory) -> OutboxMessage | None:
     return message
 
 
-def _finish(
-    session_factory: SessionFactory, message: OutboxMessage, error: Exception | None
-) -> None:
+def _record(session: Session, message: OutboxMessage, error: Exception | None) -> None:
     now = wall_now()
     result: dict[str, Any]
     if error is None:
@@ -235,14 +240,12 @@ def _finish(
             "last_error": str(error)[:1000],
             "next_attempt_at": now + retry_delay(message.attempts),
         }
-    with session_factory() as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message.id)
-            .values(sending_since=None, **result)
-            .execution_options(synchronize_session=False)
-        )
-        session.commit()
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id)
+        .values(sending_since=None, **result)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def send_outbox(
@@ -252,20 +255,26 @@ def send_outbox(
     A sender that can keep its connection for a pass (``connected()``, a context manager) sends
     the pass's messages over one."""
     sent = 0
+    outcome: Outcome | None = None
     connected = getattr(send, "connected", nullcontext)
     with connected():
         for _ in range(settings.outbox_batch):
-            message = _take(session_factory)
+            message = _take(session_factory, outcome)
+            outcome = None
             if message is None:
                 break
             try:
                 send(message)
             except Exception as err:  # noqa: BLE001 - any failure is retried later
                 log.warning("sending outbox message %s failed: %s", message.id, err)
-                _finish(session_factory, message, err)
+                outcome = (message, err)
             else:
-                _finish(session_factory, message, None)
+                outcome = (message, None)
                 sent += 1
+    if outcome is not None:  # the pass's last message
+        with session_factory() as session:
+            _record(session, *outcome)
+            session.commit()
     return sent
 
 

@@ -5,8 +5,8 @@ import time
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from tests.workflows.factories import start_call
 from workflows.clock import set_rehearsal_time, wall_now
@@ -98,3 +98,53 @@ def test_two_workers_sending_the_outbox_at_once_send_each_email_once(session):
     stored = session.scalars(select(OutboxMessage)).all()
     assert all(m.sent_at is not None and m.attempts == 1 for m in stored)
     assert {m.message_id for m in stored} == {f"<outbox-{m.id}@grantflow>" for m in stored}
+
+
+def test_each_email_is_on_record_as_being_sent_before_it_goes_and_as_sent_before_the_next(
+    session,
+):
+    """At most once, in one transaction an email: while an email goes out, the database says
+    it is being sent and every email before it sent (or refused, to be retried)."""
+    now = wall_now()
+    session.add_all(
+        OutboxMessage(kind="email", payload={"n": n}, created_at=now, next_attempt_at=now)
+        for n in range(4)
+    )
+    session.commit()
+    ids = session.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)).all()
+    engine = session.get_bind()
+    commits = []
+
+    def counted(connection: object) -> None:
+        commits.append(connection)
+
+    seen = []
+
+    def send(message: OutboxMessage) -> None:
+        with Session(engine) as other:  # what another connection reads meanwhile
+            rows = other.execute(
+                select(
+                    OutboxMessage.id, OutboxMessage.sending_since, OutboxMessage.sent_at
+                ).order_by(OutboxMessage.id)
+            ).all()
+        seen.append([(sending is not None, sent is not None) for _id, sending, sent in rows])
+        if message.id == ids[1]:
+            raise ConnectionError("the mail server went away")
+
+    event.listen(engine, "commit", counted)
+    try:
+        assert send_outbox(sessionmaker(engine), send) == 3
+    finally:
+        event.remove(engine, "commit", counted)
+
+    being_sent, sent, waiting = (True, False), (False, True), (False, False)
+    assert seen == [
+        [being_sent, waiting, waiting, waiting],
+        [sent, being_sent, waiting, waiting],
+        [sent, waiting, being_sent, waiting],  # the refused one waits for its retry
+        [sent, waiting, sent, being_sent],
+    ]
+    assert len(commits) == 5  # four emails taken, each with the one before's outcome; the last's
+    session.expire_all()
+    refused = session.get_one(OutboxMessage, ids[1])
+    assert refused.sent_at is None and "went away" in (refused.last_error or "")
