@@ -257,24 +257,26 @@ def send_outbox(
     sent = 0
     outcome: Outcome | None = None
     connected = getattr(send, "connected", nullcontext)
-    with connected():
-        for _ in range(settings.outbox_batch):
-            message = _take(session_factory, outcome)
-            outcome = None
-            if message is None:
-                break
-            try:
-                send(message)
-            except Exception as err:  # noqa: BLE001 - any failure is retried later
-                log.warning("sending outbox message %s failed: %s", message.id, err)
-                outcome = (message, err)
-            else:
-                outcome = (message, None)
-                sent += 1
-    if outcome is not None:  # the pass's last message
-        with session_factory() as session:
-            _record(session, *outcome)
-            session.commit()
+    try:
+        with connected():
+            for _ in range(settings.outbox_batch):
+                message = _take(session_factory, outcome)
+                outcome = None
+                if message is None:
+                    break
+                try:
+                    send(message)
+                except Exception as err:  # noqa: BLE001 - any failure is retried later
+                    log.warning("sending outbox message %s failed: %s", message.id, err)
+                    outcome = (message, err)
+                else:
+                    outcome = (message, None)
+                    sent += 1
+    finally:
+        if outcome is not None:  # the pass's last message, or taking the next one failed
+            with session_factory() as session:
+                _record(session, *outcome)
+                session.commit()
     return sent
 
 

@@ -148,3 +148,33 @@ def test_each_email_is_on_record_as_being_sent_before_it_goes_and_as_sent_before
     session.expire_all()
     refused = session.get_one(OutboxMessage, ids[1])
     assert refused.sent_at is None and "went away" in (refused.last_error or "")
+
+
+def test_an_email_sent_stays_on_record_as_sent_when_taking_the_next_one_fails(session):
+    """The outcome waits for the next email's transaction; when that transaction fails (the
+    database went away between two emails), the email already sent is still recorded as sent,
+    not left to be doubted."""
+    now = wall_now()
+    session.add_all(
+        OutboxMessage(kind="email", payload={"n": n}, created_at=now, next_attempt_at=now)
+        for n in range(2)
+    )
+    session.commit()
+    engine = session.get_bind()
+    opened = []
+
+    class Failing(Session):
+        def scalar(self, *args, **kwargs):
+            raise ConnectionError("the database went away")
+
+    def sessions() -> Session:
+        opened.append(1)
+        return Failing(engine) if len(opened) == 2 else Session(engine)
+
+    with pytest.raises(ConnectionError):
+        send_outbox(sessions, lambda message: None)
+
+    session.expire_all()
+    first, second = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert first.sent_at is not None and first.sending_since is None
+    assert second.sent_at is None and second.sending_since is None and second.attempts == 0
